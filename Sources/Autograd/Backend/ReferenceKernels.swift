@@ -1,0 +1,267 @@
+/// The reference backend's loops, written once for Float and Double.
+
+/// Maps a row-major position in a broadcast output shape to an offset into an input whose
+/// shape broadcasts to it: dimensions of size 1 (and missing leading ones) get stride 0.
+struct BroadcastIndex {
+    let strides: [Int]
+
+    init(from shape: [Int], to outShape: [Int]) {
+        let own = Shape.strides(shape)
+        let lead = outShape.count - shape.count
+        var s = [Int](repeating: 0, count: outShape.count)
+        for i in 0..<shape.count where shape[i] != 1 {
+            s[lead + i] = own[i]
+        }
+        strides = s
+    }
+
+    @inline(__always)
+    func offset(_ index: [Int]) -> Int {
+        var o = 0
+        for d in 0..<index.count { o += index[d] * strides[d] }
+        return o
+    }
+}
+
+/// A row-major multi-index that steps through a shape.
+struct IndexCounter {
+    let shape: [Int]
+    var index: [Int]
+
+    init(_ shape: [Int]) {
+        self.shape = shape
+        index = [Int](repeating: 0, count: shape.count)
+    }
+
+    @inline(__always)
+    mutating func advance() {
+        var d = shape.count - 1
+        while d >= 0 {
+            index[d] += 1
+            if index[d] < shape[d] { return }
+            index[d] = 0
+            d -= 1
+        }
+    }
+}
+
+@inline(__always)
+func applyUnary<T: FloatElement>(_ op: UnaryOp, _ v: T) -> T {
+    switch op {
+    case .neg: return -v
+    case .exp: return T.exp(v)
+    case .log: return T.log(v)
+    case .sqrt: return T.sqrt(v)
+    case .relu: return v > 0 ? v : (v.isNaN ? v : 0)
+    case .sigmoid: return 1 / (1 + T.exp(-v))
+    case .tanh: return T.tanh(v)
+    case .pow(let p): return T.pow(v, T(p))
+    case .scale(let s): return v * T(s)
+    case .addScalar(let s): return v + T(s)
+    }
+}
+
+@inline(__always)
+func applyBinary<T: FloatElement>(_ op: BinaryOp, _ a: T, _ b: T) -> T {
+    switch op {
+    case .add: return a + b
+    case .sub: return a - b
+    case .mul: return a * b
+    case .div: return a / b
+    case .reluBackward: return b > 0 ? a : 0
+    case .sigmoidBackward: return a * b * (1 - b)
+    case .tanhBackward: return a * (1 - b * b)
+    }
+}
+
+func referenceUnary<T: FloatElement>(_ op: UnaryOp, _ x: UnsafeMutablePointer<T>, _ out: UnsafeMutablePointer<T>, _ n: Int) {
+    for i in 0..<n { out[i] = applyUnary(op, x[i]) }
+}
+
+func referenceBinary<T: FloatElement>(_ op: BinaryOp,
+                                      _ a: UnsafeMutablePointer<T>, _ ia: BroadcastIndex,
+                                      _ b: UnsafeMutablePointer<T>, _ ib: BroadcastIndex,
+                                      _ out: UnsafeMutablePointer<T>, _ outShape: [Int]) {
+    var counter = IndexCounter(outShape)
+    for i in 0..<Shape.count(outShape) {
+        out[i] = applyBinary(op, a[ia.offset(counter.index)], b[ib.offset(counter.index)])
+        counter.advance()
+    }
+}
+
+/// torch.max(dim): the first maximum wins; a NaN is the maximum, as in PyTorch.
+func referenceMax<T: FloatElement>(_ x: UnsafeMutablePointer<T>, _ values: UnsafeMutablePointer<T>,
+                                   _ indices: UnsafeMutablePointer<Int64>, _ outer: Int, _ size: Int, _ inner: Int) {
+    for o in 0..<outer {
+        for i in 0..<inner {
+            var best = x[o * size * inner + i]
+            var bestIndex = 0
+            for k in 1..<Swift.max(size, 1) {
+                let v = x[(o * size + k) * inner + i]
+                if best.isNaN { break }
+                if v > best || v.isNaN {
+                    best = v
+                    bestIndex = k
+                }
+            }
+            values[o * inner + i] = best
+            indices[o * inner + i] = Int64(bestIndex)
+        }
+    }
+}
+
+func referenceGemm<T: FloatElement>(_ a: UnsafeMutablePointer<T>, _ b: UnsafeMutablePointer<T>, _ c: UnsafeMutablePointer<T>,
+                                    _ m: Int, _ n: Int, _ k: Int, _ transA: Bool, _ transB: Bool,
+                                    _ alpha: T, _ beta: T, _ batch: Int, _ strideA: Int, _ strideB: Int, _ strideC: Int) {
+    for bi in 0..<batch {
+        let pa = a + bi * strideA, pb = b + bi * strideB, pc = c + bi * strideC
+        for i in 0..<m {
+            for j in 0..<n {
+                var acc: T = 0
+                for p in 0..<k {
+                    let av = transA ? pa[p * m + i] : pa[i * k + p]
+                    let bv = transB ? pb[j * k + p] : pb[p * n + j]
+                    acc += av * bv
+                }
+                // beta == 0 overwrites, so garbage (even NaN) in C never leaks through, as in BLAS.
+                pc[i * n + j] = beta == 0 ? alpha * acc : alpha * acc + beta * pc[i * n + j]
+            }
+        }
+    }
+}
+
+func referenceIm2col<T: FloatElement>(_ x: UnsafeMutablePointer<T>, _ cols: UnsafeMutablePointer<T>, _ g: ConvGeometry) {
+    let oh = g.outHeight, ow = g.outWidth
+    let columns = g.batch * oh * ow
+    for c in 0..<g.channels {
+        for ki in 0..<g.kernelH {
+            for kj in 0..<g.kernelW {
+                let row = (c * g.kernelH + ki) * g.kernelW + kj
+                for n in 0..<g.batch {
+                    for y in 0..<oh {
+                        for xo in 0..<ow {
+                            let iy = y * g.strideH - g.paddingH + ki
+                            let ix = xo * g.strideW - g.paddingW + kj
+                            let col = (n * oh + y) * ow + xo
+                            let inside = iy >= 0 && iy < g.height && ix >= 0 && ix < g.width
+                            cols[row * columns + col] = inside ? x[((n * g.channels + c) * g.height + iy) * g.width + ix] : 0
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+func referenceCol2im<T: FloatElement>(_ cols: UnsafeMutablePointer<T>, _ x: UnsafeMutablePointer<T>, _ g: ConvGeometry) {
+    let oh = g.outHeight, ow = g.outWidth
+    let columns = g.batch * oh * ow
+    for c in 0..<g.channels {
+        for ki in 0..<g.kernelH {
+            for kj in 0..<g.kernelW {
+                let row = (c * g.kernelH + ki) * g.kernelW + kj
+                for n in 0..<g.batch {
+                    for y in 0..<oh {
+                        for xo in 0..<ow {
+                            let iy = y * g.strideH - g.paddingH + ki
+                            let ix = xo * g.strideW - g.paddingW + kj
+                            if iy >= 0 && iy < g.height && ix >= 0 && ix < g.width {
+                                x[((n * g.channels + c) * g.height + iy) * g.width + ix] += cols[row * columns + (n * oh + y) * ow + xo]
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// PyTorch's rule: the first maximum in the window wins, NaN beats everything; padding never wins.
+func referenceMaxPool<T: FloatElement>(_ x: UnsafeMutablePointer<T>, _ values: UnsafeMutablePointer<T>,
+                                       _ indices: UnsafeMutablePointer<Int64>, _ g: ConvGeometry) {
+    let oh = g.outHeight, ow = g.outWidth
+    for p in 0..<(g.batch * g.channels) {
+        let plane = x + p * g.height * g.width
+        for y in 0..<oh {
+            for xo in 0..<ow {
+                var best = -T.infinity
+                var bestIndex = -1
+                for ki in 0..<g.kernelH {
+                    for kj in 0..<g.kernelW {
+                        let iy = y * g.strideH - g.paddingH + ki
+                        let ix = xo * g.strideW - g.paddingW + kj
+                        guard iy >= 0 && iy < g.height && ix >= 0 && ix < g.width else { continue }
+                        let v = plane[iy * g.width + ix]
+                        if bestIndex < 0 || v > best || v.isNaN && !best.isNaN {
+                            best = v
+                            bestIndex = iy * g.width + ix
+                        }
+                    }
+                }
+                values[(p * oh + y) * ow + xo] = best
+                indices[(p * oh + y) * ow + xo] = Int64(Swift.max(bestIndex, 0))
+            }
+        }
+    }
+}
+
+func referenceLogSoftmax<T: FloatElement>(_ x: UnsafeMutablePointer<T>, _ out: UnsafeMutablePointer<T>,
+                                          _ outer: Int, _ size: Int, _ inner: Int) {
+    for o in 0..<outer {
+        for i in 0..<inner {
+            var m = -T.infinity
+            for k in 0..<size { m = Swift.max(m, x[(o * size + k) * inner + i]) }
+            var s: T = 0
+            for k in 0..<size { s += T.exp(x[(o * size + k) * inner + i] - m) }
+            let lse = m + T.log(s)
+            for k in 0..<size { out[(o * size + k) * inner + i] = x[(o * size + k) * inner + i] - lse }
+        }
+    }
+}
+
+func referenceLogSoftmaxBackward<T: FloatElement>(_ grad: UnsafeMutablePointer<T>, _ output: UnsafeMutablePointer<T>,
+                                                  _ out: UnsafeMutablePointer<T>, _ outer: Int, _ size: Int, _ inner: Int) {
+    for o in 0..<outer {
+        for i in 0..<inner {
+            var s: T = 0
+            for k in 0..<size { s += grad[(o * size + k) * inner + i] }
+            for k in 0..<size {
+                let j = (o * size + k) * inner + i
+                out[j] = grad[j] - T.exp(output[j]) * s
+            }
+        }
+    }
+}
+
+func referenceSGD<T: FloatElement>(_ p: UnsafeMutablePointer<T>, _ grad: UnsafeMutablePointer<T>,
+                                   _ buf: UnsafeMutablePointer<T>?, _ n: Int, _ h: SGDHyper) {
+    let lr = T(h.lr), momentum = T(h.momentum), dampening = T(h.dampening), wd = T(h.weightDecay)
+    for i in 0..<n {
+        var g = grad[i]
+        if wd != 0 { g += wd * p[i] }
+        if let buf, momentum != 0 {
+            buf[i] = h.firstStep ? g : momentum * buf[i] + (1 - dampening) * g
+            g = h.nesterov ? g + momentum * buf[i] : buf[i]
+        }
+        p[i] -= lr * g
+    }
+}
+
+func referenceAdam<T: FloatElement>(_ p: UnsafeMutablePointer<T>, _ grad: UnsafeMutablePointer<T>,
+                                    _ m: UnsafeMutablePointer<T>, _ v: UnsafeMutablePointer<T>, _ n: Int, _ h: AdamHyper) {
+    let lr = T(h.lr), b1 = T(h.beta1), b2 = T(h.beta2), eps = T(h.eps), wd = T(h.weightDecay)
+    let correction1 = 1 - T.pow(b1, T(h.step))
+    let correction2 = 1 - T.pow(b2, T(h.step))
+    let stepSize = lr / correction1
+    let correction2Root = T.sqrt(correction2)
+    for i in 0..<n {
+        var g = grad[i]
+        if wd != 0 {
+            if h.decoupledWeightDecay { p[i] *= 1 - lr * wd } else { g += wd * p[i] }
+        }
+        m[i] = b1 * m[i] + (1 - b1) * g
+        v[i] = b2 * v[i] + (1 - b2) * g * g
+        let denom = T.sqrt(v[i]) / correction2Root + eps
+        p[i] -= stepSize * m[i] / denom
+    }
+}

@@ -1,0 +1,193 @@
+/// The backward engine, as PyTorch's runs it.
+///
+/// backward() first counts, for every node reachable from the root, how many edges point at it.
+/// A node is ready when all of those have delivered their gradient (summed in its input buffer).
+/// Ready nodes wait in a queue ordered by sequence number, highest (created last) first;
+/// AccumulateGrad nodes count as created last of all, and ties run in the order they became
+/// ready. `BackwardStepper` is that loop with the body exposed one node at a time; `backward()`
+/// simply steps to the end, so stepping and backward() are one code path and give the same bits.
+
+/// What one step of backward did: the node it ran, the gradient that node received and what it
+/// passed on along each edge.
+public struct BackwardStep {
+    public let node: Node
+    /// The gradient with respect to the node's output (nil when none reached it).
+    public let gradIn: Tensor?
+    /// One entry per edge of `node` (empty for AccumulateGrad).
+    public let gradsOut: [Tensor?]
+}
+
+public final class BackwardStepper {
+    private var dependencies: [ObjectIdentifier: Int] = [:]
+    private var buffers: [ObjectIdentifier: Tensor] = [:]
+    private var queue = ReadyQueue()
+    private let retainGraph: Bool
+    private let detectAnomaly: Bool
+    public private(set) var stepsRun = 0
+
+    /// Prepares a backward pass from `root` (a scalar unless `gradient` is given).
+    public init(root: Tensor, gradient: Tensor? = nil, retainGraph: Bool = false) throws(AutogradError) {
+        guard root.requiresGrad, let rootNode = root.gradientEdge() else { throw .doesNotRequireGrad }
+        let seed: Tensor
+        if let gradient {
+            guard gradient.shape == root.shape else { throw .gradientShapeMismatch(expected: root.shape, got: gradient.shape) }
+            seed = gradient.detach()
+        } else {
+            guard root.numel == 1 else { throw .nonScalarBackward(shape: root.shape) }
+            seed = Tensor.ones(like: root)
+        }
+        self.retainGraph = retainGraph
+        self.detectAnomaly = AnomalyMode.isEnabled
+        countDependencies(from: rootNode)
+        buffers[ObjectIdentifier(rootNode)] = seed
+        queue.push(rootNode)
+    }
+
+    /// The node the next `step()` will run, or nil when the pass is over.
+    public var nextNode: Node? { queue.peek }
+    public var isFinished: Bool { queue.isEmpty }
+
+    /// Runs exactly one node; nil when nothing is left.
+    @discardableResult
+    public func step() throws(AutogradError) -> BackwardStep? {
+        guard let node = queue.pop() else { return nil }
+        let key = ObjectIdentifier(node)
+        var grad = buffers.removeValue(forKey: key)
+        stepsRun += 1
+
+        if let variable = node.variable {
+            if let g = grad {
+                accumulate(g, into: variable)
+            }
+            return BackwardStep(node: node, gradIn: grad, gradsOut: [])
+        }
+
+        if var g = grad {
+            for hook in node.preHooks {
+                if let replaced = hook(g) { g = replaced }
+            }
+            grad = g
+        }
+        var outputs: [Tensor?]
+        if let g = grad {
+            // Backward functions build no graph of their own (no double backward).
+            let result: Result<[Tensor?], AutogradError> = GradMode.$isEnabled.withValue(false) {
+                do throws(AutogradError) { return .success(try node.apply(g)) } catch { return .failure(error) }
+            }
+            outputs = try result.get()
+        } else {
+            outputs = [Tensor?](repeating: nil, count: node.nextEdges.count)
+        }
+        if !retainGraph { node.releaseSavedTensors() }
+        if detectAnomaly { try checkAnomaly(node, outputs) }
+        precondition(outputs.count == node.nextEdges.count, "\(node.name) returned \(outputs.count) gradients for \(node.nextEdges.count) inputs")
+
+        for (i, edge) in node.nextEdges.enumerated() {
+            guard let next = edge else { continue }
+            let nextKey = ObjectIdentifier(next)
+            if let g = outputs[i] {
+                if let existing = buffers[nextKey] {
+                    buffers[nextKey] = existing.adding(g)
+                } else {
+                    buffers[nextKey] = g
+                }
+            }
+            let remaining = dependencies[nextKey, default: 1] - 1
+            dependencies[nextKey] = remaining
+            if remaining == 0 { queue.push(next) }
+        }
+        return BackwardStep(node: node, gradIn: grad, gradsOut: outputs)
+    }
+
+    /// Runs every remaining node.
+    public func finish() throws(AutogradError) {
+        while try step() != nil {}
+    }
+
+    private func countDependencies(from root: Node) {
+        // Iterative, so deep graphs (long chains of small ops) cannot overflow the stack.
+        var seen: Set<ObjectIdentifier> = [ObjectIdentifier(root)]
+        var stack: [Node] = [root]
+        while let node = stack.popLast() {
+            for case let next? in node.nextEdges {
+                let key = ObjectIdentifier(next)
+                dependencies[key, default: 0] += 1
+                if seen.insert(key).inserted { stack.append(next) }
+            }
+        }
+    }
+
+    private func accumulate(_ incoming: Tensor, into variable: Tensor) {
+        var g = incoming
+        for hook in variable.hooks {
+            if let replaced = hook(g) { g = replaced }
+        }
+        if let existing = variable.grad {
+            variable.grad = GradMode.$isEnabled.withValue(false) { existing.adding(g) }
+        } else {
+            variable.grad = g.detach()
+        }
+    }
+
+    private func checkAnomaly(_ node: Node, _ outputs: [Tensor?]) throws(AutogradError) {
+        for (i, output) in outputs.enumerated() {
+            guard let output, output.dtype.isFloatingPoint else { continue }
+            let sum = output.backend.sumOfSquares(output.storage)
+            if sum.isNaN || sum.isInfinite {
+                let kind = sum.isNaN ? "nan" : "inf"
+                throw .anomaly(node: node.name, forwardOp: node.forwardOp, module: node.module, output: i, kind: kind)
+            }
+        }
+    }
+}
+
+/// A binary max-heap of nodes: higher sequence number first, then first-come first-served.
+struct ReadyQueue {
+    private var heap: [(node: Node, order: Int)] = []
+    private var pushes = 0
+
+    var isEmpty: Bool { heap.isEmpty }
+    var peek: Node? { heap.first?.node }
+
+    private func runsBefore(_ a: (node: Node, order: Int), _ b: (node: Node, order: Int)) -> Bool {
+        if a.node.sequenceNr != b.node.sequenceNr { return a.node.sequenceNr > b.node.sequenceNr }
+        return a.order < b.order
+    }
+
+    mutating func push(_ node: Node) {
+        heap.append((node, pushes))
+        pushes += 1
+        var i = heap.count - 1
+        while i > 0 {
+            let parent = (i - 1) / 2
+            guard runsBefore(heap[i], heap[parent]) else { break }
+            heap.swapAt(i, parent)
+            i = parent
+        }
+    }
+
+    mutating func pop() -> Node? {
+        guard !heap.isEmpty else { return nil }
+        heap.swapAt(0, heap.count - 1)
+        let top = heap.removeLast()
+        var i = 0
+        while true {
+            let l = 2 * i + 1, r = l + 1
+            var best = i
+            if l < heap.count && runsBefore(heap[l], heap[best]) { best = l }
+            if r < heap.count && runsBefore(heap[r], heap[best]) { best = r }
+            if best == i { break }
+            heap.swapAt(i, best)
+            i = best
+        }
+        return top.node
+    }
+}
+
+extension Tensor {
+    /// Computes the gradient of this tensor with respect to every leaf that requires grad and
+    /// adds it into their `.grad`, like `loss.backward()`.
+    public func backward(_ gradient: Tensor? = nil, retainGraph: Bool = false) throws(AutogradError) {
+        try BackwardStepper(root: self, gradient: gradient, retainGraph: retainGraph).finish()
+    }
+}

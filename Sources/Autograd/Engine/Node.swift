@@ -1,0 +1,89 @@
+import Synchronization
+
+/// A Node is a grad_fn: one recorded operation of the forward pass, seen from the backward pass.
+///
+/// It carries PyTorch's name for it (AddmmBackward0, ...), an edge to the node of each forward
+/// input in PyTorch's input order (nil where that input needs no gradient, as PyTorch keeps an
+/// invalid edge there), the tensors it saved for backward, and its backward function: given the
+/// gradient of its output it returns one gradient per edge. The sequence number records creation
+/// order; the engine runs the ready node with the highest one first.
+///
+/// A leaf that requires grad gets an AccumulateGrad node instead (`variable` set, no backward
+/// function): it adds the incoming gradient into `variable.grad`.
+public final class Node {
+    public let name: String
+    public let sequenceNr: Int
+    /// Edges to the nodes of the forward inputs, in PyTorch's order.
+    public internal(set) var nextEdges: [Node?]
+    /// The dotted name of the module whose forward created this node (nil outside modules).
+    public let module: String?
+    /// The forward op, for anomaly messages (`addmm`, `conv2d`, ...).
+    public let forwardOp: String
+    /// Shape and dtype of the output this node receives a gradient for.
+    public let outputShape: [Int]
+    public let outputDType: DType
+
+    public typealias BackwardFunction = (_ grad: Tensor, _ saved: [Tensor]) -> [Tensor?]
+    var backwardFunction: BackwardFunction?
+    var saved: [Tensor]
+    private let savesTensors: Bool
+    public private(set) var savedTensorsReleased = false
+
+    /// For AccumulateGrad: the leaf it accumulates into (held strongly, as PyTorch does).
+    public internal(set) var variable: Tensor?
+    /// Hooks registered on the output tensor of a non-leaf (run on the gradient it receives).
+    var preHooks: [(Tensor) -> Tensor?] = []
+
+    public var isAccumulateGrad: Bool { variable != nil }
+
+    /// AccumulateGrad nodes count as created last of all, so they run as soon as they are ready.
+    static let accumulateGradSequenceNr = Int.max
+    private static let counter = Atomic<Int>(0)
+
+    init(name: String, forwardOp: String, edges: [Node?], saved: [Tensor], outputShape: [Int], outputDType: DType,
+         backward: @escaping BackwardFunction) {
+        self.name = name
+        self.forwardOp = forwardOp
+        self.sequenceNr = Node.counter.wrappingAdd(1, ordering: .relaxed).oldValue
+        self.nextEdges = edges
+        self.saved = saved
+        self.savesTensors = !saved.isEmpty
+        self.backwardFunction = backward
+        self.module = ModuleScope.current
+        self.outputShape = outputShape
+        self.outputDType = outputDType
+    }
+
+    /// An AccumulateGrad node for a leaf.
+    init(accumulatingInto leaf: Tensor) {
+        self.name = "AccumulateGrad"
+        self.forwardOp = "leaf"
+        self.sequenceNr = Node.accumulateGradSequenceNr
+        self.nextEdges = []
+        self.saved = []
+        self.savesTensors = false
+        self.backwardFunction = nil
+        self.variable = leaf
+        self.module = nil
+        self.outputShape = leaf.shape
+        self.outputDType = leaf.dtype
+    }
+
+    /// Drops the saved tensors after a backward that did not ask to keep the graph.
+    func releaseSavedTensors() {
+        if savesTensors {
+            saved = []
+            savedTensorsReleased = true
+        }
+    }
+
+    /// Runs the node's backward on `grad`: one gradient per edge.
+    func apply(_ grad: Tensor) throws(AutogradError) -> [Tensor?] {
+        if savedTensorsReleased { throw .graphFreed(node: name) }
+        guard let backwardFunction else { return [] }
+        return backwardFunction(grad, saved)
+    }
+
+    /// The valid edges' nodes, in order (what `next_functions` shows, without the Nones).
+    public var nextNodes: [Node] { nextEdges.compactMap { $0 } }
+}

@@ -1,0 +1,40 @@
+/// How an op records itself: the kernel computes the output storage, then `Tensor.record` wraps
+/// it and, when grad mode is on and an input requires grad, creates the node with its edges and
+/// saved tensors. Saved tensors are kept as detached aliases (data only), so a node that saves its
+/// own output makes no reference cycle, and releasing them frees the memory.
+extension Tensor {
+    /// The edge a consumer of this tensor points to: its grad_fn, or the leaf's AccumulateGrad.
+    func gradientEdge() -> Node? {
+        guard requiresGrad else { return nil }
+        if let gradFn { return gradFn }
+        if let existing = gradAccumulator { return existing }
+        let accumulator = Node(accumulatingInto: self)
+        gradAccumulator = accumulator
+        return accumulator
+    }
+
+    /// Wraps `storage` as the result of an op on `inputs`, recording `name` (PyTorch's node name)
+    /// with `backward` when a gradient is needed. `saving` are the inputs backward reads;
+    /// `savingOutput` appends the result itself. A nil input is a scalar operand: PyTorch keeps an
+    /// edge for it that points nowhere, and so do we.
+    static func record(_ storage: Storage, shape: [Int], isContiguous: Bool = true,
+                       inputs: [Tensor?], name: String, op: String,
+                       saving: [Tensor] = [], savingOutput: Bool = false,
+                       backward: @escaping Node.BackwardFunction) -> Tensor {
+        var needsGrad = false
+        for case let input? in inputs where input.requiresGrad { needsGrad = true; break }
+        guard needsGrad && GradMode.isEnabled else {
+            return Tensor(storage: storage, shape: shape, isContiguous: isContiguous)
+        }
+        var savedAliases: [Tensor] = []
+        savedAliases.reserveCapacity(saving.count + (savingOutput ? 1 : 0))
+        for t in saving { savedAliases.append(t.detach()) }
+        if savingOutput { savedAliases.append(Tensor(storage: storage, shape: shape, isContiguous: isContiguous)) }
+        var edges: [Node?] = []
+        edges.reserveCapacity(inputs.count)
+        for input in inputs { edges.append(input?.gradientEdge()) }
+        let node = Node(name: name, forwardOp: op, edges: edges, saved: savedAliases,
+                        outputShape: shape, outputDType: storage.dtype, backward: backward)
+        return Tensor(storage: storage, shape: shape, requiresGrad: true, gradFn: node, isContiguous: isContiguous)
+    }
+}

@@ -1,0 +1,106 @@
+/// add, sub, mul, div and neg, with broadcasting. Each backward sums the gradient back down to
+/// its input's shape, undoing the broadcast. A Swift scalar operand is PyTorch's wrapped number:
+/// the node is the same (MulBackward0 for `x * 2`), with an edge for the scalar that points nowhere.
+extension Tensor {
+    /// Sums a gradient over the dimensions that broadcasting added or stretched, giving `target`.
+    public func sumTo(_ target: [Int]) -> Tensor {
+        if shape == target { return self }
+        let lead = rank - target.count
+        var dims = Array(0..<lead)
+        for i in 0..<target.count where target[i] == 1 && shape[i + lead] != 1 {
+            dims.append(i + lead)
+        }
+        let reduced = backend.sum(storage, shape: shape, dims: dims)
+        return Tensor(storage: reduced, shape: target)
+    }
+
+    static func broadcastShape(_ a: Tensor, _ b: Tensor, _ op: String) -> [Int] {
+        precondition(a.device == b.device, "\(op): Expected all tensors to be on the same device, but found at least two devices, \(a.device) and \(b.device)!")
+        precondition(a.dtype == b.dtype, "\(op): expected both operands to have the same dtype, but got \(a.dtype) and \(b.dtype)")
+        guard let shape = Shape.broadcast(a.shape, b.shape) else {
+            preconditionFailure("\(op): The size of tensor a \(Shape.describe(a.shape)) must match the size of tensor b \(Shape.describe(b.shape)) at a non-singleton dimension")
+        }
+        return shape
+    }
+
+    /// The raw sum used by the engine to add gradients: no graph.
+    func adding(_ other: Tensor) -> Tensor {
+        let shape = Tensor.broadcastShape(self, other, "add")
+        return Tensor(storage: backend.binary(.add, storage, self.shape, other.storage, other.shape, outShape: shape), shape: shape)
+    }
+
+    public static func + (a: Tensor, b: Tensor) -> Tensor {
+        let shape = broadcastShape(a, b, "add")
+        let out = a.backend.binary(.add, a.storage, a.shape, b.storage, b.shape, outShape: shape)
+        let aShape = a.shape, bShape = b.shape
+        return record(out, shape: shape, inputs: [a, b], name: "AddBackward0", op: "add") { g, _ in
+            [g.sumTo(aShape), g.sumTo(bShape)]
+        }
+    }
+
+    public static func - (a: Tensor, b: Tensor) -> Tensor {
+        let shape = broadcastShape(a, b, "sub")
+        let out = a.backend.binary(.sub, a.storage, a.shape, b.storage, b.shape, outShape: shape)
+        let aShape = a.shape, bShape = b.shape
+        return record(out, shape: shape, inputs: [a, b], name: "SubBackward0", op: "sub") { g, _ in
+            [g.sumTo(aShape), (-g).sumTo(bShape)]
+        }
+    }
+
+    public static func * (a: Tensor, b: Tensor) -> Tensor {
+        let shape = broadcastShape(a, b, "mul")
+        let out = a.backend.binary(.mul, a.storage, a.shape, b.storage, b.shape, outShape: shape)
+        let aShape = a.shape, bShape = b.shape
+        return record(out, shape: shape, inputs: [a, b], name: "MulBackward0", op: "mul", saving: [a, b]) { g, saved in
+            [(g * saved[1]).sumTo(aShape), (g * saved[0]).sumTo(bShape)]
+        }
+    }
+
+    public static func / (a: Tensor, b: Tensor) -> Tensor {
+        let shape = broadcastShape(a, b, "div")
+        let out = a.backend.binary(.div, a.storage, a.shape, b.storage, b.shape, outShape: shape)
+        let aShape = a.shape, bShape = b.shape
+        return record(out, shape: shape, inputs: [a, b], name: "DivBackward0", op: "div", saving: [a, b]) { g, saved in
+            let (a, b) = (saved[0], saved[1])
+            return [(g / b).sumTo(aShape), (-(g * a) / (b * b)).sumTo(bShape)]
+        }
+    }
+
+    public static prefix func - (x: Tensor) -> Tensor {
+        let out = x.backend.unary(.neg, x.storage)
+        return record(out, shape: x.shape, inputs: [x], name: "NegBackward0", op: "neg") { g, _ in [-g] }
+    }
+
+    // MARK: scalar operands
+
+    public static func * (x: Tensor, s: Double) -> Tensor {
+        let out = x.backend.unary(.scale(s), x.storage)
+        return record(out, shape: x.shape, inputs: [x, nil], name: "MulBackward0", op: "mul") { g, _ in [g * s, nil] }
+    }
+
+    public static func * (s: Double, x: Tensor) -> Tensor { x * s }
+
+    public static func + (x: Tensor, s: Double) -> Tensor {
+        let out = x.backend.unary(.addScalar(s), x.storage)
+        return record(out, shape: x.shape, inputs: [x, nil], name: "AddBackward0", op: "add") { g, _ in [g, nil] }
+    }
+
+    public static func + (s: Double, x: Tensor) -> Tensor { x + s }
+
+    public static func - (x: Tensor, s: Double) -> Tensor {
+        let out = x.backend.unary(.addScalar(-s), x.storage)
+        return record(out, shape: x.shape, inputs: [x, nil], name: "SubBackward0", op: "sub") { g, _ in [g, nil] }
+    }
+
+    /// `s - x`: PyTorch records RsubBackward1 for a scalar on the left.
+    public static func - (s: Double, x: Tensor) -> Tensor {
+        let negated = x.backend.unary(.neg, x.storage)
+        let out = x.backend.unary(.addScalar(s), negated)
+        return record(out, shape: x.shape, inputs: [x], name: "RsubBackward1", op: "rsub") { g, _ in [-g] }
+    }
+
+    public static func / (x: Tensor, s: Double) -> Tensor {
+        let out = x.backend.unary(.scale(1 / s), x.storage)
+        return record(out, shape: x.shape, inputs: [x, nil], name: "DivBackward0", op: "div") { g, _ in [g * (1 / s), nil] }
+    }
+}

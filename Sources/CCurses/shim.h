@@ -1,0 +1,18 @@
+#pragma once
+// Swift cannot import ncurses' macros or its global mutable variables (stdscr, COLS, LINES):
+// these accessors give them a callable form. See SWIFT-NOTES.md.
+#define NCURSES_WIDECHAR 1
+#include <locale.h>
+#include <wchar.h>
+#include <curses.h>
+
+static inline WINDOW *blitz_stdscr(void) { return stdscr; }
+static inline void blitz_getmaxyx(WINDOW *w, int *y, int *x) { getmaxyx(w, *y, *x); }
+static inline attr_t blitz_A_BOLD(void) { return A_BOLD; }
+static inline attr_t blitz_A_REVERSE(void) { return A_REVERSE; }
+static inline attr_t blitz_A_DIM(void) { return A_DIM; }
+static inline attr_t blitz_A_UNDERLINE(void) { return A_UNDERLINE; }
+static inline attr_t blitz_A_NORMAL(void) { return A_NORMAL; }
+static inline attr_t blitz_COLOR_PAIR(int n) { return COLOR_PAIR(n); }
+static inline int blitz_KEY_RESIZE(void) { return KEY_RESIZE; }
+static inline int blitz_ERR(void) { return ERR; }
