@@ -1,0 +1,229 @@
+/// What the trainer publishes after every step and every backward node: immutable values only,
+/// so they can cross from the trainer's queue to the UI thread. Tensors, nodes and modules never
+/// leave the trainer; this is everything the screen (or a script) may show.
+public struct TrainingSnapshot: Sendable, Equatable {
+    /// Increases with every publication: the UI redraws only when it changes.
+    public var version: Int = 0
+
+    // What is being trained.
+    public var model: String = ""
+    public var dataset: String = ""
+    public var device: String = "cpu"
+    public var optimizer: String = ""
+    public var learningRate: Double = 0
+    public var batchSize: Int = 0
+
+    // Where training is.
+    public var step: Int = 0
+    public var epoch: Int = 0
+    public var stepsPerEpoch: Int = 0
+    public var isRunning: Bool = false
+    public var isFinished: Bool = false
+    public var stepsPerSecond: Double = 0
+
+    // zero_grad and accumulation.
+    public var zeroGradEnabled: Bool = true
+    /// Backward passes summed into .grad since the last zeroing.
+    public var accumulated: Int = 0
+
+    // Curves.
+    public var losses: LossHistory = LossHistory()
+    public var accuracies: [AccuracyPoint] = []
+
+    // Parameters, in registration order (conv1.weight, conv1.bias, ...).
+    public var parameters: [ParameterStats] = []
+
+    // The last iteration's graph and the backward stepper's position in it.
+    public var graph: GraphSnapshot? = nil
+    public var cursor: BackwardCursor? = nil
+
+    /// Why training stopped or what went wrong (a diverging loss names step and node), if anything.
+    public var message: String? = nil
+    public var diverged: Bool = false
+
+    public init() {}
+}
+
+/// Every loss value ever recorded, appended in O(1) without copying the history: full chunks are
+/// shared between snapshots and only the short tail is copied when the trainer appends.
+public struct LossHistory: Sendable, Equatable {
+    private static let chunkSize = 1024
+    private var chunks: [[Double]] = []
+    private var tail: [Double] = []
+
+    public init() {}
+
+    public init(_ values: [Double]) {
+        for v in values { append(v) }
+    }
+
+    public var count: Int { chunks.count * LossHistory.chunkSize + tail.count }
+    public var isEmpty: Bool { count == 0 }
+    public var last: Double? { tail.last ?? chunks.last?.last }
+
+    public mutating func append(_ value: Double) {
+        tail.append(value)
+        if tail.count == LossHistory.chunkSize {
+            chunks.append(tail)
+            tail = []
+        }
+    }
+
+    public subscript(i: Int) -> Double {
+        let c = i / LossHistory.chunkSize
+        return c < chunks.count ? chunks[c][i % LossHistory.chunkSize] : tail[i - chunks.count * LossHistory.chunkSize]
+    }
+
+    /// The values in `range`, as an array (what a chart needs for the visible window).
+    public func values(_ range: Range<Int>) -> [Double] {
+        range.map { self[$0] }
+    }
+
+    public var all: [Double] { values(0..<count) }
+}
+
+/// Test accuracy measured at a step (under no_grad, on the test split).
+public struct AccuracyPoint: Sendable, Equatable {
+    public var step: Int
+    public var epoch: Int
+    public var accuracy: Double
+
+    public init(step: Int, epoch: Int, accuracy: Double) {
+        self.step = step
+        self.epoch = epoch
+        self.accuracy = accuracy
+    }
+}
+
+/// One parameter by its PyTorch name, with the norm of its .grad (nil when .grad is None) and of its value.
+public struct ParameterStats: Sendable, Equatable {
+    public var name: String
+    public var shape: [Int]
+    public var gradNorm: Double?
+    public var norm: Double
+
+    public init(name: String, shape: [Int], gradNorm: Double?, norm: Double) {
+        self.name = name
+        self.shape = shape
+        self.gradNorm = gradNorm
+        self.norm = norm
+    }
+}
+
+/// The graph of one training iteration, as plain values. Node ids are small integers in creation
+/// order; `executionOrder` is the order PyTorch's engine runs them in backward.
+public struct GraphSnapshot: Sendable, Equatable {
+    public var nodes: [GraphNode]
+    /// The id of the loss's grad_fn.
+    public var root: Int
+    public var executionOrder: [Int]
+
+    public init(nodes: [GraphNode], root: Int, executionOrder: [Int]) {
+        self.nodes = nodes
+        self.root = root
+        self.executionOrder = executionOrder
+    }
+
+    public func node(_ id: Int) -> GraphNode? {
+        id >= 0 && id < nodes.count && nodes[id].id == id ? nodes[id] : nodes.first { $0.id == id }
+    }
+}
+
+public struct GraphNode: Sendable, Equatable {
+    public var id: Int
+    /// PyTorch's name: AddmmBackward0, AccumulateGrad, ...
+    public var name: String
+    /// The module whose forward created it (fc3), or for AccumulateGrad the parameter's module.
+    public var module: String?
+    /// For AccumulateGrad: the parameter's dotted name (fc3.bias).
+    public var parameter: String?
+    /// Shape of the output this node receives a gradient for.
+    public var shape: [Int]
+    /// Ids of the nodes its gradient flows to, in PyTorch's edge order (invalid edges left out).
+    public var next: [Int]
+
+    public init(id: Int, name: String, module: String?, parameter: String?, shape: [Int], next: [Int]) {
+        self.id = id
+        self.name = name
+        self.module = module
+        self.parameter = parameter
+        self.shape = shape
+        self.next = next
+    }
+}
+
+/// Summary of one gradient tensor: what the backward step panel shows.
+public struct GradientSummary: Sendable, Equatable {
+    public var shape: [Int]
+    public var norm: Double
+    public var min: Double
+    public var max: Double
+    /// The first few elements in row-major order.
+    public var firstValues: [Double]
+
+    public init(shape: [Int], norm: Double, min: Double, max: Double, firstValues: [Double]) {
+        self.shape = shape
+        self.norm = norm
+        self.min = min
+        self.max = max
+        self.firstValues = firstValues
+    }
+}
+
+/// Where the backward stepper stands in the current pass.
+public struct BackwardCursor: Sendable, Equatable {
+    /// Ids into the graph snapshot: the node that just ran and the one that runs next.
+    public var ran: Int?
+    public var next: Int?
+    public var ranName: String?
+    public var nextName: String?
+    /// The gradient the node that ran received, and what it passed on along each edge (nil: no gradient).
+    public var gradIn: GradientSummary?
+    public var gradsOut: [GradientSummary?]
+    /// Parameters (by name) that hold a .grad so far.
+    public var parametersWithGrad: [String]
+    /// How many nodes of this pass have run, out of how many.
+    public var stepsRun: Int
+    public var totalNodes: Int
+    /// True while a pass is under way (false once it reached the end).
+    public var isActive: Bool
+
+    public init(ran: Int?, next: Int?, ranName: String?, nextName: String?, gradIn: GradientSummary?,
+                gradsOut: [GradientSummary?], parametersWithGrad: [String], stepsRun: Int, totalNodes: Int, isActive: Bool) {
+        self.ran = ran
+        self.next = next
+        self.ranName = ranName
+        self.nextName = nextName
+        self.gradIn = gradIn
+        self.gradsOut = gradsOut
+        self.parametersWithGrad = parametersWithGrad
+        self.stepsRun = stepsRun
+        self.totalNodes = totalNodes
+        self.isActive = isActive
+    }
+}
+
+/// What the UI (or a script) can ask the trainer to do. Commands are queued and run in order on
+/// the trainer's queue.
+public enum TrainerCommand: Sendable, Equatable {
+    case pause
+    case resume
+    /// One whole training step (zero_grad if on, forward, loss, backward, optimizer step).
+    case step
+    /// Run one backward node; the first of a pass zeroes grads (if on) and does forward and loss.
+    case backwardNode
+    /// Run the rest of the current backward pass and the optimizer step.
+    case finishBackward
+    case toggleZeroGrad
+    case setLearningRate(Double)
+    /// Multiply the learning rate (the `+`/`-` keys).
+    case scaleLearningRate(Double)
+    case save(path: String)
+    case quit
+}
+
+/// The face of a training session the UI talks to: send commands, read the latest snapshot.
+public protocol TrainingControl: AnyObject, Sendable {
+    func send(_ command: TrainerCommand)
+    var latestSnapshot: TrainingSnapshot { get }
+}
