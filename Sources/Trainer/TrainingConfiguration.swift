@@ -1,0 +1,71 @@
+import Autograd
+
+/// Everything a training run is made of, as the command line gives it. Validated (with the data
+/// and the model themselves) before a single step runs.
+public struct TrainingConfiguration: Sendable, Equatable {
+    public enum OptimizerKind: String, Sendable, CaseIterable {
+        case sgd, adam, adamw
+    }
+
+    public var model = "blitz-net"
+    public var dataset = "digits"
+    public var device: Device = .cpu
+    /// CPU threads (nil: all cores).
+    public var threads: Int? = nil
+    public var optimizer: OptimizerKind = .sgd
+    /// The blitz's recipe: SGD, lr 0.001, momentum 0.9, batch 4.
+    public var learningRate = 0.001
+    public var momentum = 0.9
+    public var weightDecay = 0.0
+    public var batchSize = 4
+    /// Stop after this many epochs, or after `steps` steps when set.
+    public var epochs = 10
+    public var steps: Int? = nil
+    public var seed: UInt64 = 0
+    public var shuffle = true
+    /// Evaluate test accuracy every this many steps (and at each epoch's end).
+    public var evaluateEvery = 1000
+    public var initPath: String? = nil
+    public var savePath: String? = nil
+
+    public init() {}
+
+    /// The checks that need no data or model: ranges and finiteness of the flags.
+    public func validateFlags() throws(TrainerError) {
+        guard batchSize >= 1 else { throw .invalidFlag("--batch-size must be at least 1 (got \(batchSize))") }
+        guard learningRate.isFinite && learningRate > 0 else { throw .invalidFlag("--lr must be a finite number above 0 (got \(learningRate))") }
+        guard momentum.isFinite && momentum >= 0 else { throw .invalidFlag("--momentum must be a finite number ≥ 0 (got \(momentum))") }
+        guard weightDecay.isFinite && weightDecay >= 0 else { throw .invalidFlag("--weight-decay must be a finite number ≥ 0 (got \(weightDecay))") }
+        guard epochs >= 1 else { throw .invalidFlag("--epochs must be at least 1 (got \(epochs))") }
+        if let steps { guard steps >= 1 else { throw .invalidFlag("--steps must be at least 1 (got \(steps))") } }
+        if let threads { guard threads >= 1 && threads <= 1024 else { throw .invalidFlag("--threads must be between 1 and 1024 (got \(threads))") } }
+        guard evaluateEvery >= 1 else { throw .invalidFlag("--eval-every must be at least 1 (got \(evaluateEvery))") }
+    }
+}
+
+/// Why a run could not start or had to stop. `description` is the one line a person reads.
+public enum TrainerError: Error, Sendable, CustomStringConvertible {
+    case invalidFlag(String)
+    case dataset(String)
+    case model(String)
+    case device(String)
+    case checkpoint(String)
+    case diverged(step: Int, message: String)
+
+    public var description: String {
+        switch self {
+        case .invalidFlag(let m), .dataset(let m), .model(let m), .device(let m), .checkpoint(let m): return m
+        case .diverged(_, let m): return m
+        }
+    }
+}
+
+/// What a training run reports as it goes (headless printing, scripts).
+public enum TrainingEvent: Sendable {
+    case step(step: Int, epoch: Int, loss: Double)
+    case evaluation(step: Int, epoch: Int, accuracy: Double)
+    case diverged(step: Int, message: String)
+    case saved(path: String)
+    case saveFailed(path: String, message: String)
+    case finished(step: Int, epoch: Int)
+}

@@ -1,0 +1,19 @@
+import ArgumentParser
+import Autograd
+
+/// `blitz-tui devices`: the CPU and every GPU the CUDA backend can find.
+struct DevicesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "devices",
+        abstract: "List the CPU (threads, BLAS) and any CUDA GPUs.",
+        discussion: """
+            CUDA is found at run time: libcuda.so.1, libnvrtc and libcublas are searched in the usual
+            places and in the folder named by BLITZ_CUDA_PATH.
+            """)
+
+    func run() throws {
+        let cpu = Backends.cpu
+        print("cpu      \(CPUBackend.availableCores) cores, \(cpu.numThreads) threads, \(cpu.blasDescription)")
+        print(CUDADevices.describeAll(), terminator: "")
+    }
+}

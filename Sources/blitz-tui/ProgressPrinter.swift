@@ -1,0 +1,109 @@
+import Glibc
+import Synchronization
+import Trainer
+
+/// Prints a headless run's progress: JSON lines, a redrawn bar on a terminal, or plain lines.
+/// Called on the trainer's queue; the lock keeps the bar's state consistent with `end()`.
+final class ProgressPrinter: Sendable {
+    private struct State {
+        var total = 0
+        var stepsPerEpoch = 1
+        var lastAccuracy: Double?
+        var barShown = false
+    }
+    private let json: Bool
+    private let interactive: Bool
+    private let state = Mutex(State())
+
+    init(json: Bool, interactive: Bool) {
+        self.json = json
+        self.interactive = interactive
+    }
+
+    func begin(_ snapshot: TrainingSnapshot, configuration: TrainingConfiguration) {
+        state.withLock {
+            $0.stepsPerEpoch = max(1, snapshot.stepsPerEpoch)
+            $0.total = configuration.steps ?? configuration.epochs * $0.stepsPerEpoch
+        }
+        if !json {
+            write("training \(configuration.model) on \(snapshot.dataset) (\(snapshot.device), \(snapshot.optimizer) lr \(configuration.learningRate), batch \(configuration.batchSize)): \(state.withLock { $0.total }) steps\n")
+        }
+    }
+
+    func handle(_ event: TrainingEvent) {
+        state.withLock { s in
+            switch event {
+            case .step(let step, let epoch, let loss):
+                if json {
+                    write("{\"step\":\(step),\"epoch\":\(epoch),\"loss\":\(jsonNumber(loss))}\n")
+                } else if interactive {
+                    drawBar(&s, step: step, epoch: epoch, loss: loss)
+                } else if step % 50 == 0 || step == s.total {
+                    write("step \(step)/\(s.total)  epoch \(epoch)  loss \(fixed(loss, 4))\n")
+                }
+            case .evaluation(let step, let epoch, let accuracy):
+                s.lastAccuracy = accuracy
+                if json {
+                    write("{\"step\":\(step),\"epoch\":\(epoch),\"test_accuracy\":\(jsonNumber(accuracy))}\n")
+                } else {
+                    clearBar(&s)
+                    write("epoch \(epoch)  step \(step)  test accuracy \(fixed(accuracy * 100, 2))%\n")
+                }
+            case .diverged(let step, let message):
+                clearBar(&s)
+                if json { write("{\"step\":\(step),\"diverged\":true,\"message\":\(jsonString(message))}\n") }
+            case .saved(let path):
+                clearBar(&s)
+                if !json { write("saved \(path)\n") }
+            case .saveFailed(let path, let message):
+                clearBar(&s)
+                fputs("blitz-tui: error: could not save \(path): \(message)\n", stderr)
+            case .finished:
+                clearBar(&s)
+            }
+        }
+    }
+
+    func end() {
+        state.withLock { clearBar(&$0) }
+        fflush(stdout)
+    }
+
+    private func drawBar(_ s: inout State, step: Int, epoch: Int, loss: Double) {
+        let width = 30
+        let filled = s.total > 0 ? min(width, width * step / s.total) : 0
+        let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
+        let accuracy = s.lastAccuracy.map { "  acc \(fixed($0 * 100, 1))%" } ?? ""
+        write("\r\(bar) step \(step)/\(s.total)  epoch \(epoch)  loss \(fixed(loss, 4))\(accuracy)\u{1B}[K")
+        s.barShown = true
+    }
+
+    private func clearBar(_ s: inout State) {
+        if s.barShown {
+            write("\r\u{1B}[K")
+            s.barShown = false
+        }
+    }
+
+    private func write(_ text: String) {
+        fputs(text, stdout)
+        if !interactive { fflush(stdout) }
+    }
+}
+
+/// A JSON number; NaN and infinities (which JSON lacks) become null.
+func jsonNumber(_ v: Double) -> String {
+    v.isFinite ? "\(v)" : "null"
+}
+
+/// `v` with `decimals` decimals.
+func fixed(_ v: Double, _ decimals: Int) -> String {
+    guard v.isFinite else { return v.isNaN ? "nan" : (v > 0 ? "inf" : "-inf") }
+    var scale = 1.0
+    for _ in 0..<decimals { scale *= 10 }
+    let r = (abs(v) * scale).rounded()
+    let whole = Int(r / scale)
+    var frac = String(Int(r - Double(whole) * scale))
+    while frac.count < decimals { frac = "0" + frac }
+    return (v < 0 && r != 0 ? "-" : "") + String(whole) + (decimals > 0 ? "." + frac : "")
+}
