@@ -1,0 +1,134 @@
+import Foundation
+import Testing
+
+/// The real binary, end to end: the command-line contract of ARCHITECTURE.md.
+@Suite(.serialized) struct CommandLineTests {
+    static let blitzOrder = [
+        "NllLossBackward0", "LogSoftmaxBackward0", "AddmmBackward0", "AccumulateGrad", "TBackward0", "AccumulateGrad",
+        "ReluBackward0", "AddmmBackward0", "AccumulateGrad", "TBackward0", "AccumulateGrad", "ReluBackward0",
+        "AddmmBackward0", "AccumulateGrad", "TBackward0", "AccumulateGrad", "ViewBackward0",
+        "MaxPool2DWithIndicesBackward0", "ReluBackward0", "ConvolutionBackward0", "AccumulateGrad", "AccumulateGrad",
+        "MaxPool2DWithIndicesBackward0", "ReluBackward0", "ConvolutionBackward0", "AccumulateGrad", "AccumulateGrad",
+    ]
+
+    @Test func jsonLinesOnePerStepAndReproducible() throws {
+        let args = ["train", "--json", "--steps", "6", "--seed", "5", "--threads", "1", "--eval-every", "3"]
+        let a = try Binary.run(args)
+        #expect(a.status == 0, "\(a.stderr)")
+        let objects = try a.lines.map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+        let steps = objects.filter { $0["loss"] != nil }
+        #expect(steps.map { $0["step"] as? Int } == [1, 2, 3, 4, 5, 6])
+        #expect(steps.allSatisfy { $0["epoch"] as? Int == 1 && ($0["loss"] as? Double ?? -1) > 0 })
+        let evaluations = objects.filter { $0["test_accuracy"] != nil }
+        #expect(evaluations.map { $0["step"] as? Int } == [3, 6])
+        let b = try Binary.run(args)
+        #expect(a.stdout == b.stdout)
+    }
+
+    @Test func graphJSONHasPyTorchsNamesAndOrder() throws {
+        let r = try Binary.run(["graph", "--format", "json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let object = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+        let nodes = object["nodes"] as! [[String: Any]]
+        #expect(nodes.count == 27)
+        var names: [Int: String] = [:]
+        for node in nodes { names[node["id"] as! Int] = node["name"] as? String }
+        let order = (object["execution_order"] as! [Int]).map { names[$0]! }
+        #expect(order == Self.blitzOrder)
+        let fc3 = nodes.first { $0["name"] as? String == "AddmmBackward0" && $0["module"] as? String == "fc3" }
+        #expect(fc3 != nil)
+        let text = try Binary.run(["graph"])
+        #expect(text.stdout.contains("NllLossBackward0"))
+        #expect(text.stdout.contains("AccumulateGrad conv1.weight"))
+        let dot = try Binary.run(["graph", "--format", "dot"])
+        #expect(dot.stdout.hasPrefix("digraph"))
+    }
+
+    @Test func initAndSaveRoundTripKeepsWeightsExactly() throws {
+        let dir = try Binary.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let a = dir.appendingPathComponent("a.safetensors").path
+        let b = dir.appendingPathComponent("b.safetensors").path
+        let first = try Binary.run(["train", "--headless", "--steps", "3", "--save", a, "--threads", "1"])
+        #expect(first.status == 0, "\(first.stderr)")
+        // A learning rate below Float32's range moves no weight, so what was loaded is what is saved.
+        let second = try Binary.run(["train", "--headless", "--steps", "1", "--init", a, "--save", b,
+                                     "--lr", "1e-300", "--momentum", "0", "--threads", "1"])
+        #expect(second.status == 0, "\(second.stderr)")
+        let bytesA = try Data(contentsOf: URL(fileURLWithPath: a))
+        let bytesB = try Data(contentsOf: URL(fileURLWithPath: b))
+        #expect(bytesA == bytesB)
+        #expect(bytesA.count > 62_006 * 4)
+    }
+
+    @Test(arguments: [
+        (["--batch-size", "0"], "batch-size"),
+        (["--lr", "nan"], "--lr"),
+        (["--lr", "-1"], "--lr"),
+        (["--threads", "0"], "threads"),
+        (["--model", "resnet-900"], "resnet-900"),
+        (["--dataset", "imagenet"], "imagenet"),
+        (["--dataset", "mnist:/nonexistent/dir"], "/nonexistent/dir"),
+        (["--dataset", "cifar10:/nonexistent/dir"], "/nonexistent/dir"),
+        (["--dataset", "spirals"], "blitz-net"),
+        (["--device", "tpu"], "--device"),
+        (["--device", "cuda"], "cuda"),
+        (["--optimizer", "lbfgs"], "optimizer"),
+        (["--init", "/nonexistent.safetensors"], "/nonexistent.safetensors"),
+        (["--frobnicate"], "frobnicate"),
+        (["--steps", "x"], "steps"),
+    ] as [([String], String)])
+    func badFlagsExitOneWithAMessage(arguments: [String], mentions: String) throws {
+        let r = try Binary.run(["train", "--headless", "--steps", "1"] + arguments)
+        #expect(r.status == 1, "\(arguments): status \(r.status), stderr \(r.stderr)")
+        #expect(r.stderr.contains(mentions), "\(arguments): \(r.stderr)")
+        #expect(!r.stderr.contains("Fatal error"))
+    }
+
+    @Test func brokenCheckpointIsAClearErrorAndNothingIsOverwritten() throws {
+        let dir = try Binary.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let broken = dir.appendingPathComponent("broken.safetensors")
+        try Data("not a checkpoint".utf8).write(to: broken)
+        let existing = dir.appendingPathComponent("keep.safetensors")
+        try Data("precious".utf8).write(to: existing)
+        let r = try Binary.run(["train", "--headless", "--steps", "1", "--init", broken.path, "--save", existing.path])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("broken.safetensors"))
+        #expect(try Data(contentsOf: existing) == Data("precious".utf8))
+    }
+
+    @Test func divergingLearningRateExitsThreeAndKeepsFiles() throws {
+        let dir = try Binary.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let existing = dir.appendingPathComponent("keep.safetensors")
+        try Data("precious".utf8).write(to: existing)
+        let r = try Binary.run(["train", "--headless", "--steps", "500", "--lr", "1e12", "--momentum", "0",
+                                "--save", existing.path, "--threads", "1"])
+        #expect(r.status == 3, "\(r.stderr)")
+        #expect(r.stderr.contains("step"))
+        #expect(try Data(contentsOf: existing) == Data("precious".utf8))
+    }
+
+    @Test func interruptSavesAndExits130() throws {
+        let dir = try Binary.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("interrupted.safetensors").path
+        let r = try Binary.run(["train", "--headless", "--epochs", "1000", "--save", path], interruptAfter: 3)
+        #expect(r.status == 130, "\(r.stderr)")
+        #expect(FileManager.default.fileExists(atPath: path))
+    }
+
+    @Test func helpAndDevices() throws {
+        for command in [[], ["train"], ["graph"], ["devices"], ["selftest"]] {
+            let r = try Binary.run(command + ["--help"])
+            #expect(r.status == 0)
+            #expect(r.stdout.contains("USAGE"))
+        }
+        let train = try Binary.run(["train", "--help"])
+        #expect(train.stdout.contains("Examples"))
+        let devices = try Binary.run(["devices"])
+        #expect(devices.status == 0)
+        #expect(devices.stdout.hasPrefix("cpu"))
+    }
+}
