@@ -14,6 +14,7 @@ final class TrainerCore {
     let optimizer: any Optimizer
     let split: DatasetSplit
     let loader: DataLoader
+    private let testLoader: DataLoader
     let parameterNames: [String]
     let parameters: [Tensor]
 
@@ -29,7 +30,7 @@ final class TrainerCore {
     private(set) var cursor: BackwardCursor?
     private(set) var message: String?
     private(set) var diverged = false
-    private var epochBatches: DataLoader.Iterator?
+    private var epochBatches: DataLoader.Epoch?
     private var stepTimes: [UInt64] = []
 
     /// A backward pass being stepped through one node at a time.
@@ -54,15 +55,14 @@ final class TrainerCore {
             throw .dataset("\(error)")
         }
         do {
-            model = try ModelCatalog.make(configuration.model, inputShape: split.train.sampleShape,
-                                          classes: split.train.classes, seed: configuration.seed)
+            model = try ModelCatalog.make(configuration.model, inputShape: split.sampleShape,
+                                          classes: split.classCount, seed: configuration.seed)
         } catch {
             throw .model("\(error)")
         }
         if let path = configuration.initPath {
             do {
-                let tensors = try Safetensors.read(path: path)
-                try model.loadStateDict(tensors, strict: true)
+                try model.loadSafetensors(from: path, strict: true)
             } catch {
                 throw .checkpoint("--init \(path): \(error)")
             }
@@ -74,18 +74,27 @@ final class TrainerCore {
         }
         let named = model.namedParameters()
         parameterNames = named.map(\.name)
-        parameters = named.map(\.parameter)
-        switch configuration.optimizer {
-        case .sgd:
-            optimizer = SGD(parameters, lr: configuration.learningRate, momentum: configuration.momentum,
-                            weightDecay: configuration.weightDecay)
-        case .adam:
-            optimizer = Adam(parameters, lr: configuration.learningRate, weightDecay: configuration.weightDecay)
-        case .adamw:
-            optimizer = AdamW(parameters, lr: configuration.learningRate, weightDecay: configuration.weightDecay)
+        parameters = named.map(\.tensor)
+        do {
+            switch configuration.optimizer {
+            case .sgd:
+                optimizer = try SGD(parameters, lr: configuration.learningRate, momentum: configuration.momentum,
+                                    weightDecay: configuration.weightDecay)
+            case .adam:
+                optimizer = try Adam(parameters, lr: configuration.learningRate, weightDecay: configuration.weightDecay)
+            case .adamw:
+                optimizer = try AdamW(parameters, lr: configuration.learningRate, weightDecay: configuration.weightDecay)
+            }
+        } catch {
+            throw .invalidFlag("--optimizer \(configuration.optimizer.rawValue): \(error)")
         }
-        loader = DataLoader(split.train, batchSize: configuration.batchSize, shuffle: configuration.shuffle,
-                            seed: configuration.seed, dropLast: false)
+        do {
+            loader = try DataLoader(split.train, batchSize: configuration.batchSize, shuffle: configuration.shuffle,
+                                    seed: configuration.seed, dropLast: false)
+            testLoader = try DataLoader(split.test, batchSize: 256, shuffle: false, prefetch: 0)
+        } catch {
+            throw .dataset("\(split.name): \(error)")
+        }
     }
 
     // MARK: commands
@@ -227,7 +236,7 @@ final class TrainerCore {
 
     private func nextBatch() -> Batch? {
         while true {
-            if epochBatches == nil { epochBatches = loader.makeIterator() }
+            if epochBatches == nil { epochBatches = loader.epoch(epoch) }
             if let batch = epochBatches!.next() { return batch }
             // The epoch is over: evaluate, then start the next one or stop.
             epochBatches = nil
@@ -247,9 +256,8 @@ final class TrainerCore {
         defer { model.train() }
         var correct = 0
         var total = 0
-        let testLoader = DataLoader(split.test, batchSize: 256, shuffle: false, seed: 0, dropLast: false)
         noGrad {
-            for batch in testLoader {
+            for batch in testLoader.epoch(0) {
                 let (inputs, labels) = batch.tensors()
                 guard let x = try? inputs.to(configuration.device) else { return }
                 let predicted = model(x).max(dim: 1).indices.toArray(Int64.self)
