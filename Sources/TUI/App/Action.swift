@@ -1,0 +1,48 @@
+/// What a key asks the UI to do. Actions are interpreted by AppState.apply, which changes the
+/// UI state and returns the commands to send to the trainer: a pure function, tested without
+/// a terminal.
+public enum Action: Sendable, Equatable {
+    case togglePause
+    case step
+    case backwardNode
+    case finishBackward
+    case toggleZeroGrad
+    case increaseLearningRate
+    case decreaseLearningRate
+    case nextPanel
+    case previousPanel
+    case focus(Panel)
+    case up
+    case down
+    case left
+    case right
+    case pageUp
+    case pageDown
+    case home
+    case end
+    /// enter or c: fold or unfold the selected module in the graph.
+    case toggleModule
+    case toggleAllModules
+    case toggleLossScale
+    case toggleHelp
+    /// esc: close the help, or make the graph follow the backward stepper again.
+    case escape
+    case quit
+}
+
+/// The four panels, in tab order.
+public enum Panel: Int, Sendable, Equatable, CaseIterable {
+    case loss
+    case gradients
+    case graph
+    case backward
+
+    public var title: String {
+        switch self {
+        case .loss: return "Loss"
+        case .gradients: return "Gradient norms"
+        case .graph: return "Graph"
+        case .backward: return "Backward step"
+        }
+    }
+}

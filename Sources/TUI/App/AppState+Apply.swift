@@ -1,0 +1,139 @@
+import Trainer
+
+extension AppState {
+    /// Applies `action` and returns the commands for the trainer. `snapshot` is the latest one
+    /// (pause/resume depends on whether training runs; the graph's rows on its shape).
+    public mutating func apply(_ action: Action, snapshot: TrainingSnapshot) -> [TrainerCommand] {
+        switch action {
+        case .togglePause:
+            return [snapshot.isRunning ? .pause : .resume]
+        case .step:
+            return [.step]
+        case .backwardNode:
+            // The trainer pauses itself on backwardNode; the graph follows the stepper again.
+            graphSelection = nil
+            return [.backwardNode]
+        case .finishBackward:
+            graphSelection = nil
+            return [.finishBackward]
+        case .toggleZeroGrad:
+            return [.toggleZeroGrad]
+        case .increaseLearningRate:
+            return [.scaleLearningRate(KeyMap.learningRateFactor)]
+        case .decreaseLearningRate:
+            return [.scaleLearningRate(1 / KeyMap.learningRateFactor)]
+        case .nextPanel:
+            focus = Panel(rawValue: (focus.rawValue + 1) % Panel.allCases.count)!
+        case .previousPanel:
+            focus = Panel(rawValue: (focus.rawValue + Panel.allCases.count - 1) % Panel.allCases.count)!
+        case .focus(let panel):
+            focus = panel
+        case .toggleLossScale:
+            lossScale = lossScale == .linear ? .log : .linear
+        case .toggleHelp:
+            showHelp.toggle()
+        case .escape:
+            if showHelp {
+                showHelp = false
+            } else {
+                graphSelection = nil
+            }
+        case .quit:
+            shouldQuit = true
+            return [.quit]
+        case .toggleModule:
+            if focus == .graph {
+                toggleSelectedModule(snapshot, fold: nil)
+            }
+        case .toggleAllModules:
+            toggleAllModules(snapshot)
+        case .up, .down, .left, .right, .pageUp, .pageDown, .home, .end:
+            move(action, snapshot: snapshot)
+        }
+        return []
+    }
+
+    private mutating func move(_ action: Action, snapshot: TrainingSnapshot) {
+        switch focus {
+        case .loss:
+            let last = AppState.lossWindows.count - 1
+            switch action {
+            case .up, .right: lossZoom = min(last, lossZoom + 1)
+            case .down, .left: lossZoom = max(0, lossZoom - 1)
+            case .home: lossZoom = 0
+            case .end: lossZoom = last
+            default: break
+            }
+        case .gradients:
+            let count = snapshot.parameters.count
+            gradientSelection = AppState.moved(gradientSelection, action, count: count, page: 5)
+        case .graph:
+            switch action {
+            case .left: toggleSelectedModule(snapshot, fold: true)
+            case .right: toggleSelectedModule(snapshot, fold: false)
+            default:
+                let rows = graphRows(snapshot)
+                guard let current = selectedGraphRow(rows, snapshot) else { return }
+                let row = AppState.moved(current, action, count: rows.count, page: 10)
+                graphSelection = rows[row].nodes.first
+            }
+        case .backward:
+            let limit = backwardScrollLimit(snapshot)
+            backwardScroll = min(limit, AppState.moved(backwardScroll, action, count: limit + 1, page: 5))
+        }
+    }
+
+    /// `index` moved by a navigation action within 0..<count.
+    static func moved(_ index: Int, _ action: Action, count: Int, page: Int) -> Int {
+        guard count > 0 else { return 0 }
+        let target: Int
+        switch action {
+        case .up: target = index - 1
+        case .down: target = index + 1
+        case .pageUp: target = index - page
+        case .pageDown: target = index + page
+        case .home: target = 0
+        case .end: target = count - 1
+        default: target = index
+        }
+        return min(max(0, target), count - 1)
+    }
+
+    /// Folds (true), unfolds (false) or toggles (nil) the module of the selected graph row.
+    private mutating func toggleSelectedModule(_ snapshot: TrainingSnapshot, fold: Bool?) {
+        let rows = graphRows(snapshot)
+        guard let current = selectedGraphRow(rows, snapshot), let module = rows[current].module else { return }
+        let folded = collapsedModules.contains(module)
+        let shouldFold = fold ?? !folded
+        if shouldFold && !folded {
+            collapsedModules.append(module)
+        } else if !shouldFold && folded {
+            collapsedModules.removeAll { $0 == module }
+        }
+        // Keep the selection on the same place in the tree.
+        graphSelection = rows[current].nodes.first
+    }
+
+    /// Folds every module, or unfolds them all when they already are.
+    private mutating func toggleAllModules(_ snapshot: TrainingSnapshot) {
+        var modules: [String] = []
+        for node in snapshot.graph?.nodes ?? [] {
+            if let m = node.module, !modules.contains(m) { modules.append(m) }
+        }
+        if !modules.isEmpty && modules.allSatisfy(collapsedModules.contains) {
+            collapsedModules = []
+        } else {
+            collapsedModules = modules
+        }
+    }
+
+    /// How far the backward step panel can scroll at the current terminal size.
+    func backwardScrollLimit(_ snapshot: TrainingSnapshot) -> Int {
+        let layout = Layout(width: viewport.width, height: viewport.height)
+        let inner = layout.backward.inset(1)
+        guard !layout.isTooSmall, inner.height > 0 else { return 0 }
+        let panel = BackwardStep(graph: snapshot.graph, cursor: snapshot.cursor, parameters: snapshot.parameters.map(\.name), scroll: 0)
+        let count = panel.lineCount(width: inner.width, theme: Theme(colors: false, ascii: false))
+        return max(0, count - inner.height)
+    }
+}

@@ -1,0 +1,52 @@
+import Trainer
+
+/// Drawing one frame: a pure function of the snapshot, the UI state and the size.
+public enum TUIApp {
+    /// The frame as text lines (trailing blanks trimmed), without a terminal: for tests and
+    /// the README's screen capture.
+    public static func renderFrame(snapshot: TrainingSnapshot, state: AppState, width: Int, height: Int, ascii: Bool = false) -> [String] {
+        render(snapshot: snapshot, state: state, width: width, height: height, theme: Theme(colors: false, ascii: ascii)).lines()
+    }
+
+    /// The frame as cells, ready for a Screen.
+    public static func render(snapshot: TrainingSnapshot, state: AppState, width: Int, height: Int, theme: Theme) -> ScreenBuffer {
+        var buffer = ScreenBuffer(width: width, height: height, ascii: theme.symbols == .ascii)
+        let layout = Layout(width: width, height: height)
+        if layout.isTooSmall {
+            TooSmall(width: width, height: height).render(in: buffer.area, buffer: &buffer, theme: theme)
+            return buffer
+        }
+        StatusBar(snapshot: snapshot).render(in: layout.status, buffer: &buffer, theme: theme)
+
+        let scaleBadge = (state.lossScale == .log ? "log" : "linear") + (state.lossWindow.map { " · last \($0)" } ?? "")
+        let lossInner = Block(title: Panel.loss.title, badge: scaleBadge, focused: state.focus == .loss)
+            .render(in: layout.loss, buffer: &buffer, theme: theme)
+        LossChart(losses: snapshot.losses, accuracies: snapshot.accuracies, scale: state.lossScale, window: state.lossWindow)
+            .render(in: lossInner, buffer: &buffer, theme: theme)
+
+        let withGrad = snapshot.parameters.filter { $0.gradNorm != nil }.count
+        let gradInner = Block(title: Panel.gradients.title, badge: "\(withGrad)/\(snapshot.parameters.count) with .grad", focused: state.focus == .gradients)
+            .render(in: layout.gradients, buffer: &buffer, theme: theme)
+        GradNorms(parameters: snapshot.parameters, baseline: state.gradientBaseline, zeroGradEnabled: snapshot.zeroGradEnabled,
+                  accumulated: snapshot.accumulated, selected: state.focus == .gradients ? state.gradientSelection : nil)
+            .render(in: gradInner, buffer: &buffer, theme: theme)
+
+        let rows = state.graphRows(snapshot)
+        let nodeCount = snapshot.graph?.nodes.count ?? 0
+        let graphInner = Block(title: Panel.graph.title + " (last iteration)", badge: nodeCount > 0 ? "\(nodeCount) nodes" : "", focused: state.focus == .graph)
+            .render(in: layout.graph, buffer: &buffer, theme: theme)
+        GraphView(graph: snapshot.graph, cursor: snapshot.cursor, rows: rows, selectedRow: state.selectedGraphRow(rows, snapshot), focused: state.focus == .graph)
+            .render(in: graphInner, buffer: &buffer, theme: theme)
+
+        let backwardInner = Block(title: Panel.backward.title, badge: "b: one node", focused: state.focus == .backward)
+            .render(in: layout.backward, buffer: &buffer, theme: theme)
+        BackwardStep(graph: snapshot.graph, cursor: snapshot.cursor, parameters: snapshot.parameters.map(\.name), scroll: state.backwardScroll)
+            .render(in: backwardInner, buffer: &buffer, theme: theme)
+
+        Footer(snapshot: snapshot).render(in: layout.footer, buffer: &buffer, theme: theme)
+        if state.showHelp {
+            Help().render(in: buffer.area, buffer: &buffer, theme: theme)
+        }
+        return buffer
+    }
+}

@@ -1,0 +1,29 @@
+/// How the UI draws. nil means "decide from the environment": ASCII when the locale is not
+/// UTF-8, colours unless NO_COLOR is set or the terminal has none.
+public struct TUIOptions: Sendable, Equatable {
+    public var ascii: Bool?
+    public var colors: Bool?
+    /// The most frames per second drawn (frames are drawn only when something changed).
+    public var framesPerSecond: Int
+
+    public init(ascii: Bool? = nil, colors: Bool? = nil, framesPerSecond: Int = 30) {
+        self.ascii = ascii
+        self.colors = colors
+        self.framesPerSecond = max(1, min(120, framesPerSecond))
+    }
+}
+
+/// Why the UI could not start. The terminal is never left changed when these are thrown.
+public enum TUIError: Error, Equatable, CustomStringConvertible {
+    case notATerminal
+    case cannotStartTerminal(term: String)
+
+    public var description: String {
+        switch self {
+        case .notATerminal:
+            return "blitz-tui needs a terminal for its screen; use --headless to train without one"
+        case .cannotStartTerminal(let term):
+            return "cannot start the screen on terminal type '\(term)': check TERM, or use --headless"
+        }
+    }
+}

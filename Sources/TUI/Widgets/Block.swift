@@ -1,0 +1,47 @@
+/// A bordered panel with a title on its top edge, like ratatui's Block. The focused panel's
+/// border is bold (and coloured), so tab visibly moves between panels.
+public struct Block: Sendable {
+    public var title: String
+    /// Shown at the right of the top edge: a hint or a mode ("log", "3/10").
+    public var badge: String
+    public var focused: Bool
+
+    public init(title: String, badge: String = "", focused: Bool = false) {
+        self.title = title
+        self.badge = badge
+        self.focused = focused
+    }
+
+    /// Draws the border and returns the area inside it.
+    @discardableResult
+    public func render(in area: Rect, buffer: inout ScreenBuffer, theme: Theme) -> Rect {
+        guard area.width >= 2, area.height >= 2 else { return .zero }
+        let s = theme.symbols
+        let style = focused ? theme.borderFocused : theme.border
+        for x in (area.x + 1)..<(area.maxX - 1) {
+            buffer[x, area.y] = Cell(s.horizontal, style: style)
+            buffer[x, area.maxY - 1] = Cell(s.horizontal, style: style)
+        }
+        for y in (area.y + 1)..<(area.maxY - 1) {
+            buffer[area.x, y] = Cell(s.vertical, style: style)
+            buffer[area.maxX - 1, y] = Cell(s.vertical, style: style)
+        }
+        buffer[area.x, area.y] = Cell(s.topLeft, style: style)
+        buffer[area.maxX - 1, area.y] = Cell(s.topRight, style: style)
+        buffer[area.x, area.maxY - 1] = Cell(s.bottomLeft, style: style)
+        buffer[area.maxX - 1, area.maxY - 1] = Cell(s.bottomRight, style: style)
+
+        let edge = Rect(x: area.x + 1, y: area.y, width: area.width - 2, height: 1)
+        let titleStyle = focused ? theme.borderFocused : theme.title
+        let titleText = " " + title + " "
+        let titleEnd = buffer.put(Format.truncate(titleText, edge.width), x: edge.x, y: edge.y, style: titleStyle, clip: edge)
+        if !badge.isEmpty {
+            let badgeText = " " + badge + " "
+            let start = edge.maxX - badgeText.count
+            if start > titleEnd {
+                buffer.put(badgeText, x: start, y: edge.y, style: theme.dim, clip: edge)
+            }
+        }
+        return area.inset(1)
+    }
+}

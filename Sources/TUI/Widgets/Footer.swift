@@ -1,0 +1,46 @@
+import Trainer
+
+/// The bottom line: the trainer's message if it has one (a diverging loss, the end of
+/// training), then the most useful keys, as many as fit.
+public struct Footer: Sendable {
+    public var snapshot: TrainingSnapshot
+
+    public init(snapshot: TrainingSnapshot) {
+        self.snapshot = snapshot
+    }
+
+    public func render(in area: Rect, buffer: inout ScreenBuffer, theme: Theme) {
+        guard !area.isEmpty else { return }
+        let line = area.row(0)
+        var x = line.x + 1
+        if let message = snapshot.message, !message.isEmpty {
+            x = buffer.put(message, x: x, y: line.y, style: snapshot.diverged ? theme.bad : theme.warning, clip: line)
+            x += 2
+        }
+        let keys: [(String, String)] = [
+            ("space", snapshot.isRunning ? "pause" : "resume"),
+            ("n", "step"),
+            ("b", "backward node"),
+            ("z", "zero_grad"),
+            ("+/-", "lr"),
+            ("l", "log"),
+            ("tab", "panel"),
+            ("?", "help"),
+            ("q", "quit"),
+        ]
+        // "? help" and "q quit" always fit (they say how to learn the rest and how to leave);
+        // the others join from the most useful while there is room.
+        func width(_ item: (String, String)) -> Int { item.0.count + 1 + item.1.count + 2 }
+        let essential = Array(keys.suffix(2))
+        var room = line.maxX - x - essential.reduce(0) { $0 + width($1) }
+        var shown: [(String, String)] = []
+        for item in keys.dropLast(2) where width(item) <= room {
+            shown.append(item)
+            room -= width(item)
+        }
+        for (key, what) in shown + essential {
+            x = buffer.put(key, x: x, y: line.y, style: theme.key, clip: line)
+            x = buffer.put(" " + what + "  ", x: x, y: line.y, style: theme.dim, clip: line)
+        }
+    }
+}

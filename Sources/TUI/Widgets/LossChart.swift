@@ -1,0 +1,204 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Trainer
+
+public enum LossScale: Sendable, Equatable {
+    case linear
+    case log
+}
+
+/// The loss over the visible steps as a braille line chart: the raw loss (an envelope when
+/// several steps share a column) under its moving average, with test accuracy on a 0–100%
+/// right axis. The y axis fits what is visible, so zooming in on the last steps shows detail.
+public struct LossChart: Sendable {
+    public var losses: LossHistory
+    public var accuracies: [AccuracyPoint]
+    public var scale: LossScale
+    /// Show only the last `window` steps (nil: all of them).
+    public var window: Int?
+
+    public init(losses: LossHistory, accuracies: [AccuracyPoint], scale: LossScale, window: Int?) {
+        self.losses = losses
+        self.accuracies = accuracies
+        self.scale = scale
+        self.window = window
+    }
+
+    /// The visible index range into the history.
+    var visible: Range<Int> {
+        let count = losses.count
+        let start = window.map { max(0, count - $0) } ?? 0
+        return start..<count
+    }
+
+    public func render(in area: Rect, buffer: inout ScreenBuffer, theme: Theme) {
+        guard area.width >= 4, area.height >= 1 else { return }
+        let range = visible
+        let smoothingWindow = Smoothing.window(forVisible: range.count)
+        // The mean needs the losses just before the visible range to be a full window at its start.
+        let lead = max(0, range.lowerBound - smoothingWindow + 1)
+        let history = losses.values(lead..<range.upperBound)
+        let means = Smoothing.movingAverage(history, window: smoothingWindow)
+        let raw = Array(history[(range.lowerBound - lead)...])
+        let mean = Array(means[(range.lowerBound - lead)...])
+
+        renderLegend(in: area.row(0), buffer: &buffer, theme: theme, raw: raw, mean: mean, smoothingWindow: smoothingWindow)
+        let body = Rect(x: area.x, y: area.y + 1, width: area.width, height: area.height - 1)
+        guard body.height >= 3 else { return }
+        guard let (lo, hi) = yRange(raw) else {
+            let hint = raw.isEmpty ? "no loss yet: space starts training, n runs one step" : "no finite loss to plot"
+            for (i, line) in Format.wrap(hint, body.width - 2).prefix(body.height).enumerated() {
+                buffer.put(line, x: body.x + max(0, (body.width - line.count) / 2), y: body.y + body.height / 2 + i, style: theme.dim, clip: body)
+            }
+            return
+        }
+        renderPlot(in: body, buffer: &buffer, theme: theme, raw: raw, mean: mean, lo: lo, hi: hi, firstIndex: range.lowerBound)
+    }
+
+    private func renderLegend(in line: Rect, buffer: inout ScreenBuffer, theme: Theme, raw: [Double], mean: [Double], smoothingWindow: Int) {
+        // Parts are added only whole: a clipped "test acc 6" would mislead.
+        var parts: [[(String, Style)]] = [
+            [("loss ", theme.label), (raw.last.map { Format.significant($0, 4) } ?? "–", theme.chartRaw.adding(.bold))],
+            [("mean(\(smoothingWindow)) ", theme.label), (mean.last.map { Format.significant($0, 4) } ?? "–", theme.chartMean)],
+        ]
+        if let accuracy = accuracies.last {
+            parts.append([("test acc ", theme.label), (Format.percent(accuracy.accuracy), theme.chartAccuracy.adding(.bold))])
+        }
+        var x = line.x
+        for (i, part) in parts.enumerated() {
+            let width = part.reduce(0) { $0 + $1.0.count } + (i > 0 ? 2 : 0)
+            guard x + width <= line.maxX else { break }
+            if i > 0 { x += 2 }
+            for (text, style) in part {
+                x = buffer.put(text, x: x, y: line.y, style: style, clip: line)
+            }
+        }
+    }
+
+    /// The y range in plot space (log10 of the loss on a log scale), padded a little; nil when
+    /// nothing can be plotted.
+    func yRange(_ raw: [Double]) -> (Double, Double)? {
+        var lo = Double.infinity
+        var hi = -Double.infinity
+        for v in raw where v.isFinite && (scale == .linear || v > 0) {
+            let y = transform(v)
+            lo = min(lo, y)
+            hi = max(hi, y)
+        }
+        guard lo.isFinite, hi.isFinite else { return nil }
+        if hi - lo < 1e-12 {
+            let pad = scale == .log ? 0.1 : max(abs(hi) * 0.1, 1e-3)
+            return (scale == .linear && lo >= 0 ? max(0, lo - pad) : lo - pad, hi + pad)
+        }
+        let pad = (hi - lo) * 0.05
+        let bottom = scale == .linear && lo >= 0 ? max(0, lo - pad) : lo - pad
+        return (bottom, hi + pad)
+    }
+
+    private func transform(_ v: Double) -> Double {
+        scale == .log ? log10(v) : v
+    }
+
+    private func untransform(_ y: Double) -> Double {
+        scale == .log ? pow(10, y) : y
+    }
+
+    private func renderPlot(in body: Rect, buffer: inout ScreenBuffer, theme: Theme, raw: [Double], mean: [Double], lo: Double, hi: Double, firstIndex: Int) {
+        let plotRows = body.height - 1
+        let labels = [untransform(hi), untransform((hi + lo) / 2), untransform(lo)].map { Format.significant($0, 3) }
+        let labelWidth = labels.map(\.count).max()! + 1
+        let showAccuracy = !accuracies.isEmpty && body.width >= labelWidth + 20
+        let rightWidth = showAccuracy ? 5 : 0
+        let plot = Rect(x: body.x + labelWidth, y: body.y, width: body.width - labelWidth - rightWidth, height: plotRows)
+        guard plot.width >= 2 else { return }
+        let s = theme.symbols
+
+        // Axes: labels at top, middle and bottom rows; the x axis under the plot.
+        let labelRows = [0, plotRows / 2, plotRows - 1]
+        for y in 0..<plotRows {
+            buffer[plot.x - 1, plot.y + y] = Cell(s.vertical, style: theme.axis)
+        }
+        for (i, row) in labelRows.enumerated() where plotRows >= 3 || i != 1 {
+            buffer.put(Format.padLeft(labels[i], labelWidth - 1), x: body.x, y: plot.y + row, style: theme.axis, clip: body)
+        }
+        let axisY = plot.maxY
+        buffer[plot.x - 1, axisY] = Cell("└", style: theme.axis)
+        let firstLabel = "\(firstIndex + 1)"
+        let lastLabel = "step \(firstIndex + raw.count)"
+        buffer.put(firstLabel, x: plot.x, y: axisY, style: theme.axis, clip: body)
+        buffer.put(lastLabel, x: plot.maxX - lastLabel.count, y: axisY, style: theme.axis, clip: body)
+        let middle = plot.x + firstLabel.count + 1
+        let middleEnd = plot.maxX - lastLabel.count - 1
+        if middleEnd > middle {
+            buffer.fill(Rect(x: middle, y: axisY, width: middleEnd - middle, height: 1), with: s.horizontal, style: theme.axis)
+        }
+        if showAccuracy {
+            buffer.put(" 100%", x: plot.maxX, y: plot.y, style: theme.chartAccuracy, clip: body)
+            buffer.put("   0%", x: plot.maxX, y: plot.maxY - 1, style: theme.chartAccuracy, clip: body)
+        }
+
+        var canvas = BrailleCanvas(columns: plot.width, rows: plot.height, braille: s.braille)
+        let dotsX = canvas.dotsX
+        let dotsY = canvas.dotsY
+        func dotY(_ v: Double) -> Int? {
+            guard v.isFinite, scale == .linear || v > 0 else { return nil }
+            let t = (transform(v) - lo) / (hi - lo)
+            return Int(((1 - t) * Double(dotsY - 1)).rounded())
+        }
+        let n = raw.count
+        let rawLayer = 0
+        let accuracyLayer = 1
+        let meanLayer = 2
+        if n <= dotsX {
+            func dotX(_ i: Int) -> Int { n == 1 ? 0 : Int((Double(i) * Double(dotsX - 1) / Double(n - 1)).rounded()) }
+            plotLine(&canvas, count: n, x: dotX, y: { dotY(raw[$0]) }, layer: rawLayer)
+            plotLine(&canvas, count: n, x: dotX, y: { dotY(mean[$0]) }, layer: meanLayer)
+        } else {
+            // Several steps per dot column: the raw loss as its min–max envelope, the mean sampled at each column's end.
+            for c in 0..<dotsX {
+                let a = c * n / dotsX
+                let b = max(a + 1, (c + 1) * n / dotsX)
+                var ys: [Int] = []
+                for i in a..<b {
+                    if let y = dotY(raw[i]) { ys.append(y) }
+                }
+                if let top = ys.min(), let bottom = ys.max() {
+                    canvas.line(c, top, c, bottom, layer: rawLayer)
+                }
+            }
+            plotLine(&canvas, count: dotsX, x: { $0 }, y: { c in dotY(mean[max(c * n / dotsX, min(n - 1, (c + 1) * n / dotsX - 1))]) }, layer: meanLayer)
+        }
+        if showAccuracy {
+            let points = accuracies.compactMap { p -> (Int, Int)? in
+                let i = p.step - 1 - firstIndex
+                guard i >= 0, i < n, p.accuracy.isFinite else { return nil }
+                let x = n == 1 ? 0 : i * (dotsX - 1) / (n - 1)
+                let y = Int(((1 - min(1, max(0, p.accuracy))) * Double(dotsY - 1)).rounded())
+                return (x, y)
+            }
+            plotLine(&canvas, count: points.count, x: { points[$0].0 }, y: { points[$0].1 }, layer: accuracyLayer)
+        }
+        canvas.render(into: &buffer, x: plot.x, y: plot.y, styles: [theme.chartRaw, theme.chartAccuracy, theme.chartMean])
+    }
+
+    /// Joins consecutive points; a missing (non-finite) point breaks the line.
+    private func plotLine(_ canvas: inout BrailleCanvas, count: Int, x: (Int) -> Int, y: (Int) -> Int?, layer: Int) {
+        var previous: (Int, Int)? = nil
+        for i in 0..<count {
+            guard let py = y(i) else {
+                previous = nil
+                continue
+            }
+            let px = x(i)
+            if let (qx, qy) = previous {
+                canvas.line(qx, qy, px, py, layer: layer)
+            } else {
+                canvas.set(px, py, layer: layer)
+            }
+            previous = (px, py)
+        }
+    }
+}
