@@ -29,7 +29,7 @@ struct GraphCapture {
         for (i, node) in sorted.enumerated() { ids[ObjectIdentifier(node)] = i }
         let nodes = sorted.enumerated().map { i, node -> GraphNode in
             let parameter = node.variable?.name
-            var module = node.module
+            var module = node.module.flatMap { $0.isEmpty ? nil : $0 }
             if let parameter, let dot = parameter.lastIndex(of: ".") {
                 module = String(parameter[..<dot])
             }

@@ -51,7 +51,3 @@ struct ExitStatus: Error {
 }
 
 import Glibc
-
-func printError(_ text: String) {
-    fputs(text.hasSuffix("\n") ? text : text + "\n", stderr)
-}

@@ -14,6 +14,11 @@ struct DevicesCommand: ParsableCommand {
     func run() throws {
         let cpu = Backends.cpu
         print("cpu      \(CPUBackend.availableCores) cores, \(cpu.numThreads) threads, \(cpu.blasDescription)")
-        print(CUDADevices.describeAll(), terminator: "")
+        do {
+            let backend = try CUDADevices.backend(index: 0)
+            print("cuda:0   \(backend.name)")
+        } catch {
+            print("cuda     not available: \(error)")
+        }
     }
 }

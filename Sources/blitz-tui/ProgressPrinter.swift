@@ -57,7 +57,7 @@ final class ProgressPrinter: Sendable {
                 if !json { write("saved \(path)\n") }
             case .saveFailed(let path, let message):
                 clearBar(&s)
-                fputs("blitz-tui: error: could not save \(path): \(message)\n", stderr)
+                printError("blitz-tui: error: could not save \(path): \(message)")
             case .finished:
                 clearBar(&s)
             }
@@ -66,7 +66,6 @@ final class ProgressPrinter: Sendable {
 
     func end() {
         state.withLock { clearBar(&$0) }
-        fflush(stdout)
     }
 
     private func drawBar(_ s: inout State, step: Int, epoch: Int, loss: Double) {
@@ -86,8 +85,7 @@ final class ProgressPrinter: Sendable {
     }
 
     private func write(_ text: String) {
-        fputs(text, stdout)
-        if !interactive { fflush(stdout) }
+        Output.out(text)
     }
 }
 
