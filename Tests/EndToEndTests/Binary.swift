@@ -24,29 +24,8 @@ enum Binary {
 
     /// Runs blitz-tui with `arguments`; `interruptAfter` sends SIGINT after that many seconds.
     static func run(_ arguments: [String], interruptAfter seconds: Double? = nil) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        if let seconds {
-            Thread.sleep(forTimeInterval: seconds)
-            kill(process.processIdentifier, SIGINT)
-        }
-        // Read both pipes fully before waiting, so a chatty run cannot block on a full pipe.
-        let group = DispatchGroup()
-        nonisolated(unsafe) var outData = Data(), errData = Data()
-        group.enter()
-        DispatchQueue.global().async { outData = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-        errData = err.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus,
-                      stdout: String(decoding: outData, as: UTF8.self),
-                      stderr: String(decoding: errData, as: UTF8.self))
+        let r = try Subprocess.run([path] + arguments, interruptAfter: seconds)
+        return Result(status: r.status, stdout: r.stdout, stderr: r.stderr)
     }
 
     static func temporaryDirectory() throws -> URL {

@@ -91,7 +91,8 @@ func configuration(steps: Int = 3, seed: UInt64 = 1) -> TrainingConfiguration {
             separate.trainingStep()
             #expect(separate.accumulated == 1)
             for (i, p) in separate.parameters.enumerated() {
-                sums[i] = sums[i].map { noGrad { $0 + p.grad! } } ?? p.grad!.detach()
+                let g = p.grad!
+                sums[i] = sums[i].map { sum in noGrad { sum + g } } ?? g.detach()
             }
         }
         for (i, p) in accumulating.parameters.enumerated() {

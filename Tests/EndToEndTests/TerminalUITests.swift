@@ -1,0 +1,101 @@
+import Foundation
+import Testing
+
+/// The real binary in a real terminal (tmux): what a person sees and does.
+@Suite(.serialized) struct TerminalUITests {
+    /// A private tmux server, so the test never touches a user's sessions.
+    struct Tmux {
+        let socket = "blitz-e2e-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let session = "ui"
+
+        @discardableResult
+        func run(_ arguments: [String]) throws -> String {
+            // Only capture-pane's output is read: a command that starts the tmux server would
+            // otherwise hand it our output files for the server's whole life.
+            let wantsOutput = arguments.first == "capture-pane"
+            return try Subprocess.run(["tmux", "-L", socket] + arguments, captureOutput: wantsOutput).stdout
+        }
+
+        func screen() throws -> String { try run(["capture-pane", "-p", "-t", session]) }
+
+        func keys(_ keys: String...) throws { try run(["send-keys", "-t", session] + keys) }
+
+        /// Waits until the screen satisfies `condition` (or 30 s pass) and returns it.
+        @discardableResult
+        func waitFor(_ what: String, _ condition: (String) -> Bool) throws -> String {
+            let deadline = Date().addingTimeInterval(30)
+            var text = ""
+            while Date() < deadline {
+                text = try screen()
+                if condition(text) { return text }
+                Thread.sleep(forTimeInterval: 0.1)
+            }
+            Issue.record("timed out waiting for \(what); the screen was:\n\(text)")
+            return text
+        }
+
+        func waitFor(_ needle: String) throws -> String {
+            try waitFor(needle) { $0.contains(needle) }
+        }
+    }
+
+    static var tmuxAvailable: Bool {
+        FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux")
+    }
+
+    /// `accumulated: K` from the status bar.
+    static func accumulated(_ screen: String) -> Int? {
+        guard let range = screen.range(of: "accumulated: ") else { return nil }
+        return Int(screen[range.upperBound...].prefix { $0.isNumber })
+    }
+
+    @Test(.enabled(if: tmuxAvailable, "make test installs tmux; without it this test cannot run"))
+    func pauseStepBackwardToggleZeroGradResizeQuit() throws {
+        let tmux = Tmux()
+        defer { _ = try? tmux.run(["kill-server"]) }
+        let command = "'\(Binary.path)' --threads 1 --seed 2; echo EXIT=$?; sleep 60"
+        try tmux.run(["new-session", "-d", "-s", tmux.session, "-x", "120", "-y", "40", command])
+
+        // The panels and the status bar.
+        var screen = try tmux.waitFor("training running") { $0.contains("running") && $0.contains("step ") }
+        for panel in ["Loss", "Gradient norms", "conv1.weight", "fc3.bias", "Graph", "Backward step", "zero_grad: on"] {
+            #expect(screen.contains(panel), "missing \(panel)")
+        }
+
+        // Pause, then one backward node: PyTorch's first two.
+        try tmux.keys("Space")
+        try tmux.waitFor("paused")
+        try tmux.keys("b")
+        screen = try tmux.waitFor("ran: NllLossBackward0")
+        #expect(screen.contains("next: LogSoftmaxBackward0"))
+        try tmux.keys("b")
+        screen = try tmux.waitFor("ran: LogSoftmaxBackward0")
+        #expect(screen.contains("next: AddmmBackward0"))
+
+        // zero_grad off: every step adds one more backward pass into .grad.
+        try tmux.keys("z")
+        screen = try tmux.waitFor("zero_grad: off")
+        let before = Self.accumulated(screen) ?? 0
+        try tmux.keys("n")
+        try tmux.keys("n")
+        try tmux.keys("n")
+        screen = try tmux.waitFor("accumulated to rise") { (Self.accumulated($0) ?? 0) >= before + 2 }
+        #expect((Self.accumulated(screen) ?? 0) > before)
+
+        // Help, then a resize below the minimum and back.
+        try tmux.keys("?")
+        try tmux.waitFor("help") { $0.lowercased().contains("keys") }
+        try tmux.keys("?")
+        try tmux.run(["resize-window", "-t", tmux.session, "-x", "60", "-y", "15"])
+        try tmux.waitFor("too small") { $0.lowercased().contains("too small") }
+        try tmux.run(["resize-window", "-t", tmux.session, "-x", "80", "-y", "24"])
+        try tmux.waitFor("compact layout") { $0.contains("zero_grad") && !$0.lowercased().contains("too small") }
+        try tmux.run(["resize-window", "-t", tmux.session, "-x", "120", "-y", "40"])
+        try tmux.waitFor("Gradient norms")
+
+        // q quits cleanly and restores the terminal.
+        try tmux.keys("q")
+        screen = try tmux.waitFor("EXIT=")
+        #expect(screen.contains("EXIT=0"))
+    }
+}
