@@ -120,6 +120,7 @@ ROWS = {
     "squeeze_dim": ([(1, 3, 1)], lambda a: a.squeeze(0)),
     "contiguous": ([(2, 3)], lambda a: a.t().contiguous()),
     "expand": ([(3, 1)], lambda a: a.expand(2, 3, 4)),
+    "expand_same_shape": ([(2, 3)], lambda a: a.expand(-1, 3)),
     "to_dtype": ([(2, 3)], lambda a: a.to(torch.float32).to(torch.float64)),
     "conv2d": ([(2, 2, 5, 5), (3, 2, 3, 3), (3,)], lambda x, w, b: F.conv2d(x, w, b)),
     "conv2d_stride_padding": ([(1, 2, 5, 6), (2, 2, 3, 2), (2,)],

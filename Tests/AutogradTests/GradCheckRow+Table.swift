@@ -75,6 +75,7 @@ extension GradCheckRow {
         GradCheckRow("squeeze_dim", [.uniform([1, 3, 1])]) { $0[0].squeeze(0) },
         GradCheckRow("contiguous", [.uniform([2, 3])]) { $0[0].t().contiguous() },
         GradCheckRow("expand", [.uniform([3, 1])]) { $0[0].expand([2, 3, 4]) },
+        GradCheckRow("expand_same_shape", [.uniform([2, 3])]) { $0[0].expand([-1, 3]) },
         GradCheckRow("to_dtype", [.uniform([2, 3])], check: GradCheck(eps: 1e-3)) {
             // Through float32 and back: float32 rounding needs a larger step than 1e-6.
             $0[0].to(.float32).to(.float64)

@@ -60,8 +60,11 @@ public struct GradCheck: Sendable {
         defer { for (x, g) in zip(inputs, savedGrads) { x.grad = g } }
 
         let output = function(inputs)
-        guard output.requiresGrad, output.gradFn != nil else {
+        guard output.requiresGrad else {
             return GradCheckResult(problems: ["the output does not require grad: no input that requires grad reached it"])
+        }
+        guard output.gradFn != nil else {
+            return GradCheckResult(problems: ["the output is a leaf: the function recorded no op"])
         }
         guard output.dtype.isFloatingPoint else {
             return GradCheckResult(problems: ["the output is \(output.dtype), not floating point"])

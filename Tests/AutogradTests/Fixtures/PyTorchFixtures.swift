@@ -236,6 +236,10 @@ enum PyTorchFixtures {
             GraphEntry("ExpandBackward0", next: [1]),
             GraphEntry("AccumulateGrad", leaf: "input0"),
         ],
+        "expand_same_shape": [
+            GraphEntry("ExpandBackward0", next: [1]),
+            GraphEntry("AccumulateGrad", leaf: "input0"),
+        ],
         "to_dtype": [
             GraphEntry("ToCopyBackward0", next: [1]),
             GraphEntry("ToCopyBackward0", next: [2]),
