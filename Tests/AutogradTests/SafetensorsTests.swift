@@ -148,6 +148,10 @@ struct SafetensorsTests {
         #expect(missing?.description == folder + "/nope.safetensors: cannot open for reading: No such file or directory")
         let directory = #expect(throws: SafetensorsError.self) { try Safetensors.read(from: folder) }
         #expect(directory?.problem == .notARegularFile)
+        #expect(mkfifo(folder + "/fifo", 0o600) == 0)
+        let fifo = #expect(throws: SafetensorsError.self) { try Safetensors.read(from: folder + "/fifo") }
+        #expect(fifo?.problem == .notARegularFile)
+        #expect((try? Safetensors.read(from: "/dev/zero")) == nil)
         let truncated = folder + "/truncated.safetensors"
         let good = try Safetensors.encode([("w", Tensor.ones([4]))])
         try Data(good.dropLast(3)).write(to: URL(fileURLWithPath: truncated))
