@@ -1,4 +1,5 @@
 import Autograd
+import Foundation
 import Models
 import Testing
 
@@ -26,6 +27,11 @@ import Testing
         #expect(throws: DatasetError.folderNotGiven(dataset: "cifar10")) { try DatasetCatalog.load("cifar10", seed: 0) }
         #expect(throws: DatasetError.folderNotGiven(dataset: "mnist")) { try DatasetCatalog.load("mnist:", seed: 0) }
         #expect(throws: DatasetError.missingFolder("/nonexistent/blitz")) { try DatasetCatalog.load("mnist:/nonexistent/blitz", seed: 0) }
+        if let home = ProcessInfo.processInfo.environment["HOME"] {
+            #expect(throws: DatasetError.missingFolder(home + "/no-such-blitz-folder")) {
+                try DatasetCatalog.load("cifar10:~/no-such-blitz-folder", seed: 0)
+            }
+        }
         let unknown = DatasetError.unknownDataset("imagenet").description
         #expect(unknown == "unknown data set 'imagenet' (known: digits, shapes, spirals, cifar10:DIR, mnist:DIR)")
         #expect(DatasetError.folderNotGiven(dataset: "cifar10").description.contains("cifar10:DIR"))

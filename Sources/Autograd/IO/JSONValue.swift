@@ -56,6 +56,11 @@ public struct JSONError: Error, Sendable, Equatable, CustomStringConvertible {
     public let offset: Int
     public let message: String
 
+    public init(offset: Int, message: String) {
+        self.offset = offset
+        self.message = message
+    }
+
     public var description: String { "\(message) at byte \(offset)" }
 }
 

@@ -25,8 +25,10 @@ struct PosixFile {
         }
     }
 
+    /// Opens for reading without blocking, so a FIFO named by mistake fails the regular-file
+    /// check instead of hanging (for regular files O_NONBLOCK changes nothing).
     static func openForReading(_ path: String) throws(Failure) -> PosixFile {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else { throw Failure("open for reading") }
         return PosixFile(fd: fd)
     }

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Data sets by name, as `--dataset` spells them: `digits` (the default, embedded), `shapes` and
 /// `spirals` (generated from the seed), `cifar10:DIR` and `mnist:DIR` (read from files).
 public enum DatasetCatalog {
@@ -33,10 +39,14 @@ public enum DatasetCatalog {
         }
     }
 
-    /// `name` or `name:folder`; an empty folder counts as none.
+    /// `name` or `name:folder`; an empty folder counts as none. A leading `~/` means the home
+    /// folder (the shell does not expand it after the colon of `cifar10:~/data`).
     private static func parse(_ spec: String) -> (name: String, folder: String?) {
         guard let colon = spec.firstIndex(of: ":") else { return (spec, nil) }
-        let folder = String(spec[spec.index(after: colon)...])
+        var folder = String(spec[spec.index(after: colon)...])
+        if folder.hasPrefix("~/"), let home = getenv("HOME") {
+            folder = String(cString: home) + folder.dropFirst()
+        }
         return (String(spec[..<colon]), folder.isEmpty ? nil : folder)
     }
 }

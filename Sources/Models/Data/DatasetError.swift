@@ -54,7 +54,7 @@ public enum DatasetError: Error, Sendable, Equatable, CustomStringConvertible {
         case .labelOutOfRange(let path, let index, let label, let classCount):
             return "\(path): label \(label) of sample \(index) out of range (expected 0...\(classCount - 1))"
         case .noTrainingFiles(let folder, let expected):
-            return "\(folder): none of \(expected.joined(separator: ", ")) found"
+            return "\(folder): none of \(expected.joined(separator: ", ")) found (the CIFAR-10 binary version: extract cifar-10-binary.tar.gz and give its folder)"
         }
     }
 

@@ -59,11 +59,12 @@ public enum Shapes {
         let centreX = radius + span * Float(generator.nextDouble())
         let centreY = radius + span * Float(generator.nextDouble())
         let plane = size * size
+        let scale = 1 / radius
         for y in 0..<size {
-            let v = (Float(y) + 0.5 - centreY) / radius
+            let v = (Float(y) + 0.5 - centreY) * scale
             let rowMeetsShape = abs(v) <= 1
             for x in 0..<size {
-                let u = (Float(x) + 0.5 - centreX) / radius
+                let u = (Float(x) + 0.5 - centreX) * scale
                 let inside = rowMeetsShape && abs(u) <= 1 && kind.contains(u, v)
                 let colour = inside ? foreground : background
                 // One draw gives the noise of all three channels: uniform in −20...20.
@@ -100,9 +101,10 @@ struct Colour {
 }
 
 extension Int {
-    /// This channel value plus noise in −20...20 taken from the low 16 bits of `bits`, clamped to a byte.
+    /// This channel value plus noise in −20...20 taken from the low 16 bits of `bits` (scaled by a
+    /// multiply and shift rather than a division, which dominated the generation time), clamped to a byte.
     @inline(__always)
     fileprivate func jittered(by bits: UInt64) -> UInt8 {
-        UInt8(clamping: self + Int((bits & 0xFFFF) % 41) - 20)
+        UInt8(clamping: self + Int(((bits & 0xFFFF) &* 41) >> 16) - 20)
     }
 }
