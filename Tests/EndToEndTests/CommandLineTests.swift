@@ -58,7 +58,7 @@ import Testing
         let bytesA = try Data(contentsOf: URL(fileURLWithPath: a))
         let bytesB = try Data(contentsOf: URL(fileURLWithPath: b))
         #expect(bytesA == bytesB)
-        #expect(bytesA.count > 62_006 * 4)
+        #expect(bytesA.count > 61_556 * 4)  // blitz-net with one input channel (digits)
     }
 
     @Test(arguments: [
