@@ -3,7 +3,7 @@ SWIFT ?= swift
 PACKAGES := libopenblas-dev libncurses-dev tmux
 RELEASE := $(SWIFT) build -c release
 
-.PHONY: deps build run test bench clean
+.PHONY: deps build run test test-long bench clean
 
 # Installs the system packages that are missing (as root), or says exactly what to run.
 deps:
@@ -29,6 +29,10 @@ run: build
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
+
+# The blitz's full recipe on the digits (10 epochs), checked against PyTorch's accuracy.
+test-long: build
+	scripts/long-check.sh .build/release/blitz-tui
 
 bench: deps
 	$(RELEASE) --product blitz-bench
