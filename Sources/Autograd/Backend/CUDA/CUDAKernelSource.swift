@@ -92,15 +92,20 @@ public enum CUDAKernelSource {
     // The offset of row-major position `index` of a shape whose dimension d has size SIZE[d]
     // and stride STRIDE[d] in the source. Unrolled with constant indices so the sizes stay in
     // the kernel's parameter space instead of being copied to local memory.
+    // A walk of rank 1 (what coalescing makes of most) needs no division at all.
     #define OFFSET_OF(result, index, rank, SIZE, STRIDE) { \
-        i64 rem_ = (index); \
-        result = 0; \
-        _Pragma("unroll") \
-        for (int d_ = MAX_DIMS - 1; d_ >= 0; --d_) { \
-            if (d_ < (rank)) { \
-                i64 q_ = rem_ % SIZE[d_]; \
-                rem_ /= SIZE[d_]; \
-                result += q_ * STRIDE[d_]; \
+        if ((rank) == 1) { \
+            result = (index) * STRIDE[0]; \
+        } else { \
+            i64 rem_ = (index); \
+            result = 0; \
+            _Pragma("unroll") \
+            for (int d_ = MAX_DIMS - 1; d_ >= 0; --d_) { \
+                if (d_ < (rank)) { \
+                    i64 q_ = rem_ % SIZE[d_]; \
+                    rem_ /= SIZE[d_]; \
+                    result += q_ * STRIDE[d_]; \
+                } \
             } \
         } \
     }
