@@ -1,8 +1,9 @@
 /// Moving test data to a backend and back, and the error measure the self-test uses.
 ///
-/// The error of element i is |device − cpu| / max(|cpu|, floor), with floor a thousandth of
+/// The error of element i is |device − cpu| / max(|cpu|, floor), with floor a hundredth of
 /// the largest |cpu| in the tensor: relative for ordinary elements, and not fooled by an
-/// element that cancels to nearly zero. A NaN in the device's answer never passes, and
+/// element that cancels to nearly zero (a float32 dot product that sums to 0.001 carries the
+/// rounding of its terms, which are a thousand times larger). A NaN in the device's answer never passes, and
 /// neither does a mismatch in integer results (indices), which must be exact.
 enum SelfTestComparison {
     static let tolerance = 1e-4
@@ -51,7 +52,7 @@ enum SelfTestComparison {
             return (Double(wrong.count), "\(wrong.count) differ, first at \(first): \(device[first]) vs \(cpu[first])")
         }
         let scale = cpu.reduce(0) { Swift.max($0, Swift.abs($1)) }
-        let floor = Swift.max(scale * 1e-3, Double.leastNormalMagnitude)
+        let floor = Swift.max(scale * 1e-2, Double.leastNormalMagnitude)
         var worst = 0.0
         var at = 0
         for i in 0..<cpu.count {
