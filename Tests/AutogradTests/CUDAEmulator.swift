@@ -43,20 +43,27 @@ enum CUDAEmulator {
 
     static func build() -> Result<Setup, EmulatorUnavailable> {
         guard let cxx = findCompiler() else { return .failure(EmulatorUnavailable(description: "no C++ compiler (clang++ or g++) on PATH")) }
-        let folder = CUDATestSupport.temporaryFolder("cuda-emulator")
+        // One folder per version of the sources, shared by test processes (exit tests start
+        // new ones), so the stand-ins and the emulated modules are built once.
+        let version = fnv1a(CUDAEmulatorSources.prelude + CUDAEmulatorSources.driver + CUDAEmulatorSources.nvrtc
+                            + CUDAEmulatorSources.cublas + cxx)
+        let folder = "/tmp/blitz-cuda-emulator-\(getuid())-\(String(version, radix: 16))"
         do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             try CUDAEmulatorSources.prelude.write(toFile: folder + "/emu_prelude.h", atomically: true, encoding: .utf8)
             let libraries: [(String, String, String)] = [
                 ("driver", CUDAEmulatorSources.driver, "libcuda.so.1"),
                 ("nvrtc", CUDAEmulatorSources.nvrtc, "libnvrtc.so.13"),
                 ("cublas", CUDAEmulatorSources.cublas, "libcublas.so.13"),
             ]
-            for (name, source, file) in libraries {
-                let cpp = "\(folder)/fake_\(name).cpp"
+            for (name, source, file) in libraries where !FileManager.default.fileExists(atPath: "\(folder)/\(file)") {
+                let cpp = "\(folder)/fake_\(name).\(getpid()).cpp"
+                let built = "\(folder)/\(file).\(getpid()).tmp"
                 try source.write(toFile: cpp, atomically: true, encoding: .utf8)
                 // A soname of its own, so no later dlopen("libcuda.so.1") can pick the stand-in up.
                 try run(cxx, ["-std=c++17", "-O1", "-shared", "-fPIC", "-w", "-Wl,-soname,libblitz-fake-\(name).so",
-                              "-o", "\(folder)/\(file)", cpp, "-ldl", "-lpthread"])
+                              "-o", built, cpp, "-ldl", "-lpthread"])
+                rename(built, "\(folder)/\(file)")
             }
         } catch {
             return .failure(EmulatorUnavailable(description: "building the CUDA emulator failed: \(error)"))
@@ -69,6 +76,15 @@ enum CUDAEmulator {
         unsafeBitCast(configure, to: Configure.self)(cxx, folder)
         let cache = CUDAKernelCache(folder: folder + "/kernel-cache")
         return .success(Setup(folder: folder, cxx: cxx, libraries: CUDALibraries.load(search: .only([folder]), kernelCache: cache)))
+    }
+
+    static func fnv1a(_ text: String) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in text.utf8 {
+            h ^= UInt64(b)
+            h = h &* 0x100_0000_01b3
+        }
+        return h
     }
 
     static func run(_ tool: String, _ arguments: [String]) throws {

@@ -93,6 +93,7 @@ enum CUDAEmulatorSources {
     #include <stdlib.h>
     #include <string.h>
     #include <stdint.h>
+    #include <unistd.h>
     #include <map>
     #include <mutex>
     #include <string>
@@ -145,12 +146,14 @@ enum CUDAEmulatorSources {
         if (probe) {
             fclose(probe);
         } else {
-            FILE* f = fopen((base + ".cpp").c_str(), "w");
+            // Per-process names, so test processes building the same module never collide.
+            std::string own = base + "." + std::to_string(getpid());
+            FILE* f = fopen((own + ".cpp").c_str(), "w");
             if (!f) return 200;
             fputs(source.c_str(), f);
             fclose(f);
-            std::string command = cxx_ + " -std=c++17 -O1 -shared -fPIC -w -I" + workdir_ + " -o " + so + ".tmp " + base
-                + ".cpp -lpthread > " + base + ".log 2>&1 && mv " + so + ".tmp " + so;
+            std::string command = cxx_ + " -std=c++17 -O1 -shared -fPIC -w -I" + workdir_ + " -o " + own + ".so " + own
+                + ".cpp -lpthread > " + own + ".log 2>&1 && mv " + own + ".so " + so;
             if (system(command.c_str()) != 0) return 218;  // CUDA_ERROR_INVALID_PTX: see the .log
         }
         void* handle = dlopen(so.c_str(), RTLD_NOW | RTLD_LOCAL);

@@ -51,7 +51,7 @@ public final class CUDALibraries: Sendable {
         var driverVersion: String?
         switch driverResult {
         case .failure(let e):
-            problems.append(driverLookup.found ? e.message : driverLookup.description + ". Is an NVIDIA GPU and its driver installed?")
+            problems.append(driverLookup.found ? e.message : driverLookup.description + " (is an NVIDIA GPU with its driver installed?)")
         case .success(let driver):
             deviceCount = driver.deviceCount
             driverVersion = driver.versionText
@@ -76,7 +76,7 @@ public final class CUDALibraries: Sendable {
     public func makeBackend(index: Int) throws(DeviceError) -> CUDABackend {
         let availability = self.availability
         if let problem = availability.problems.first {
-            throw DeviceError("cuda:\(index) is not available: \(problem)\(CUDAAvailability.hint)")
+            throw DeviceError("cuda:\(index) is not available: \(problem). \(CUDAAvailability.hint)")
         }
         guard index >= 0 && index < availability.deviceCount else {
             let n = availability.deviceCount
@@ -102,7 +102,7 @@ public struct CUDAAvailability: Sendable {
 
     public var isAvailable: Bool { problems.isEmpty && deviceCount > 0 }
 
-    static let hint = ". Set \(CUDASearch.environmentVariable) to the folder that holds the CUDA libraries (see docs/gpu.md)."
+    static let hint = "Set \(CUDASearch.environmentVariable) to the folder that holds the CUDA libraries (see docs/gpu.md)."
 
     /// Several lines: each library found (where) or not (where it looked), and the devices.
     public var summary: String {
@@ -111,7 +111,9 @@ public struct CUDAAvailability: Sendable {
         if let nvrtc { lines.append("nvrtc: " + (nvrtc.found ? nvrtc.path! + (nvrtcVersion.map { " (\($0))" } ?? "") : nvrtc.description)) }
         if let cublas { lines.append("cublas: " + (cublas.found ? cublas.path! : cublas.description)) }
         lines.append("devices: \(deviceCount)")
-        for problem in problems { lines.append("problem: \(problem)") }
+        // Problems other than a library not found (those are on the lines above).
+        let shown = [driver, nvrtc, cublas].compactMap { $0 }.filter { !$0.found }.map(\.description)
+        for problem in problems where !shown.contains(where: { problem.hasPrefix($0) }) { lines.append("problem: \(problem)") }
         return lines.joined(separator: "\n")
     }
 }
