@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// NVRTC, loaded at run time: compiles the CUDA C kernel sources to a CUBIN for the device's
 /// own architecture when this NVRTC knows it, otherwise to PTX for the newest architecture it
 /// knows that the device can run (the driver then finishes the job).
@@ -137,6 +141,3 @@ func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafePointer<C
     return pointers.withUnsafeBufferPointer { body($0.baseAddress) }
 }
 
-#if canImport(Glibc)
-import Glibc
-#endif
