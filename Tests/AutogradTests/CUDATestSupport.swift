@@ -25,8 +25,10 @@ enum CUDATestSupport {
     /// A fresh empty folder under /tmp.
     static func temporaryFolder(_ tag: String) -> String {
         var template = Array("/tmp/blitz-\(tag)-XXXXXX".utf8CString)
-        let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
-        precondition(made != nil, "mkdtemp failed")
-        return String(cString: template)
+        let made = template.withUnsafeMutableBufferPointer { buffer -> String? in
+            mkdtemp(buffer.baseAddress!).map { String(cString: $0) }
+        }
+        guard let made else { fatalError("mkdtemp failed for \(tag)") }
+        return made
     }
 }

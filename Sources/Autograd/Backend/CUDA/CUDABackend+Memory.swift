@@ -9,7 +9,7 @@ extension CUDABackend {
             address = a
         case .failure(let error):
             let stats = allocator.stats
-            preconditionFailure("CUDA out of memory on cuda:\(info.index) allocating \(CUDABackend.mib(bytes)): \(error.message); "
+            fatalError("CUDA out of memory on cuda:\(info.index) allocating \(CUDABackend.mib(bytes)): \(error.message); "
                                 + "\(CUDABackend.mib(stats.allocatedBytes)) allocated by tensors, \(CUDABackend.mib(stats.reservedBytes)) reserved, "
                                 + "\(CUDABackend.mib(info.totalMemory)) on the device")
         }

@@ -10,8 +10,9 @@ import Synchronization
 /// Memory comes from a caching allocator, so a training step does not call cuMemAlloc.
 ///
 /// Setup failures (context, compile, module load) throw a DeviceError; a failure while an op
-/// runs (out of memory, a failed launch) is a precondition failure naming the call and the
-/// CUDA status, as ops cannot throw.
+/// runs (out of memory, a failed launch, a bad index) stops the program with a message naming
+/// the call and the CUDA status, as ops cannot throw. Those stops are fatalErrors rather than
+/// preconditions so that release builds, compiled with -Ounchecked, keep them.
 public final class CUDABackend: Backend {
     public let info: CUDADeviceInfo
     /// What the kernels were compiled to, and by which NVRTC.
@@ -163,7 +164,8 @@ public final class CUDABackend: Backend {
         driver.require(status, "cuLaunchKernel(\(kernel.symbol), \(dtype), \(blocks) blocks)")
     }
 
-    /// Reads the status word (this waits for the GPU) and stops on a reported problem.
+    /// Reads the status word (this waits for the GPU) and stops on a reported problem (with
+    /// fatalError, which -Ounchecked keeps: these come from data, not from the code).
     func checkStatus() {
         var words = [Int64](repeating: 0, count: 4)
         let s = words.withUnsafeMutableBytes { driver.cuMemcpyDtoH($0.baseAddress, statusAddress, 32) }
@@ -172,12 +174,12 @@ public final class CUDABackend: Backend {
         case 0:
             return
         case 2:
-            preconditionFailure("gather: index \(words[1]) is out of bounds for dimension with size \(words[2]) (on cuda:\(info.index))")
+            fatalError("gather: index \(words[1]) is out of bounds for dimension with size \(words[2]) (on cuda:\(info.index))")
         case 1:
             let kernel = CUDAKernel(rawValue: Int(words[1]))?.symbol ?? "#\(words[1])"
-            preconditionFailure("CUDA kernel \(kernel) received a malformed argument block (\(words[2]) bytes expected): the host and kernel sources disagree")
+            fatalError("CUDA kernel \(kernel) received a malformed argument block (\(words[2]) bytes expected): the host and kernel sources disagree")
         default:
-            preconditionFailure("a CUDA kernel reported problem \(words[0]) (\(words[1]), \(words[2]))")
+            fatalError("a CUDA kernel reported problem \(words[0]) (\(words[1]), \(words[2]))")
         }
     }
 }

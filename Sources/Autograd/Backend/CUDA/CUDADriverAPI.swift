@@ -87,8 +87,9 @@ struct CUDADriverAPI: Sendable {
         if status != CUDADriverAPI.success { throw DeviceError(failure(call(), status)) }
     }
 
-    /// Stops with the call and status when an op's driver call fails: ops cannot throw.
+    /// Stops with the call and status when an op's driver call fails: ops cannot throw. A
+    /// fatalError, not a precondition, so -Ounchecked release builds keep it.
     func require(_ status: Result, _ call: @autoclosure () -> String) {
-        if status != CUDADriverAPI.success { preconditionFailure(failure(call(), status)) }
+        if status != CUDADriverAPI.success { fatalError(failure(call(), status)) }
     }
 }

@@ -84,10 +84,13 @@ public struct CUDALibraryLookup: Sendable {
         let userFolders = CUDASearch.unique(search.userFolders.flatMap(CUDASearch.expand(userFolder:)))
         let missingUserFolders = search.userFolders.filter { !CUDASearch.isDirectory($0) }
 
+        // Names outside, folders inside: the preferred version wins over an earlier folder.
         func tryFolders(_ folders: [String]) -> DynamicLibrary? {
             for folder in folders {
                 places.append(folder + (missingUserFolders.contains(folder) ? " (no such folder)" : ""))
-                for name in names {
+            }
+            for name in names {
+                for folder in folders {
                     let path = folder + "/" + name
                     guard CUDASearch.fileExists(path) else { continue }
                     preloadCompanions(of: kind, folder: folder, name: name)

@@ -56,6 +56,6 @@ struct CuBLASAPI: Sendable {
     }
 
     func require(_ status: Status, _ call: @autoclosure () -> String) {
-        if status != 0 { preconditionFailure("\(call()) failed with \(describe(status))") }
+        if status != 0 { fatalError("\(call()) failed with \(describe(status))") }
     }
 }

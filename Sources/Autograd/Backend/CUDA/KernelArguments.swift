@@ -22,7 +22,9 @@ struct KernelArguments {
 
     /// A fixed array of MAX_DIMS i64, zero-padded.
     mutating func dims(_ values: [Int]) {
-        precondition(values.count <= KernelArguments.maxDims, "CUDA kernels take at most \(KernelArguments.maxDims) dimensions, got \(values.count)")
+        if values.count > KernelArguments.maxDims {
+            fatalError("CUDA kernels take at most \(KernelArguments.maxDims) dimensions (after merging), got \(values.count)")
+        }
         for v in values { int(v) }
         for _ in values.count..<KernelArguments.maxDims { slots.append(0) }
     }
