@@ -78,6 +78,8 @@ blitz_step_ms() {
     t1=$(date +%s.%N)
     timeout 90 "$bin" "${args[@]}" --steps 45 >"$log_dir/train-45.log" 2>&1 || return 1
     t2=$(date +%s.%N)
+    # JSON lines with a step number, or it did not train.
+    grep -q '"step"' "$log_dir/train-45.log" || { echo "no training output" >>"$log_dir/train-45.log"; return 1; }
     awk -v a="$t0" -v b="$t1" -v c="$t2" 'BEGIN { printf "%.2f", ((c - b) - (b - a)) * 1000 / 40 }'
 }
 
@@ -126,20 +128,22 @@ run() {
     echo "BLITZ_CUDA_PATH=${BLITZ_CUDA_PATH:-(not set)}"
     command -v nvidia-smi >/dev/null && step nvidia-smi 20 nvidia-smi --query-gpu=index,name,memory.total,driver_version,compute_cap --format=csv
 
-    local devices_result selftest_result blitz_ms="-" cpu_ms="-" torch_ms="-"
-    if step devices 30 "$bin" devices; then
-        devices_result="ok: $(grep -c '^cuda:' "$log_dir/devices.log") GPU(s)"
+    local devices_result selftest_result blitz_ms="-" torch_ms="-" gpus
+    # Each result is judged by what the command printed, not only by its exit status.
+    if step devices 30 "$bin" devices && gpus="$(grep -c '^cuda:' "$log_dir/devices.log")" && [ "$gpus" -gt 0 ]; then
+        devices_result="ok: $gpus GPU(s)"
     else
-        devices_result="FAIL (exit $?): $(tail -n 1 "$log_dir/devices.log")"
+        devices_result="FAIL: no cuda: line listed; last line: $(tail -n 1 "$log_dir/devices.log")"
     fi
-    if step selftest 150 "$bin" selftest --device cuda; then
-        selftest_result="ok: $(grep -E '[0-9]+ passed, [0-9]+ failed' "$log_dir/selftest.log" | tail -n 1)"
+    if step selftest 150 "$bin" selftest --device cuda && grep -qE '^[0-9]+ passed, 0 failed' "$log_dir/selftest.log"; then
+        selftest_result="ok: $(grep -E '^[0-9]+ passed, 0 failed' "$log_dir/selftest.log" | tail -n 1)"
     else
-        selftest_result="FAIL (exit $?): $(grep -E 'passed, [0-9]+ failed' "$log_dir/selftest.log" | tail -n 1 || tail -n 1 "$log_dir/selftest.log")"
+        selftest_result="FAIL: $(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log_dir/selftest.log" | tail -n 1)"
+        selftest_result="$selftest_result (see $log_dir/selftest.log)"
     fi
     echo
     echo "== training step at batch 256 =="
-    blitz_ms="$(blitz_step_ms cuda)" || blitz_ms="not run: $(tail -n 1 "$log_dir/train-5.log" "$log_dir/train-45.log" 2>/dev/null | tail -n 1)"
+    blitz_ms="$(blitz_step_ms cuda)" || blitz_ms="not run: $(cat "$log_dir"/train-*.log 2>/dev/null | tail -n 1)"
     if [ "$have_torch" = yes ]; then
         torch_ms="$(torch_step_ms 2>"$log_dir/torch.log")" || torch_ms="not run: $(tail -n 1 "$log_dir/torch.log")"
     else
@@ -153,10 +157,8 @@ run() {
     printf '%-34s %s\n' "blitz-tui selftest --device cuda" "$selftest_result"
     printf '%-34s %s\n' "blitz-tui step, batch 256 (ms)" "$blitz_ms"
     printf '%-34s %s\n' "PyTorch step, batch 256 (ms)" "$torch_ms"
-    case "$devices_result $selftest_result" in
-        ok*" ok"*) exit 0 ;;
-        *) exit 1 ;;
-    esac
+    [[ "$devices_result" == ok* && "$selftest_result" == ok* ]]
+    exit $?
 }
 
 case "${1:-}" in
