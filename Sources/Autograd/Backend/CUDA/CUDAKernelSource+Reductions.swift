@@ -103,8 +103,9 @@ extension CUDAKernelSource {
             }
             T s = (T)0;
             for (i64 k = 0; k < p.size; ++k) s += t_exp(p.x[base + k * p.inner] - m);
-            const T lse = m + t_log(s);
-            for (i64 k = 0; k < p.size; ++k) p.out[base + k * p.inner] = p.x[base + k * p.inner] - lse;
+            // (x − max) − log Σ, as PyTorch and the reference compute it.
+            const T logSum = t_log(s);
+            for (i64 k = 0; k < p.size; ++k) p.out[base + k * p.inner] = (p.x[base + k * p.inner] - m) - logSum;
         }
     }
 
