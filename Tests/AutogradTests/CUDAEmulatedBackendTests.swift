@@ -141,3 +141,51 @@ struct CUDAEmulatedBackendTests {
         }
     }
 }
+
+/// The public path, in a process of its own (it changes which libraries CUDADevices uses):
+/// `Module.to(.cuda(0))`, `Tensor.to`, SGD with momentum on the device, and the gradient that
+/// flows back through `to` to a CPU leaf, all against the same run on the CPU.
+@Suite("CUDA through the public API, on the emulated driver",
+       .enabled(if: CUDAEmulator.isAvailable, "the CUDA emulator needs a C++ compiler (clang++ from the Swift toolchain, or g++)"))
+struct CUDAEmulatedPublicPathTests {
+    @Test("a small network trains the same on cuda:0 as on the CPU")
+    func training() async {
+        let result = await #expect(processExitsWith: .success, observing: [\.standardErrorContent]) {
+            try CUDADevices.use(CUDAEmulator.setup.get().libraries)
+            func network() -> Sequential {
+                var generator = RandomGenerator(seed: 11)
+                return Sequential(Linear(20, 16, generator: &generator), ReLU(), Linear(16, 5, generator: &generator))
+            }
+            let (onCPU, onGPU) = (network(), try network().to(.cuda(0)))
+            precondition(onGPU.parameters().allSatisfy { $0.device == .cuda(0) }, "Module.to left a parameter behind")
+            let optimizers = [try SGD(onCPU.parameters(), lr: 0.1, momentum: 0.9), try SGD(onGPU.parameters(), lr: 0.1, momentum: 0.9)]
+            var generator = RandomGenerator(seed: 12)
+            let x = try Tensor.randn([32, 20], generator: &generator).requireGrad()
+            let labels = Tensor.randint(0, 5, [32], generator: &generator)
+            let (xGPU, labelsGPU) = (try x.to(.cuda(0)), try labels.to(.cuda(0)))
+            for step in 0..<5 {
+                var losses: [Double] = []
+                for (net, optimizer, input, target) in [(onCPU, optimizers[0], x, labels), (onGPU, optimizers[1], xGPU, labelsGPU)] {
+                    optimizer.zeroGrad()
+                    x.grad = nil
+                    let loss = Tensor.crossEntropy(net(input), target)
+                    try loss.backward()
+                    optimizer.step()
+                    losses.append(loss.item())
+                }
+                precondition(abs(losses[0] - losses[1]) <= 1e-5 * abs(losses[0]), "step \(step): loss \(losses[1]) on cuda:0, \(losses[0]) on cpu")
+            }
+            // The last backward reached the CPU leaf through ToCopyBackward0.
+            precondition(x.grad?.device == .cpu, "the gradient of a CPU leaf moved to cuda:0 comes back to the CPU")
+            for (a, b) in zip(onCPU.parameters(), onGPU.parameters()) {
+                for (u, v) in zip(a.doubles, try b.to(.cpu).doubles) where abs(u - v) > 1e-5 * max(abs(u), 1e-2) {
+                    fatalError("parameters differ after 5 steps: \(v) on cuda:0, \(u) on cpu")
+                }
+            }
+            precondition(CUDADevices.memoryStats(index: 0)!.allocatedBytes > 0)
+        }
+        if let result, result.exitStatus != .exitCode(0) {
+            Issue.record("the child said: \(String(decoding: result.standardErrorContent, as: UTF8.self).suffix(600))")
+        }
+    }
+}

@@ -5,10 +5,36 @@ import Synchronization
 /// use and kept. Without a driver, a GPU or a library, asking for a GPU throws a DeviceError
 /// that says what was missing and where it looked; nothing crashes.
 public enum CUDADevices {
-    /// The search from this process's environment, done on first use.
-    public static let libraries = CUDALibraries.load(search: .fromEnvironment())
+    private struct State {
+        var libraries: CUDALibraries?
+        var backends: [Int: CUDABackend] = [:]
+    }
 
-    private static let backends = Mutex<[Int: CUDABackend]>([:])
+    private static let state = Mutex(State())
+
+    /// The libraries this process uses: by default the search of its environment, done on
+    /// first use.
+    public static var libraries: CUDALibraries {
+        state.withLock { s in
+            if let libraries = s.libraries { return libraries }
+            let libraries = CUDALibraries.load(search: .fromEnvironment())
+            s.libraries = libraries
+            return libraries
+        }
+    }
+
+    /// Uses `libraries` (a search of the caller's own: a folder from a flag, an emulator in a
+    /// test) instead of the environment's. Only before any GPU has been used.
+    public static func use(_ libraries: CUDALibraries) throws(DeviceError) {
+        let result: Result<Void, DeviceError> = state.withLock { s in
+            guard s.backends.isEmpty else {
+                return .failure(DeviceError("CUDA devices are already in use; choose the CUDA libraries before the first GPU op"))
+            }
+            s.libraries = libraries
+            return .success(())
+        }
+        try result.get()
+    }
 
     /// What was found and where it looked.
     public static var availability: CUDAAvailability { libraries.availability }
@@ -24,11 +50,12 @@ public enum CUDADevices {
     }
 
     public static func cudaBackend(index: Int) throws(DeviceError) -> CUDABackend {
-        let result: Result<CUDABackend, DeviceError> = backends.withLock { made in
-            if let backend = made[index] { return .success(backend) }
+        let libraries = self.libraries
+        let result: Result<CUDABackend, DeviceError> = state.withLock { s in
+            if let backend = s.backends[index] { return .success(backend) }
             do throws(DeviceError) {
                 let backend = try libraries.makeBackend(index: index)
-                made[index] = backend
+                s.backends[index] = backend
                 return .success(backend)
             } catch {
                 return .failure(error)
@@ -39,6 +66,6 @@ public enum CUDADevices {
 
     /// Memory held by GPU `index`'s allocator, or nil when nothing has used that GPU yet.
     public static func memoryStats(index: Int) -> CUDAMemoryStats? {
-        backends.withLock { $0[index] }?.memoryStats
+        state.withLock { $0.backends[index] }?.memoryStats
     }
 }
