@@ -9,6 +9,7 @@ struct CUDAAvailabilityTests {
     @Test("BLITZ_CUDA_PATH naming an empty folder: the error names libcuda.so.1 and the folder")
     func emptyFolder() throws {
         let folder = CUDATestSupport.temporaryFolder("empty")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
         let libraries = CUDALibraries.load(search: .only([folder]), kernelCache: CUDAKernelCache(folder: nil))
         let error = #expect(throws: DeviceError.self) { try libraries.makeBackend(index: 0) }
         let message = try #require(error?.message)
@@ -35,6 +36,7 @@ struct CUDAAvailabilityTests {
     @Test("a file that is not a library is reported with dlopen's reason")
     func brokenLibrary() throws {
         let folder = CUDATestSupport.temporaryFolder("broken")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
         try "not a library".write(toFile: folder + "/libcuda.so.1", atomically: true, encoding: .utf8)
         let libraries = CUDALibraries.load(search: .only([folder]), kernelCache: CUDAKernelCache(folder: nil))
         let error = #expect(throws: DeviceError.self) { try libraries.makeBackend(index: 0) }

@@ -1,4 +1,5 @@
 @testable import Autograd
+import Foundation
 import Testing
 
 /// The whole CUDA backend, run on the CPU emulation of the driver (CUDAEmulator): every kernel
@@ -53,6 +54,7 @@ struct CUDAEmulatedBackendTests {
     func kernelCache() throws {
         let setup = try CUDAEmulator.setup.get()
         let folder = CUDATestSupport.temporaryFolder("kernel-cache")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
         let first = CUDALibraries.load(search: .only([setup.folder]), kernelCache: CUDAKernelCache(folder: folder))
         _ = try first.makeBackend(index: 0)
         #expect(first.kernelCache.counters == .init(compiled: 3, fromMemory: 0, fromDisk: 0))
