@@ -87,7 +87,7 @@ extension CUDASelfTest {
         }
         let big = bench.random(100_003, dtype)
         let expected = bench.cpu.sumOfSquares(big.cpu)
-        let actual = (bench.device as! CUDABackend).sumOfSquares(big.device)
+        let actual = bench.device.sumOfSquares(big.device)
         bench.rows.append(SelfTestComparison.row("sumOfSquares", dtype, describe([100_003]), device: [actual], cpu: [expected]))
 
         let logits = bench.random(4 * 10 * 3, dtype, -5...5)
