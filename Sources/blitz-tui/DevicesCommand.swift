@@ -7,16 +7,26 @@ struct DevicesCommand: ParsableCommand {
         commandName: "devices",
         abstract: "List the CPU (threads, BLAS) and any CUDA GPUs.",
         discussion: """
-            CUDA is found at run time: libcuda.so.1, libnvrtc and libcublas are searched in the usual
-            places and in the folder named by BLITZ_CUDA_PATH.
+            CUDA is found at run time: libcuda.so.1, libnvrtc and libcublas are searched in the folders
+            named by BLITZ_CUDA_PATH (colon-separated) first, then the system's usual places.
+
+            Example:
+              BLITZ_CUDA_PATH=/usr/local/cuda/lib64 blitz-tui devices
             """)
 
     func run() throws {
         let cpu = Backends.cpu
         print("cpu      \(CPUBackend.availableCores) cores, \(cpu.numThreads) threads, \(cpu.blasDescription)")
         do {
-            let backend = try CUDADevices.backend(index: 0)
-            print("cuda:0   \(backend.name)")
+            let gpus = try CUDADevices.list()
+            if gpus.isEmpty { print("cuda     the driver reports no GPU") }
+            for gpu in gpus {
+                var line = gpu.summary
+                if let memory = CUDADevices.memoryStats(index: gpu.index) {
+                    line += ", cache: \(memory.allocatedBytes >> 20) MiB allocated, \(memory.reservedBytes >> 20) MiB reserved"
+                }
+                print(line)
+            }
         } catch {
             print("cuda     not available: \(error)")
         }

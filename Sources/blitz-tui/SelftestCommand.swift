@@ -1,29 +1,121 @@
 import ArgumentParser
 import Autograd
+import Dispatch
+import Trainer
 
-/// `blitz-tui selftest --device cuda`: every kernel on the device against the CPU backend.
+/// `blitz-tui selftest --device cuda`: every kernel on the device against the CPU backend, then
+/// blitz-net trained on both devices with the losses compared, and the GPU's training step timed.
 struct SelftestCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "selftest",
-        abstract: "Check a device's kernels against the CPU backend on fresh random inputs.",
+        abstract: "Check a device's kernels and training against the CPU backend on fresh random inputs.",
         discussion: """
             Example:
               blitz-tui selftest --device cuda
+            Exit status 0 when every check passes, 1 otherwise (or when the device cannot be used).
             """)
 
     @Option(help: "Device to check: cuda or cuda:N.")
     var device = "cuda"
 
+    @Option(help: "Training steps of blitz-net on shapes to compare between the CPU and the device.")
+    var steps = 200
+
+    @Option(help: "Seed of the random inputs.")
+    var seed: UInt64 = 0
+
     func run() throws {
         guard let parsed = Device(parsing: device), case .cuda(let index) = parsed else {
-            printError("blitz-tui: error: --device must be cuda or cuda:N (got \(device))")
-            throw ExitStatus(code: 1)
+            throw TrainerError.invalidFlag("--device must be cuda or cuda:N (got \(device))")
         }
+        guard steps >= 1 else { throw TrainerError.invalidFlag("--steps must be at least 1 (got \(steps))") }
+        let checks = [TrainingComparison.check(steps: steps, seed: seed), TrainingComparison.timing(batchSize: 256, seed: seed)]
         do {
-            _ = try CUDADevices.backend(index: index)
-        } catch {
+            let report = try CUDASelfTest.run(device: index, seed: seed, extraChecks: checks)
+            print(report.table, terminator: "")
+            if !report.passed { throw ExitStatus(code: 1) }
+        } catch let error as DeviceError {
             printError("blitz-tui: error: \(error)")
             throw ExitStatus(code: 1)
         }
     }
 }
+
+/// The self-test's training rows: the same run on the CPU and the device, step by step.
+enum TrainingComparison {
+    static func configuration(device: Device, steps: Int, batchSize: Int, seed: UInt64) -> TrainingConfiguration {
+        var c = TrainingConfiguration()
+        c.model = "blitz-net"
+        c.dataset = "shapes"
+        c.device = device
+        c.steps = steps
+        c.batchSize = batchSize
+        c.seed = seed
+        c.evaluateEvery = steps + 1
+        return c
+    }
+
+    static func losses(_ c: TrainingConfiguration) throws -> [Double] {
+        let session = try TrainingSession(configuration: c, startRunning: true, endWhenFinished: true)
+        session.start()
+        session.waitUntilDone()
+        return session.latestSnapshot.losses.all
+    }
+
+    /// blitz-net on shapes for `steps` steps on both devices: each step's loss within 1e-3
+    /// (relative) at first, and the last within 1e-2, since rounding differences compound.
+    static func check(steps: Int, seed: UInt64) -> SelfTestCheck {
+        SelfTestCheck(name: "train") { device in
+            let cpu = try losses(configuration(device: .cpu, steps: steps, batchSize: 4, seed: seed))
+            let gpu = try losses(configuration(device: device, steps: steps, batchSize: 4, seed: seed))
+            guard cpu.count == steps, gpu.count == steps else {
+                return [SelfTestRow(name: "train blitz-net/shapes", dtype: "float32", detail: "\(steps) steps",
+                                    maxError: .infinity, passed: false, note: "ran \(cpu.count) and \(gpu.count) steps")]
+            }
+            var worstEarly = 0.0
+            for i in 0..<min(10, steps) {
+                worstEarly = max(worstEarly, abs(cpu[i] - gpu[i]) / max(abs(cpu[i]), 1e-12))
+            }
+            let last = abs(cpu[steps - 1] - gpu[steps - 1]) / max(abs(cpu[steps - 1]), 1e-12)
+            let finite = gpu.allSatisfy(\.isFinite)
+            return [
+                SelfTestRow(name: "train blitz-net/shapes", dtype: "float32", detail: "first 10 losses", maxError: worstEarly,
+                            passed: finite && worstEarly < 1e-3),
+                SelfTestRow(name: "train blitz-net/shapes", dtype: "float32", detail: "loss at step \(steps)", maxError: last,
+                            passed: finite && last < 1e-2,
+                            note: "cpu \(cpu[steps - 1]) device \(gpu[steps - 1])"),
+            ]
+        }
+    }
+
+    /// The training step at a large batch: median milliseconds per step on the device.
+    static func timing(batchSize: Int, seed: UInt64) -> SelfTestCheck {
+        SelfTestCheck(name: "timing") { device in
+            let times = TimingLog()
+            let session = try TrainingSession(configuration: configuration(device: device, steps: 60, batchSize: batchSize, seed: seed),
+                                              startRunning: true, endWhenFinished: true) { event in
+                if case .step = event { times.add(DispatchTime.now().uptimeNanoseconds) }
+            }
+            session.start()
+            session.waitUntilDone()
+            let stamps = times.values
+            guard stamps.count > 20 else {
+                return [SelfTestRow(name: "time blitz-net step", dtype: "float32", detail: "batch \(batchSize)", maxError: 0,
+                                    passed: false, note: "only \(stamps.count) steps ran")]
+            }
+            // Skip the first steps (kernel compilation, allocator warm-up).
+            let gaps = zip(stamps.dropFirst(11), stamps.dropFirst(10)).map { Double($0 - $1) / 1e6 }.sorted()
+            let median = gaps[gaps.count / 2]
+            return [SelfTestRow(name: "time blitz-net step", dtype: "float32", detail: "batch \(batchSize)", maxError: 0,
+                                passed: true, note: "median \(fixed(median, 3)) ms per step")]
+        }
+    }
+}
+
+final class TimingLog: Sendable {
+    private let log = Mutex<[UInt64]>([])
+    func add(_ t: UInt64) { log.withLock { $0.append(t) } }
+    var values: [UInt64] { log.withLock { $0 } }
+}
+
+import Synchronization
