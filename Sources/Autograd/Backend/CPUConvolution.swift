@@ -1,0 +1,163 @@
+/// CPUBackend's convolution and pooling kernels.
+///
+/// im2col and col2im work a whole output row at a time: for a kernel offset (ki, kj) the input
+/// positions of one output row are an arithmetic run, so the run is copied (a memcpy-like loop
+/// for stride 1) after working out once which part of it falls inside the padding. im2col
+/// splits over rows of the column matrix, col2im over channels: neither shares outputs.
+
+/// The output positions 0..<outSize whose input position o·stride − padding + k lies in 0..<size.
+@inline(__always)
+func validRange(outSize: Int, size: Int, stride: Int, padding: Int, offset k: Int) -> Range<Int> {
+    // o·stride ≥ padding − k  and  o·stride ≤ size − 1 + padding − k.
+    let low = padding - k
+    let first = low <= 0 ? 0 : (low + stride - 1) / stride
+    let high = size - 1 + padding - k
+    let last = high < 0 ? -1 : high / stride
+    let end = Swift.min(outSize, last + 1)
+    return first < end ? first..<end : 0..<0
+}
+
+func cpuIm2col<T: FloatElement>(_ x: UnsafePointer<T>, _ cols: UnsafeMutablePointer<T>, _ g: ConvGeometry, threads: Int) {
+    let oh = g.outHeight, ow = g.outWidth
+    let columns = g.batch * oh * ow
+    let rows = g.channels * g.kernelH * g.kernelW
+    let plane = g.height * g.width
+    CPUParallel.forRanges(rows, grain: Swift.max(1, CPUGrain.elementwise / Swift.max(columns, 1)), threads: threads) { rowRange in
+        for row in rowRange {
+            let c = row / (g.kernelH * g.kernelW)
+            let ki = (row / g.kernelW) % g.kernelH
+            let kj = row % g.kernelW
+            let xs = validRange(outSize: ow, size: g.width, stride: g.strideW, padding: g.paddingW, offset: kj)
+            let ys = validRange(outSize: oh, size: g.height, stride: g.strideH, padding: g.paddingH, offset: ki)
+            let dstRow = cols + row * columns
+            for n in 0..<g.batch {
+                let image = x + (n * g.channels + c) * plane
+                for y in 0..<oh {
+                    let dst = dstRow + (n * oh + y) * ow
+                    guard ys.contains(y) else {
+                        dst.update(repeating: 0, count: ow)
+                        continue
+                    }
+                    let src = image + (y * g.strideH - g.paddingH + ki) * g.width - g.paddingW + kj
+                    for xo in 0..<xs.lowerBound { dst[xo] = 0 }
+                    if g.strideW == 1 {
+                        for xo in xs { dst[xo] = src[xo] }
+                    } else {
+                        let s = g.strideW
+                        for xo in xs { dst[xo] = src[xo * s] }
+                    }
+                    for xo in xs.upperBound..<ow { dst[xo] = 0 }
+                }
+            }
+        }
+    }
+}
+
+func cpuCol2im<T: FloatElement>(_ cols: UnsafePointer<T>, _ x: UnsafeMutablePointer<T>, _ g: ConvGeometry, threads: Int) {
+    let oh = g.outHeight, ow = g.outWidth
+    let columns = g.batch * oh * ow
+    let plane = g.height * g.width
+    let perChannel = g.kernelH * g.kernelW * columns
+    CPUParallel.forRanges(g.channels, grain: Swift.max(1, CPUGrain.elementwise / Swift.max(perChannel, 1)), threads: threads) { channels in
+        for c in channels {
+            for n in 0..<g.batch { (x + (n * g.channels + c) * plane).update(repeating: 0, count: plane) }
+            for ki in 0..<g.kernelH {
+                let ys = validRange(outSize: oh, size: g.height, stride: g.strideH, padding: g.paddingH, offset: ki)
+                for kj in 0..<g.kernelW {
+                    let xs = validRange(outSize: ow, size: g.width, stride: g.strideW, padding: g.paddingW, offset: kj)
+                    let srcRow = cols + ((c * g.kernelH + ki) * g.kernelW + kj) * columns
+                    for n in 0..<g.batch {
+                        let image = x + (n * g.channels + c) * plane
+                        for y in ys {
+                            let src = srcRow + (n * oh + y) * ow
+                            let dst = image + (y * g.strideH - g.paddingH + ki) * g.width - g.paddingW + kj
+                            if g.strideW == 1 {
+                                for xo in xs { dst[xo] += src[xo] }
+                            } else {
+                                let s = g.strideW
+                                for xo in xs { dst[xo * s] += src[xo] }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// PyTorch's rule: the first maximum in the window wins and NaN beats everything.
+@inline(__always)
+func beats<T: FloatElement>(_ v: T, _ best: T) -> Bool {
+    v > best || (v.isNaN && !best.isNaN)
+}
+
+func cpuMaxPool<T: FloatElement>(_ x: UnsafePointer<T>, _ values: UnsafeMutablePointer<T>, _ indices: UnsafeMutablePointer<Int64>,
+                                 _ g: ConvGeometry, threads: Int) {
+    let oh = g.outHeight, ow = g.outWidth
+    let planeIn = g.height * g.width, planeOut = oh * ow
+    let planes = g.batch * g.channels
+    let simple = g.kernelH == 2 && g.kernelW == 2 && g.strideH == 2 && g.strideW == 2 && g.paddingH == 0 && g.paddingW == 0
+    let work = planeOut * g.kernelH * g.kernelW
+    CPUParallel.forRanges(planes, grain: Swift.max(1, CPUGrain.elementwise / Swift.max(work, 1)), threads: threads) { range in
+        for p in range {
+            let src = x + p * planeIn
+            let outValues = values + p * planeOut
+            let outIndices = indices + p * planeOut
+            if simple {
+                // The blitz Net's MaxPool2d(2, 2): four candidates in PyTorch's scan order.
+                let w = g.width
+                for y in 0..<oh {
+                    for xo in 0..<ow {
+                        let i0 = 2 * y * w + 2 * xo
+                        var best = src[i0], bestIndex = i0
+                        let i1 = i0 + 1, i2 = i0 + w, i3 = i0 + w + 1
+                        if beats(src[i1], best) { best = src[i1]; bestIndex = i1 }
+                        if beats(src[i2], best) { best = src[i2]; bestIndex = i2 }
+                        if beats(src[i3], best) { best = src[i3]; bestIndex = i3 }
+                        outValues[y * ow + xo] = best
+                        outIndices[y * ow + xo] = Int64(bestIndex)
+                    }
+                }
+                continue
+            }
+            for y in 0..<oh {
+                let y0 = y * g.strideH - g.paddingH
+                let kiStart = Swift.max(0, -y0), kiEnd = Swift.min(g.kernelH, g.height - y0)
+                for xo in 0..<ow {
+                    let x0 = xo * g.strideW - g.paddingW
+                    let kjStart = Swift.max(0, -x0), kjEnd = Swift.min(g.kernelW, g.width - x0)
+                    var best = -T.infinity
+                    var bestIndex = -1
+                    if kiStart < kiEnd && kjStart < kjEnd {
+                        for ki in kiStart..<kiEnd {
+                            let rowStart = (y0 + ki) * g.width + x0
+                            for kj in kjStart..<kjEnd {
+                                let v = src[rowStart + kj]
+                                if bestIndex < 0 || beats(v, best) {
+                                    best = v
+                                    bestIndex = rowStart + kj
+                                }
+                            }
+                        }
+                    }
+                    outValues[y * ow + xo] = best
+                    outIndices[y * ow + xo] = Int64(Swift.max(bestIndex, 0))
+                }
+            }
+        }
+    }
+}
+
+func cpuMaxPoolBackward<T: FloatElement>(_ grad: UnsafePointer<T>, _ indices: UnsafePointer<Int64>, _ out: UnsafeMutablePointer<T>,
+                                         _ g: ConvGeometry, threads: Int) {
+    let planeIn = g.height * g.width, planeOut = g.outHeight * g.outWidth
+    let planes = g.batch * g.channels
+    CPUParallel.forRanges(planes, grain: Swift.max(1, CPUGrain.elementwise / Swift.max(planeIn, 1)), threads: threads) { range in
+        for p in range {
+            let dst = out + p * planeIn
+            dst.update(repeating: 0, count: planeIn)
+            let src = grad + p * planeOut, idx = indices + p * planeOut
+            for j in 0..<planeOut { dst[Int(idx[j])] += src[j] }
+        }
+    }
+}
