@@ -18,10 +18,12 @@ public final class CPUBackend: ReferenceBackend, @unchecked Sendable {
     /// The default cap on cached free memory.
     public static let defaultPoolCapacity = 256 << 20
 
-    public init(poolCapacity: Int = CPUBackend.defaultPoolCapacity) {
+    /// `threads` sets this backend's loop threads without touching OpenBLAS's process-wide
+    /// count (tests use it to reach the multi-threaded paths); nil takes OpenBLAS's count.
+    public init(poolCapacity: Int = CPUBackend.defaultPoolCapacity, threads loopThreads: Int? = nil) {
         pool = CPUBufferPool(capacity: poolCapacity)
         super.init()
-        threads.store(Swift.max(1, Int(openblas_get_num_threads())), ordering: .relaxed)
+        threads.store(Swift.max(1, loopThreads ?? Int(openblas_get_num_threads())), ordering: .relaxed)
     }
 
     public override var name: String { "cpu" }

@@ -90,6 +90,7 @@ func cpuZip<T>(_ a: UnsafePointer<T>, _ aShape: [Int], _ b: UnsafePointer<T>, _ 
                _ out: UnsafeMutablePointer<T>, _ outShape: [Int], _ layout: BinaryLayout, threads: Int,
                _ f: (T, T) -> T) {
     let n = Shape.count(outShape)
+    if n == 0 { return }
     let grain = CPUGrain.elementwise
     switch layout {
     case .same:

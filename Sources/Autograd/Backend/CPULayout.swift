@@ -152,6 +152,7 @@ func advance(_ index: inout [Int], _ offset: inout Int, _ shape: [Int], _ stride
 func cpuExpand<T>(_ x: UnsafePointer<T>, shape: [Int], _ out: UnsafeMutablePointer<T>, outShape: [Int], threads: Int) {
     let n = Shape.count(outShape)
     let xCount = Shape.count(shape)
+    if n == 0 { return }
     if xCount == n {
         out.update(from: x, count: n)
     } else if xCount == 1 {
