@@ -109,11 +109,26 @@ func cpuMaxPool<T: FloatElement>(_ x: UnsafePointer<T>, _ values: UnsafeMutableP
                 for y in 0..<oh {
                     for xo in 0..<ow {
                         let i0 = 2 * y * w + 2 * xo
-                        var best = src[i0], bestIndex = i0
                         let i1 = i0 + 1, i2 = i0 + w, i3 = i0 + w + 1
-                        if beats(src[i1], best) { best = src[i1]; bestIndex = i1 }
-                        if beats(src[i2], best) { best = src[i2]; bestIndex = i2 }
-                        if beats(src[i3], best) { best = src[i3]; bestIndex = i3 }
+                        let v0 = src[i0], v1 = src[i1], v2 = src[i2], v3 = src[i3]
+                        var best = v0, bestIndex = i0
+                        if (v0 + v1 + v2 + v3).isNaN {
+                            // Rare (a NaN, or +inf and -inf together): PyTorch's rule step by step.
+                            if beats(v1, best) { best = v1; bestIndex = i1 }
+                            if beats(v2, best) { best = v2; bestIndex = i2 }
+                            if beats(v3, best) { best = v3; bestIndex = i3 }
+                        } else {
+                            // No NaN: plain "strictly greater" selects, which compile without branches.
+                            let g1 = v1 > best
+                            best = g1 ? v1 : best
+                            bestIndex = g1 ? i1 : bestIndex
+                            let g2 = v2 > best
+                            best = g2 ? v2 : best
+                            bestIndex = g2 ? i2 : bestIndex
+                            let g3 = v3 > best
+                            best = g3 ? v3 : best
+                            bestIndex = g3 ? i3 : bestIndex
+                        }
                         outValues[y * ow + xo] = best
                         outIndices[y * ow + xo] = Int64(bestIndex)
                     }

@@ -46,9 +46,9 @@ struct CollapsedPermutation {
     }
 }
 
-/// out[j, i] = x[i, j] for x of rows × cols, in cache-sized tiles.
+/// out[j, i] = x[i, j] for x of rows × cols, in cache-sized tiles of 4×4 register blocks.
 @inline(__always)
-func transpose2D<T>(_ x: UnsafePointer<T>, _ out: UnsafeMutablePointer<T>, rows: Int, cols: Int, threads: Int) {
+func transpose2D<T: SIMDScalar>(_ x: UnsafePointer<T>, _ out: UnsafeMutablePointer<T>, rows: Int, cols: Int, threads: Int) {
     let tile = 32
     let tileRows = (rows + tile - 1) / tile
     CPUParallel.forRanges(tileRows, grain: Swift.max(1, CPUGrain.elementwise / Swift.max(cols * tile, 1)), threads: threads) { range in
@@ -57,17 +57,45 @@ func transpose2D<T>(_ x: UnsafePointer<T>, _ out: UnsafeMutablePointer<T>, rows:
             var j0 = 0
             while j0 < cols {
                 let j1 = Swift.min(j0 + tile, cols)
-                for i in i0..<i1 {
-                    let src = x + i * cols
-                    for j in j0..<j1 { out[j * rows + i] = src[j] }
-                }
+                transposeTile(x, out, rows: rows, cols: cols, i0..<i1, j0..<j1)
                 j0 = j1
             }
         }
     }
 }
 
-func cpuPermute<T>(_ x: UnsafePointer<T>, _ out: UnsafeMutablePointer<T>, shape: [Int], order: [Int], threads: Int) {
+/// One tile: whole 4×4 blocks move as four vector loads, a shuffle and four vector stores.
+@inline(__always)
+func transposeTile<T: SIMDScalar>(_ x: UnsafePointer<T>, _ out: UnsafeMutablePointer<T>, rows: Int, cols: Int,
+                                  _ iRange: Range<Int>, _ jRange: Range<Int>) {
+    let iEnd4 = iRange.lowerBound + (iRange.count / 4) * 4
+    let jEnd4 = jRange.lowerBound + (jRange.count / 4) * 4
+    var i = iRange.lowerBound
+    while i < iEnd4 {
+        var j = jRange.lowerBound
+        while j < jEnd4 {
+            let r0 = UnsafeRawPointer(x + i * cols + j).loadUnaligned(as: SIMD4<T>.self)
+            let r1 = UnsafeRawPointer(x + (i + 1) * cols + j).loadUnaligned(as: SIMD4<T>.self)
+            let r2 = UnsafeRawPointer(x + (i + 2) * cols + j).loadUnaligned(as: SIMD4<T>.self)
+            let r3 = UnsafeRawPointer(x + (i + 3) * cols + j).loadUnaligned(as: SIMD4<T>.self)
+            UnsafeMutableRawPointer(out + j * rows + i).storeBytes(of: SIMD4(r0[0], r1[0], r2[0], r3[0]), as: SIMD4<T>.self)
+            UnsafeMutableRawPointer(out + (j + 1) * rows + i).storeBytes(of: SIMD4(r0[1], r1[1], r2[1], r3[1]), as: SIMD4<T>.self)
+            UnsafeMutableRawPointer(out + (j + 2) * rows + i).storeBytes(of: SIMD4(r0[2], r1[2], r2[2], r3[2]), as: SIMD4<T>.self)
+            UnsafeMutableRawPointer(out + (j + 3) * rows + i).storeBytes(of: SIMD4(r0[3], r1[3], r2[3], r3[3]), as: SIMD4<T>.self)
+            j += 4
+        }
+        for jj in jEnd4..<jRange.upperBound {
+            for ii in i..<(i + 4) { out[jj * rows + ii] = x[ii * cols + jj] }
+        }
+        i += 4
+    }
+    for ii in iEnd4..<iRange.upperBound {
+        let src = x + ii * cols
+        for jj in jRange { out[jj * rows + ii] = src[jj] }
+    }
+}
+
+func cpuPermute<T: SIMDScalar>(_ x: UnsafePointer<T>, _ out: UnsafeMutablePointer<T>, shape: [Int], order: [Int], threads: Int) {
     let count = Shape.count(shape)
     let p = CollapsedPermutation(shape: shape, order: order)
     let rank = p.shape.count

@@ -37,6 +37,8 @@ extension Tensor {
         let outShape = [g.batch, outChannels, g.outHeight, g.outWidth]
         let colsTensor = Tensor(storage: cols, shape: [patch, columns])
         let hasBias = bias != nil
+        // Like PyTorch's output_mask: images that need no gradient skip dX (a GEMM and col2im).
+        let inputNeedsGrad = input.requiresGrad
 
         return record(out, shape: outShape, inputs: [input, weight, bias], name: "ConvolutionBackward0", op: "conv2d",
                       saving: [weight, colsTensor]) { grad, saved in
@@ -46,8 +48,11 @@ extension Tensor {
             let gy = Tensor(storage: b.permute(grad.storage, shape: [g.batch, outChannels, g.outHeight * g.outWidth], order: [1, 0, 2]),
                             shape: [outChannels, columns])
             let gw = Tensor.gemm(gy, cols, transB: true).reshape(w.shape)
-            let gcols = Tensor.gemm(w.reshape([outChannels, patch]), gy, transA: true)
-            let gx = Tensor(storage: b.col2im(gcols.storage, g), shape: [g.batch, g.channels, g.height, g.width])
+            var gx: Tensor?
+            if inputNeedsGrad {
+                let gcols = Tensor.gemm(w.reshape([outChannels, patch]), gy, transA: true)
+                gx = Tensor(storage: b.col2im(gcols.storage, g), shape: [g.batch, g.channels, g.height, g.width])
+            }
             let gb: Tensor? = hasBias ? Tensor(storage: b.sum(gy.storage, shape: gy.shape, dims: [1]), shape: [outChannels]) : nil
             return [gx, gw, gb]
         }
