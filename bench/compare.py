@@ -1,7 +1,8 @@
 """Sets blitz-bench's JSON lines beside PyTorch's (bench/pytorch_reference.py) with the ratio
 and issue 7's goal for each workload. Standard library only.
 
-usage: python3 bench/compare.py BLITZ.jsonl PYTORCH.jsonl
+usage: python3 bench/compare.py BLITZ.jsonl [PYTORCH.jsonl]
+(without PyTorch's file, blitz-bench's rows alone)
 """
 import json
 import sys
@@ -36,9 +37,10 @@ def unit(row):
 
 
 def main():
-    if len(sys.argv) != 3:
-        sys.exit(__doc__.strip().splitlines()[-1])
-    blitz, torch = read(sys.argv[1]), read(sys.argv[2])
+    if len(sys.argv) not in (2, 3):
+        sys.exit("usage: python3 bench/compare.py BLITZ.jsonl [PYTORCH.jsonl]")
+    blitz = read(sys.argv[1])
+    torch = read(sys.argv[2]) if len(sys.argv) == 3 else {}
     print(f"{'workload':<26} {'blitz':>12} {'pytorch':>12} {'unit':>8} {'ratio':>8}  goal")
     for name, row in blitz.items():
         mine = value(row)

@@ -14,6 +14,14 @@ import Glibc
 public final class CPUBackend: ReferenceBackend, @unchecked Sendable {
     private let threads = Atomic<Int>(1)
     private let pool: CPUBufferPool
+    /// Whether this backend's thread count is OpenBLAS's (false for test instances given `threads`).
+    private let ownsBLASThreads: Bool
+    /// The count last handed to OpenBLAS, so small products can drop to one thread cheaply.
+    private let blasThreads = Atomic<Int>(0)
+
+    /// Products with fewer multiply-adds (m·n·k) than this run on one OpenBLAS thread: waking
+    /// the other threads costs more than they save (OpenBLAS's own cut-off is 2¹⁸).
+    static let parallelGemmWork = 1 << 21
 
     /// The default cap on cached free memory.
     public static let defaultPoolCapacity = 256 << 20
@@ -22,8 +30,11 @@ public final class CPUBackend: ReferenceBackend, @unchecked Sendable {
     /// count (tests use it to reach the multi-threaded paths); nil takes OpenBLAS's count.
     public init(poolCapacity: Int = CPUBackend.defaultPoolCapacity, threads loopThreads: Int? = nil) {
         pool = CPUBufferPool(capacity: poolCapacity)
+        ownsBLASThreads = loopThreads == nil
         super.init()
-        threads.store(Swift.max(1, loopThreads ?? Int(openblas_get_num_threads())), ordering: .relaxed)
+        let blas = Swift.max(1, Int(openblas_get_num_threads()))
+        threads.store(Swift.max(1, loopThreads ?? blas), ordering: .relaxed)
+        blasThreads.store(blas, ordering: .relaxed)
     }
 
     public override var name: String { "cpu" }
@@ -35,6 +46,13 @@ public final class CPUBackend: ReferenceBackend, @unchecked Sendable {
     public func setNumThreads(_ n: Int) {
         let n = Swift.max(1, n)
         threads.store(n, ordering: .relaxed)
+        blasThreads.store(n, ordering: .relaxed)
+        openblas_set_num_threads(Int32(n))
+    }
+
+    /// Gives OpenBLAS `n` threads for the next call, if it does not have them already.
+    private func useBLASThreads(_ n: Int) {
+        guard ownsBLASThreads, blasThreads.exchange(n, ordering: .relaxed) != n else { return }
         openblas_set_num_threads(Int32(n))
     }
 
@@ -165,6 +183,7 @@ public final class CPUBackend: ReferenceBackend, @unchecked Sendable {
         let ta = transA ? CblasTrans : CblasNoTrans
         let tb = transB ? CblasTrans : CblasNoTrans
         let lda = Int32(transA ? m : k), ldb = Int32(transB ? k : n), ldc = Int32(n)
+        useBLASThreads(m * n * k < CPUBackend.parallelGemmWork ? 1 : numThreads)
         for i in 0..<batch {
             switch a.dtype {
             case .float32:
