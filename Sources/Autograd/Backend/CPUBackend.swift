@@ -13,7 +13,7 @@ import Glibc
 /// over threads (`numThreads`, shared with OpenBLAS) only above a size where that pays.
 public final class CPUBackend: ReferenceBackend, @unchecked Sendable {
     private let threads = Atomic<Int>(1)
-    private let pool: CPUBufferPool
+    let pool: CPUBufferPool
     /// Whether this backend's thread count is OpenBLAS's (false for test instances given `threads`).
     private let ownsBLASThreads: Bool
     /// The count last handed to OpenBLAS, so small products can drop to one thread cheaply.
@@ -57,27 +57,6 @@ public final class CPUBackend: ReferenceBackend, @unchecked Sendable {
     }
 
     // MARK: memory
-
-    /// What the block cache holds and how often it served a request.
-    public struct PoolStatistics: Sendable, Equatable {
-        public var cachedBytes: Int
-        public var cachedBlocks: Int
-        public var hits: Int
-        public var misses: Int
-    }
-
-    public var poolStatistics: PoolStatistics {
-        let s = pool.statistics
-        return PoolStatistics(cachedBytes: s.cachedBytes, cachedBlocks: s.cachedBlocks, hits: s.hits, misses: s.misses)
-    }
-
-    /// The most bytes the cache keeps; blocks freed beyond it go back to the system.
-    public var poolCapacity: Int { pool.capacity }
-
-    /// Frees every cached block (like torch.cuda.empty_cache), optionally setting a new capacity.
-    public func emptyCache(capacity: Int? = nil) {
-        pool.emptyCache(capacity: capacity)
-    }
 
     public override func allocate(count: Int, dtype: DType) -> Storage {
         Storage(pointer: pool.allocate(byteCount: count * dtype.byteSize), count: count, dtype: dtype, backend: self)
@@ -315,13 +294,5 @@ public final class CPUBackend: ReferenceBackend, @unchecked Sendable {
                     parameter.count, h, threads: numThreads)
         case .int64: preconditionFailure("optimizers update floating-point parameters only")
         }
-    }
-}
-
-extension Storage {
-    /// A read-only typed view of a CPU storage, for kernel inputs.
-    @inline(__always)
-    func input<T>(_ type: T.Type) -> UnsafePointer<T> {
-        UnsafePointer(pointer.assumingMemoryBound(to: T.self))
     }
 }
