@@ -27,8 +27,17 @@ struct Budget {
     var seconds: Double
 }
 
+/// `--reps N`: exactly N timed repetitions after the warm-up, so that a profiler (perf stat)
+/// sees the same work on every run.
+nonisolated(unsafe) var fixedRepetitions: Int?
+
 /// Runs `body` `budget.warmup` times untimed, then times each further run; returns the median in µs.
 func medianMicroseconds(_ budget: Budget, _ body: () -> Void) -> Double {
+    var budget = budget
+    if let n = fixedRepetitions {
+        budget.minReps = n
+        budget.maxReps = n
+    }
     for _ in 0..<budget.warmup { body() }
     var samples: [Double] = []
     samples.reserveCapacity(budget.maxReps)

@@ -3,13 +3,13 @@ import Autograd
 import Glibc
 #endif
 
-/// blitz-bench [--json] [--threads N] [--backend cpu|reference] [--only NAME,...] [--cpu-time]
+/// blitz-bench [--json] [--threads N] [--backend cpu|reference] [--only NAME,...] [--cpu-time] [--reps N]
 ///
 /// Runs issue 7's workloads after a warm-up and prints the median of many repetitions. With
 /// --json each workload is one line {"name":..,"median_us":..} ({"name":..,"value":..} for the
 /// GFLOP/s rows), the format bench/pytorch_reference.py prints and bench/compare.py reads.
 
-let usage = "usage: blitz-bench [--json] [--threads N] [--backend cpu|reference] [--only NAME,...] [--cpu-time]"
+let usage = "usage: blitz-bench [--json] [--threads N] [--backend cpu|reference] [--only NAME,...] [--cpu-time] [--reps N]"
 
 func fail(_ message: String) -> Never {
     writeToStandardError("blitz-bench: \(message)\n\(usage)\n")
@@ -43,6 +43,9 @@ while let argument = arguments.popFirst() {
     case "--only":
         guard let value = arguments.popFirst() else { fail("--only needs a comma-separated list of workload names") }
         only = value.split(separator: ",").map(String.init)
+    case "--reps":
+        guard let value = arguments.popFirst(), let n = Int(value), n > 0 else { fail("--reps needs a positive whole number") }
+        fixedRepetitions = n
     case "--cpu-time":
         timingClock = CLOCK_PROCESS_CPUTIME_ID
     case "-h", "--help":

@@ -53,6 +53,39 @@ struct CPUBackendConvolutionTests {
         }
     }
 
+    /// The fused convolution (blocks of samples, per-sample GEMMs, per-chunk dW partials) against
+    /// the composed definition in float64, with and without bias and input gradient. Float32
+    /// results may differ from it by float32 rounding of sums of thousands of terms: the bound
+    /// is 1e-5 of the largest magnitude.
+    @Test(arguments: CPUCheck.dtypes, CPUCheck.backends)
+    func conv2dMatchesReference(dtype: DType, backend: CPUBackend) {
+        let cases = Self.convolutions + [Self.geometry(12, 3, 32, 32, kernel: (5, 5)), Self.geometry(9, 6, 14, 14, kernel: (5, 5))]
+        for (k, g) in cases.enumerated() {
+            let o = [6, 1, 3, 5][k % 4]
+            let x = CPUCheck.values(g.batch * g.channels * g.height * g.width, seed: UInt64(k) + 300)
+            let w = CPUCheck.values(o * g.channels * g.kernelH * g.kernelW, seed: UInt64(k) + 310, low: -0.5, high: 0.5)
+            let bias = CPUCheck.values(o, seed: UInt64(k) + 320)
+            let dy = CPUCheck.values(g.batch * o * g.outHeight * g.outWidth, seed: UInt64(k) + 330)
+            let hasBias = k % 2 == 0, inputGrad = k % 3 != 1
+            func run(_ b: any Backend, _ type: DType) -> [[Double]?] {
+                let xs = CPUCheck.storage(x, type, on: b), ws = CPUCheck.storage(w, type, on: b)
+                let y = b.conv2d(xs, weight: ws, bias: hasBias ? CPUCheck.storage(bias, type, on: b) : nil, outChannels: o, g)
+                let grads = b.conv2dBackward(CPUCheck.storage(dy, type, on: b), input: xs, weight: ws, outChannels: o, g,
+                                             inputGrad: inputGrad, biasGrad: hasBias)
+                return [CPUCheck.read(y), grads.input.map(CPUCheck.read), CPUCheck.read(grads.weight), grads.bias.map(CPUCheck.read)]
+            }
+            let fast = run(backend, dtype), slow = run(CPUCheck.reference, .float64)
+            #expect((fast[1] == nil) == !inputGrad && (fast[3] == nil) == !hasBias)
+            for (i, name) in ["output", "dX", "dW", "dB"].enumerated() {
+                guard let got = fast[i], let want = slow[i] else { continue }
+                let scale = want.map { abs($0) }.max() ?? 0
+                let bound = (dtype == .float32 ? 1e-5 : 1e-12) * Swift.max(scale, 1)
+                let worst = zip(got, want).map { abs($0 - $1) }.max() ?? 0
+                #expect(got.count == want.count && worst <= bound, "conv2d \(name) \(g) o=\(o): off by \(worst) (largest \(scale))")
+            }
+        }
+    }
+
     @Test(arguments: CPUCheck.dtypes, CPUCheck.backends)
     func maxPoolMatchesReference(dtype: DType, backend: CPUBackend) {
         for (k, g) in Self.pools.enumerated() {

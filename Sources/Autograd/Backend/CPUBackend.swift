@@ -181,6 +181,48 @@ public final class CPUBackend: ReferenceBackend, @unchecked Sendable {
 
     // MARK: convolution and pooling
 
+    public override func conv2d(_ x: Storage, weight: Storage, bias: Storage?, outChannels: Int, _ g: ConvGeometry) -> Storage {
+        let out = allocate(count: g.batch * outChannels * g.outHeight * g.outWidth, dtype: x.dtype)
+        useBLASThreadsForConvolution(g, outChannels: outChannels, elementSize: x.dtype.byteSize)
+        switch x.dtype {
+        case .float32:
+            cpuConv2d(x.input(Float.self), weight.input(Float.self), bias?.input(Float.self), out.buffer(Float.self),
+                      outChannels: outChannels, g, pool: pool, threads: numThreads)
+        case .float64:
+            cpuConv2d(x.input(Double.self), weight.input(Double.self), bias?.input(Double.self), out.buffer(Double.self),
+                      outChannels: outChannels, g, pool: pool, threads: numThreads)
+        case .int64: preconditionFailure("conv2d is not defined for int64 tensors")
+        }
+        return out
+    }
+
+    public override func conv2dBackward(_ grad: Storage, input: Storage, weight: Storage, outChannels: Int, _ g: ConvGeometry,
+                                        inputGrad: Bool, biasGrad: Bool) -> (input: Storage?, weight: Storage, bias: Storage?) {
+        let gw = allocate(count: weight.count, dtype: grad.dtype)
+        let gx = inputGrad ? allocate(count: input.count, dtype: grad.dtype) : nil
+        useBLASThreadsForConvolution(g, outChannels: outChannels, elementSize: grad.dtype.byteSize)
+        switch grad.dtype {
+        case .float32:
+            cpuConv2dBackward(grad.input(Float.self), input.input(Float.self), weight.input(Float.self), gx?.buffer(Float.self),
+                              gw.buffer(Float.self), outChannels: outChannels, g, pool: pool, threads: numThreads)
+        case .float64:
+            cpuConv2dBackward(grad.input(Double.self), input.input(Double.self), weight.input(Double.self), gx?.buffer(Double.self),
+                              gw.buffer(Double.self), outChannels: outChannels, g, pool: pool, threads: numThreads)
+        case .int64: preconditionFailure("conv2d is not defined for int64 tensors")
+        }
+        let gb = biasGrad ? sum(grad, shape: [g.batch, outChannels, g.outHeight * g.outWidth], dims: [0, 2]) : nil
+        return (gx, gw, gb)
+    }
+
+    /// One OpenBLAS thread when the convolution's blocks run on several threads of ours, or
+    /// when each per-sample product is small; otherwise OpenBLAS's threads work inside each.
+    private func useBLASThreadsForConvolution(_ g: ConvGeometry, outChannels: Int, elementSize: Int) {
+        let b = ConvBlocking(g, outChannels: outChannels, elementSize: elementSize)
+        let chunks = CPUParallel.chunkCount(b.blocks, grain: b.grain, threads: numThreads)
+        let small = outChannels * b.pixels * b.patch < CPUBackend.parallelGemmWork
+        useBLASThreads(chunks > 1 || small ? 1 : numThreads)
+    }
+
     public override func im2col(_ x: Storage, _ g: ConvGeometry) -> Storage {
         let out = allocate(count: g.channels * g.kernelH * g.kernelW * g.batch * g.outHeight * g.outWidth, dtype: x.dtype)
         switch x.dtype {

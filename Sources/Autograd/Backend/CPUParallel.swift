@@ -15,18 +15,27 @@ enum CPUParallel {
             if count > 0 { body(0..<count) }
             return
         }
-        split(count, chunks: chunks, body)
+        forChunks(count, chunks: chunks) { _, range in body(range) }
     }
 
-    /// The multi-threaded path, kept out of line so the single-threaded one stays small.
-    @inline(never)
-    static func split(_ count: Int, chunks: Int, _ body: (Range<Int>) -> Void) {
+    /// How many chunks `forRanges` would make: at least one.
+    static func chunkCount(_ count: Int, grain: Int, threads: Int) -> Int {
+        Swift.max(1, Swift.min(threads, count / Swift.max(grain, 1)))
+    }
+
+    /// Runs `body(chunk, range)` for `chunks` near-equal ranges of 0..<count, concurrently when
+    /// there are several; a kernel that keeps per-chunk partial results indexes them by `chunk`.
+    static func forChunks(_ count: Int, chunks: Int, _ body: (Int, Range<Int>) -> Void) {
+        if chunks <= 1 {
+            body(0, 0..<count)
+            return
+        }
         withoutActuallyEscaping(body) { escaping in
             let shared = DisjointRanges(body: escaping)
             DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
                 let start = count * chunk / chunks
                 let end = count * (chunk + 1) / chunks
-                shared.body(start..<end)
+                shared.body(chunk, start..<end)
             }
         }
     }
@@ -35,7 +44,7 @@ enum CPUParallel {
 /// A loop body that writes only inside the range it is given (see `CPUParallel`), so that
 /// concurrent calls on disjoint ranges never touch the same memory.
 private struct DisjointRanges: @unchecked Sendable {
-    let body: (Range<Int>) -> Void
+    let body: (Int, Range<Int>) -> Void
 }
 
 /// Items per chunk below which another thread does not pay: roughly 20–50 µs of work per chunk.
