@@ -14,10 +14,11 @@ import Glibc
 public final class CPUBackend: ReferenceBackend, @unchecked Sendable {
     private let threads = Atomic<Int>(1)
     let pool: CPUBufferPool
-    /// Whether this backend's thread count is OpenBLAS's (false for test instances given `threads`).
-    private let ownsBLASThreads: Bool
-    /// The count last handed to OpenBLAS, so small products can drop to one thread cheaply.
-    private let blasThreads = Atomic<Int>(0)
+
+    /// OpenBLAS's thread count is one setting for the whole process; every CPUBackend sets it
+    /// before each product to what that product should get, remembered here so that the call
+    /// is made only when the count changes.
+    private static let blasThreads = Mutex(0)
 
     /// Products with fewer multiply-adds (m·n·k) than this run on one OpenBLAS thread: waking
     /// the other threads costs more than they save (OpenBLAS's own cut-off is 2¹⁸).
@@ -26,34 +27,38 @@ public final class CPUBackend: ReferenceBackend, @unchecked Sendable {
     /// The default cap on cached free memory.
     public static let defaultPoolCapacity = 256 << 20
 
-    /// `threads` sets this backend's loop threads without touching OpenBLAS's process-wide
-    /// count (tests use it to reach the multi-threaded paths); nil takes OpenBLAS's count.
-    public init(poolCapacity: Int = CPUBackend.defaultPoolCapacity, threads loopThreads: Int? = nil) {
+    /// `threads` (default: OpenBLAS's count at start, normally one per core) is this backend's
+    /// thread count for its loops and its large products.
+    public init(poolCapacity: Int = CPUBackend.defaultPoolCapacity, threads count: Int? = nil) {
         pool = CPUBufferPool(capacity: poolCapacity)
-        ownsBLASThreads = loopThreads == nil
         super.init()
-        let blas = Swift.max(1, Int(openblas_get_num_threads()))
-        threads.store(Swift.max(1, loopThreads ?? blas), ordering: .relaxed)
-        blasThreads.store(blas, ordering: .relaxed)
+        let start = CPUBackend.blasThreads.withLock { current in
+            if current == 0 { current = Swift.max(1, Int(openblas_get_num_threads())) }
+            return current
+        }
+        threads.store(Swift.max(1, count ?? start), ordering: .relaxed)
     }
 
     public override var name: String { "cpu" }
 
-    /// Threads used by BLAS and by the parallel loops.
+    /// Threads used by the parallel loops and by OpenBLAS for large products.
     public var numThreads: Int { threads.load(ordering: .relaxed) }
 
     /// Sets the thread count (like torch.set_num_threads).
     public func setNumThreads(_ n: Int) {
         let n = Swift.max(1, n)
         threads.store(n, ordering: .relaxed)
-        blasThreads.store(n, ordering: .relaxed)
-        openblas_set_num_threads(Int32(n))
+        useBLASThreads(n)
     }
 
     /// Gives OpenBLAS `n` threads for the next call, if it does not have them already.
     private func useBLASThreads(_ n: Int) {
-        guard ownsBLASThreads, blasThreads.exchange(n, ordering: .relaxed) != n else { return }
-        openblas_set_num_threads(Int32(n))
+        CPUBackend.blasThreads.withLock { current in
+            if current != n {
+                openblas_set_num_threads(Int32(n))
+                current = n
+            }
+        }
     }
 
     // MARK: memory
