@@ -74,7 +74,8 @@ final class CPUBufferPool: Sendable {
         }
         var raw: UnsafeMutableRawPointer?
         let status = posix_memalign(&raw, CPUBufferPool.alignment, bytes)
-        precondition(status == 0 && raw != nil, "out of memory allocating \(bytes) bytes")
+        // fatalError, not precondition: release builds use -Ounchecked, which drops preconditions.
+        if status != 0 || raw == nil { fatalError("out of memory allocating \(bytes) bytes") }
         return raw.unsafelyUnwrapped
     }
 

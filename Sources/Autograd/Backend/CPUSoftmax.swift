@@ -14,8 +14,9 @@ func cpuLogSoftmax<T: FloatElement>(_ x: UnsafePointer<T>, _ out: UnsafeMutableP
                 for k in 0..<size { m = Swift.max(m, px[k * inner]) }
                 var s: T = 0
                 for k in 0..<size { s += T.exp(px[k * inner] - m) }
-                let lse = m + T.log(s)
-                for k in 0..<size { po[k * inner] = px[k * inner] - lse }
+                // (x − max) − log Σ, in the reference's (and PyTorch's) order.
+                let logSum = T.log(s)
+                for k in 0..<size { po[k * inner] = (px[k * inner] - m) - logSum }
             }
         }
     }
