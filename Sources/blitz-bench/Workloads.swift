@@ -1,5 +1,6 @@
 import Autograd
 import CBLAS
+import Models
 
 /// One line of the benchmark's output: a median time in µs, or a rate in GFLOP/s.
 struct Row {
@@ -74,26 +75,26 @@ enum Workloads {
         2 * Double(n) * Double(n) * Double(n) / (us * 1000)
     }
 
-    /// One blitz Net training step on a batch of 3×32×32 images.
+    /// One blitz Net training step (Models' BlitzNet, the tutorial's Net) on a batch of 3×32×32 images.
     static func blitzNet(batch: Int) -> Row {
-        let model = RawModel.blitzNet(seed: 1)
+        let step = TrainStep(BlitzNet(seed: 1))
         var generator = RandomGenerator(seed: 2)
         let images = Tensor.randn([batch, 3, 32, 32], generator: &generator)
         let labels = Tensor.randint(0, 10, [batch], generator: &generator)
         let us = medianMicroseconds(Budget(warmup: 20, minReps: 50, maxReps: 5000, seconds: 2)) {
-            model.step(images, labels)
+            step.run(images, labels)
         }
         return Row(name: "blitz_net_train_step_b\(batch)", value: us, unit: .microseconds)
     }
 
     /// One MLP (64→128→64→10) training step on a batch of 32.
     static func mlp() -> Row {
-        let model = RawModel.mlp(seed: 3)
+        let step = TrainStep(MLP(inFeatures: 64, hiddenSizes: [128, 64], classes: 10, seed: 3))
         var generator = RandomGenerator(seed: 4)
         let inputs = Tensor.randn([32, 64], generator: &generator)
         let labels = Tensor.randint(0, 10, [32], generator: &generator)
         let us = medianMicroseconds(Budget(warmup: 50, minReps: 100, maxReps: 20_000, seconds: 1)) {
-            model.step(inputs, labels)
+            step.run(inputs, labels)
         }
         return Row(name: "mlp_train_step_b32", value: us, unit: .microseconds)
     }
