@@ -56,9 +56,20 @@ test: deps nvrtc
 test-long: build
 	scripts/long-check.sh .build/release/blitz-tui
 
+# blitz-bench's medians; where PyTorch is importable, the same workloads in PyTorch beside them
+# with the ratio (bench/compare.py). THREADS sets both sides' thread count (default 2).
+THREADS ?= 2
+PYTHON ?= python3
 bench: deps
 	$(RELEASE) --product blitz-bench
-	.build/release/blitz-bench
+	.build/release/blitz-bench --json --threads $(THREADS) > .build/bench-blitz.jsonl
+	@if $(PYTHON) -c 'import torch' 2>/dev/null; then \
+		$(PYTHON) bench/pytorch_reference.py --threads $(THREADS) > .build/bench-pytorch.jsonl && \
+		$(PYTHON) bench/compare.py .build/bench-blitz.jsonl .build/bench-pytorch.jsonl; \
+	else \
+		echo "PyTorch is not importable by $(PYTHON): blitz-bench alone"; \
+		$(PYTHON) bench/compare.py .build/bench-blitz.jsonl; \
+	fi
 
 clean:
 	rm -rf .build

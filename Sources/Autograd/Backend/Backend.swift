@@ -53,6 +53,12 @@ public protocol Backend: AnyObject, Sendable {
               batch: Int, strideA: Int, strideB: Int, strideC: Int)
 
     // MARK: convolution and pooling
+    /// conv2d of x [n, c, h, w] with weight [o, c, kh, kw] plus an optional bias [o]: [n, o, oh, ow].
+    /// `Backend+Conv2d.swift` composes it from im2col, gemm and permute; a backend may fuse it.
+    func conv2d(_ x: Storage, weight: Storage, bias: Storage?, outChannels: Int, _ g: ConvGeometry) -> Storage
+    /// The gradients of conv2d from dY [n, o, oh, ow]: dX (if `inputGrad`), dW [o, c, kh, kw], dB [o] (if `biasGrad`).
+    func conv2dBackward(_ grad: Storage, input: Storage, weight: Storage, outChannels: Int, _ g: ConvGeometry,
+                        inputGrad: Bool, biasGrad: Bool) -> (input: Storage?, weight: Storage, bias: Storage?)
     /// Unfolds patches of a [n, c, h, w] input into columns [c·kh·kw, n·oh·ow].
     func im2col(_ x: Storage, _ g: ConvGeometry) -> Storage
     /// The adjoint of im2col: folds columns back, summing overlaps, into [n, c, h, w].

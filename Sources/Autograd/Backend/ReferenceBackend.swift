@@ -217,6 +217,15 @@ open class ReferenceBackend: Backend, @unchecked Sendable {
         return out
     }
 
+    open func conv2d(_ x: Storage, weight: Storage, bias: Storage?, outChannels: Int, _ g: ConvGeometry) -> Storage {
+        conv2dComposed(x, weight: weight, bias: bias, outChannels: outChannels, g)
+    }
+
+    open func conv2dBackward(_ grad: Storage, input: Storage, weight: Storage, outChannels: Int, _ g: ConvGeometry,
+                             inputGrad: Bool, biasGrad: Bool) -> (input: Storage?, weight: Storage, bias: Storage?) {
+        conv2dBackwardComposed(grad, input: input, weight: weight, outChannels: outChannels, g, inputGrad: inputGrad, biasGrad: biasGrad)
+    }
+
     open func maxPool2d(_ x: Storage, _ g: ConvGeometry) -> (values: Storage, indices: Storage) {
         let count = g.batch * g.channels * g.outHeight * g.outWidth
         let values = allocate(count: count, dtype: x.dtype)

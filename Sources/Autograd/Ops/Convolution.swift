@@ -1,8 +1,7 @@
-/// 2-D convolution as one GEMM over the whole batch: im2col unfolds every input patch into a
-/// column ([c·kh·kw, n·oh·ow]), the weight [o, c·kh·kw] multiplies it, and a permute puts the
-/// batch first. Backward runs the same pieces transposed: dW = dY·colsᵀ, dcols = Wᵀ·dY, and
-/// col2im folds dcols back onto the input. The node is PyTorch's ConvolutionBackward0 with edges
-/// (input, weight, bias); images that need no gradient leave the first edge empty.
+/// 2-D convolution. The backend computes it (Backend+Conv2d.swift defines it as im2col, one GEMM
+/// and a permute; CPUBackend fuses the three per block of samples); the node is PyTorch's
+/// ConvolutionBackward0 with edges (input, weight, bias), saving the input and the weight as
+/// PyTorch does. Images that need no gradient leave the first edge empty.
 extension Tensor {
     public static func conv2d(_ input: Tensor, weight: Tensor, bias: Tensor? = nil,
                               stride: (Int, Int) = (1, 1), padding: (Int, Int) = (0, 0)) -> Tensor {
@@ -17,39 +16,20 @@ extension Tensor {
         precondition(g.outHeight > 0 && g.outWidth > 0,
                      "conv2d: Calculated output size (\(g.outHeight)x\(g.outWidth)) is too small for input \(Shape.describe(input.shape)) and kernel \(weight.shape[2])x\(weight.shape[3])")
         let outChannels = weight.shape[0]
-        let patch = g.channels * g.kernelH * g.kernelW
-        let columns = g.batch * g.outHeight * g.outWidth
-        let backend = input.backend
-
-        let cols = backend.im2col(input.storage, g)
-        // [o, n·oh·ow], starting from the bias broadcast along each row when there is one.
-        let product: Storage
-        if let bias {
-            product = backend.expand(bias.storage, shape: [outChannels, 1], to: [outChannels, columns])
-        } else {
-            product = backend.allocate(count: outChannels * columns, dtype: input.dtype)
-        }
-        backend.gemm(weight.storage, cols, into: product, m: outChannels, n: columns, k: patch,
-                     transA: false, transB: false, alpha: 1, beta: bias == nil ? 0 : 1,
-                     batch: 1, strideA: 0, strideB: 0, strideC: 0)
-        let planes = [outChannels, g.batch, g.outHeight * g.outWidth]
-        let out = backend.permute(product, shape: planes, order: [1, 0, 2])
+        let out = input.backend.conv2d(input.storage, weight: weight.storage, bias: bias?.storage, outChannels: outChannels, g)
         let outShape = [g.batch, outChannels, g.outHeight, g.outWidth]
-        let colsTensor = Tensor(storage: cols, shape: [patch, columns])
+        let (inputShape, weightShape) = (input.shape, weight.shape)
         let hasBias = bias != nil
+        // Like PyTorch's output_mask: images that need no gradient skip dX (a GEMM and col2im).
+        let inputNeedsGrad = input.requiresGrad
 
         return record(out, shape: outShape, inputs: [input, weight, bias], name: "ConvolutionBackward0", op: "conv2d",
-                      saving: [weight, colsTensor]) { grad, saved in
-            let (w, cols) = (saved[0], saved[1])
-            let b = grad.backend
-            // dY as [o, n·oh·ow].
-            let gy = Tensor(storage: b.permute(grad.storage, shape: [g.batch, outChannels, g.outHeight * g.outWidth], order: [1, 0, 2]),
-                            shape: [outChannels, columns])
-            let gw = Tensor.gemm(gy, cols, transB: true).reshape(w.shape)
-            let gcols = Tensor.gemm(w.reshape([outChannels, patch]), gy, transA: true)
-            let gx = Tensor(storage: b.col2im(gcols.storage, g), shape: [g.batch, g.channels, g.height, g.width])
-            let gb: Tensor? = hasBias ? Tensor(storage: b.sum(gy.storage, shape: gy.shape, dims: [1]), shape: [outChannels]) : nil
-            return [gx, gw, gb]
+                      saving: [input, weight]) { grad, saved in
+            let (gx, gw, gb) = grad.backend.conv2dBackward(grad.storage, input: saved[0].storage, weight: saved[1].storage,
+                                                           outChannels: outChannels, g, inputGrad: inputNeedsGrad, biasGrad: hasBias)
+            return [gx.map { Tensor(storage: $0, shape: inputShape) },
+                    Tensor(storage: gw, shape: weightShape),
+                    gb.map { Tensor(storage: $0, shape: [outChannels]) }]
         }
     }
 }

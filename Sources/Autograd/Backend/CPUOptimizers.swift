@@ -1,0 +1,103 @@
+/// CPUBackend's optimizer updates and dtype casts.
+///
+/// The update rules are the reference's (pytorch-facts.md), with the same arithmetic in the same
+/// order; what changes is that the choices that hold for the whole tensor (weight decay or
+/// not, first momentum step, nesterov) are made once, outside the loop, so each loop is a
+/// straight line of arithmetic that vectorises. Large parameters split over threads.
+
+@inline(__always)
+func sgdLoop<T: FloatElement>(_ p: UnsafeMutablePointer<T>, _ grad: UnsafePointer<T>, _ buf: UnsafeMutablePointer<T>?,
+                              _ n: Int, _ h: SGDHyper, decay: Bool, useMomentum: Bool, first: Bool, nesterov: Bool, threads: Int) {
+    let lr = T(h.lr), momentum = T(h.momentum), dampening = T(h.dampening), wd = T(h.weightDecay)
+    let keep = 1 - dampening
+    CPUParallel.forRanges(n, grain: CPUGrain.elementwise, threads: threads) { range in
+        for i in range {
+            var g = grad[i]
+            if decay { g += wd * p[i] }
+            if useMomentum, let buf {
+                let b = first ? g : momentum * buf[i] + keep * g
+                buf[i] = b
+                g = nesterov ? g + momentum * b : b
+            }
+            p[i] -= lr * g
+        }
+    }
+}
+
+func cpuSGD<T: FloatElement>(_ p: UnsafeMutablePointer<T>, _ grad: UnsafePointer<T>, _ buf: UnsafeMutablePointer<T>?,
+                             _ n: Int, _ h: SGDHyper, threads: Int) {
+    let decay = h.weightDecay != 0
+    guard let buf, h.momentum != 0 else {
+        if decay {
+            sgdLoop(p, grad, nil, n, h, decay: true, useMomentum: false, first: false, nesterov: false, threads: threads)
+        } else {
+            sgdLoop(p, grad, nil, n, h, decay: false, useMomentum: false, first: false, nesterov: false, threads: threads)
+        }
+        return
+    }
+    switch (decay, h.firstStep, h.nesterov) {
+    case (false, false, false): sgdLoop(p, grad, buf, n, h, decay: false, useMomentum: true, first: false, nesterov: false, threads: threads)
+    case (false, true, false): sgdLoop(p, grad, buf, n, h, decay: false, useMomentum: true, first: true, nesterov: false, threads: threads)
+    case (false, false, true): sgdLoop(p, grad, buf, n, h, decay: false, useMomentum: true, first: false, nesterov: true, threads: threads)
+    case (false, true, true): sgdLoop(p, grad, buf, n, h, decay: false, useMomentum: true, first: true, nesterov: true, threads: threads)
+    case (true, false, false): sgdLoop(p, grad, buf, n, h, decay: true, useMomentum: true, first: false, nesterov: false, threads: threads)
+    case (true, true, false): sgdLoop(p, grad, buf, n, h, decay: true, useMomentum: true, first: true, nesterov: false, threads: threads)
+    case (true, false, true): sgdLoop(p, grad, buf, n, h, decay: true, useMomentum: true, first: false, nesterov: true, threads: threads)
+    case (true, true, true): sgdLoop(p, grad, buf, n, h, decay: true, useMomentum: true, first: true, nesterov: true, threads: threads)
+    }
+}
+
+@inline(__always)
+func adamLoop<T: FloatElement>(_ p: UnsafeMutablePointer<T>, _ grad: UnsafePointer<T>, _ m: UnsafeMutablePointer<T>,
+                               _ v: UnsafeMutablePointer<T>, _ n: Int, _ h: AdamHyper, decay: Bool, decoupled: Bool, threads: Int) {
+    let lr = T(h.lr), b1 = T(h.beta1), b2 = T(h.beta2), eps = T(h.eps), wd = T(h.weightDecay)
+    let correction1 = 1 - T.pow(b1, T(h.step))
+    let correction2 = 1 - T.pow(b2, T(h.step))
+    let stepSize = lr / correction1
+    let correction2Root = T.sqrt(correction2)
+    let shrink = 1 - lr * wd
+    let oneMinusB1 = 1 - b1, oneMinusB2 = 1 - b2
+    CPUParallel.forRanges(n, grain: CPUGrain.transcendental, threads: threads) { range in
+        for i in range {
+            var g = grad[i]
+            if decay {
+                if decoupled { p[i] *= shrink } else { g += wd * p[i] }
+            }
+            let mi = b1 * m[i] + oneMinusB1 * g
+            let vi = b2 * v[i] + oneMinusB2 * g * g
+            m[i] = mi
+            v[i] = vi
+            let denom = vi.squareRoot() / correction2Root + eps
+            p[i] -= stepSize * mi / denom
+        }
+    }
+}
+
+func cpuAdam<T: FloatElement>(_ p: UnsafeMutablePointer<T>, _ grad: UnsafePointer<T>, _ m: UnsafeMutablePointer<T>,
+                              _ v: UnsafeMutablePointer<T>, _ n: Int, _ h: AdamHyper, threads: Int) {
+    switch (h.weightDecay != 0, h.decoupledWeightDecay) {
+    case (false, _): adamLoop(p, grad, m, v, n, h, decay: false, decoupled: false, threads: threads)
+    case (true, false): adamLoop(p, grad, m, v, n, h, decay: true, decoupled: false, threads: threads)
+    case (true, true): adamLoop(p, grad, m, v, n, h, decay: true, decoupled: true, threads: threads)
+    }
+}
+
+@inline(__always)
+func convert<S, D>(_ x: UnsafePointer<S>, _ out: UnsafeMutablePointer<D>, _ n: Int, _ f: (S) -> D) {
+    for i in 0..<n { out[i] = f(x[i]) }
+}
+
+/// Elementwise dtype conversion; int64 results round toward zero, as the reference does.
+func cpuCast(_ x: Storage, _ out: Storage) {
+    let n = x.count
+    switch (x.dtype, out.dtype) {
+    case (.float32, .float64): convert(x.buffer(Float.self), out.buffer(Double.self), n) { Double($0) }
+    case (.float64, .float32): convert(x.buffer(Double.self), out.buffer(Float.self), n) { Float($0) }
+    case (.int64, .float32): convert(x.buffer(Int64.self), out.buffer(Float.self), n) { Float(Double($0)) }
+    case (.int64, .float64): convert(x.buffer(Int64.self), out.buffer(Double.self), n) { Double($0) }
+    case (.float32, .int64): convert(x.buffer(Float.self), out.buffer(Int64.self), n) { Int64(Double($0).rounded(.towardZero)) }
+    case (.float64, .int64): convert(x.buffer(Double.self), out.buffer(Int64.self), n) { Int64($0.rounded(.towardZero)) }
+    case (.float32, .float32), (.float64, .float64), (.int64, .int64):
+        if n > 0 { out.pointer.copyMemory(from: x.pointer, byteCount: x.byteCount) }
+    }
+}

@@ -1,0 +1,56 @@
+import Dispatch
+
+/// Splitting a kernel's loop over threads, only where it pays.
+///
+/// Waking worker threads costs several microseconds, more on a busy machine, so a loop runs on
+/// the calling thread unless it has at least two chunks of `grain` items. Each chunk gets a
+/// disjoint range of items: a kernel may write only the outputs of its own range and read
+/// shared inputs, which is why handing its (non-Sendable) closure to other threads is sound.
+enum CPUParallel {
+    /// Runs `body` over 0..<count in at most `threads` contiguous ranges of at least `grain` items.
+    @inline(__always)
+    static func forRanges(_ count: Int, grain: Int, threads: Int, _ body: (Range<Int>) -> Void) {
+        let chunks = Swift.min(threads, count / Swift.max(grain, 1))
+        if chunks <= 1 {
+            if count > 0 { body(0..<count) }
+            return
+        }
+        forChunks(count, chunks: chunks) { _, range in body(range) }
+    }
+
+    /// How many chunks `forRanges` would make: at least one.
+    static func chunkCount(_ count: Int, grain: Int, threads: Int) -> Int {
+        Swift.max(1, Swift.min(threads, count / Swift.max(grain, 1)))
+    }
+
+    /// Runs `body(chunk, range)` for `chunks` near-equal ranges of 0..<count, concurrently when
+    /// there are several; a kernel that keeps per-chunk partial results indexes them by `chunk`.
+    static func forChunks(_ count: Int, chunks: Int, _ body: (Int, Range<Int>) -> Void) {
+        if chunks <= 1 {
+            body(0, 0..<count)
+            return
+        }
+        withoutActuallyEscaping(body) { escaping in
+            let shared = DisjointRanges(body: escaping)
+            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                let start = count * chunk / chunks
+                let end = count * (chunk + 1) / chunks
+                shared.body(chunk, start..<end)
+            }
+        }
+    }
+}
+
+/// A loop body that writes only inside the range it is given (see `CPUParallel`), so that
+/// concurrent calls on disjoint ranges never touch the same memory.
+private struct DisjointRanges: @unchecked Sendable {
+    let body: (Int, Range<Int>) -> Void
+}
+
+/// Items per chunk below which another thread does not pay: roughly 20–50 µs of work per chunk.
+enum CPUGrain {
+    /// Cheap elementwise arithmetic (add, mul, relu, copies): memory bound, ~1 ns per element.
+    static let elementwise = 1 << 16
+    /// Transcendental functions (exp, log, tanh, pow): ~5–20 ns per element.
+    static let transcendental = 1 << 12
+}
