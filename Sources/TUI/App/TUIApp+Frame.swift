@@ -25,7 +25,9 @@ public enum TUIApp {
             .render(in: lossInner, buffer: &buffer, theme: theme)
 
         let withGrad = snapshot.parameters.filter { $0.gradNorm != nil }.count
-        let gradInner = Block(title: Panel.gradients.title, badge: "\(withGrad)/\(snapshot.parameters.count) with .grad", focused: state.focus == .gradients)
+        let accumulating = !snapshot.zeroGradEnabled && snapshot.accumulated > 1
+        let gradBadge = accumulating ? "Σ of \(snapshot.accumulated) passes" : "\(withGrad)/\(snapshot.parameters.count) with .grad"
+        let gradInner = Block(title: Panel.gradients.title, badge: gradBadge, focused: state.focus == .gradients, badgeStyle: accumulating ? .alert : .normal)
             .render(in: layout.gradients, buffer: &buffer, theme: theme)
         GradNorms(parameters: snapshot.parameters, baseline: state.gradientBaseline, zeroGradEnabled: snapshot.zeroGradEnabled,
                   accumulated: snapshot.accumulated, selected: state.focus == .gradients ? state.gradientSelection : nil)

@@ -125,7 +125,7 @@ public struct LossChart: Sendable {
             buffer.put(Format.padLeft(labels[i], labelWidth - 1), x: body.x, y: plot.y + row, style: theme.axis, clip: body)
         }
         let axisY = plot.maxY
-        buffer[plot.x - 1, axisY] = Cell("└", style: theme.axis)
+        buffer[plot.x - 1, axisY] = Cell(s.braille ? "└" : "+", style: theme.axis)
         let firstLabel = "\(firstIndex + 1)"
         let lastLabel = "step \(firstIndex + raw.count)"
         buffer.put(firstLabel, x: plot.x, y: axisY, style: theme.axis, clip: body)

@@ -3,14 +3,14 @@
 // zero (or from the first loss) would lean toward the first values for a long time; a plain
 // mean of what exists has no such bias. Non-finite losses are left out of every mean.
 
-enum Smoothing {
+public enum Smoothing {
     /// The window the chart uses for `count` visible points: about 1/20 of them, at least 1.
-    static func window(forVisible count: Int) -> Int {
+    public static func window(forVisible count: Int) -> Int {
         max(1, min(500, count / 20))
     }
 
     /// The trailing mean at each index of `values` over `window` values.
-    static func movingAverage(_ values: [Double], window: Int) -> [Double] {
+    public static func movingAverage(_ values: [Double], window: Int) -> [Double] {
         let w = max(1, window)
         var result: [Double] = []
         result.reserveCapacity(values.count)
