@@ -1,4 +1,5 @@
 import Testing
+import Trainer
 import TUI
 
 @Suite struct SmoothingTests {
@@ -37,5 +38,34 @@ import TUI
         #expect(Smoothing.window(forVisible: 0) == 1)
         #expect(Smoothing.window(forVisible: 100) == 5)
         #expect(Smoothing.window(forVisible: 1_000_000) == 500)
+    }
+
+    @Test func sampledMeansMatchTheFullAverage() {
+        let values = (0..<300).map { i in i % 17 == 0 ? Double.nan : Double((i * 31) % 23) }
+        let full = Smoothing.movingAverage(values, window: 9)
+        for i in values.indices {
+            let m = Smoothing.mean(values, endingAt: i, window: 9)
+            #expect(m.isNaN ? full[i].isNaN : abs(m - full[i]) < 1e-9, "\(i)")
+        }
+        #expect(Smoothing.mean(values, endingAt: 300, window: 9).isNaN)
+        #expect(Smoothing.mean([], endingAt: 0, window: 9).isNaN)
+    }
+}
+
+@Suite struct LossCacheTests {
+    @Test func extendsAGrowingHistoryAndRebuildsForANewOne() {
+        let cache = LossCache()
+        var history = LossHistory([1, 2, 3])
+        #expect(cache.values(of: history) == [1, 2, 3])
+        for v in 4...2100 { history.append(Double(v)) }
+        #expect(cache.values(of: history) == (1...2100).map(Double.init))
+        // A new session: shorter, or as long with other values.
+        #expect(cache.values(of: LossHistory([9, 8])) == [9, 8])
+        #expect(cache.values(of: LossHistory([7, 6])) == [7, 6])
+        #expect(cache.values(of: LossHistory()) == [])
+        var withNaN = LossHistory([.nan])
+        #expect(cache.values(of: withNaN).count == 1)
+        withNaN.append(1)
+        #expect(cache.values(of: withNaN).count == 2)
     }
 }

@@ -39,10 +39,11 @@ public struct ScreenBuffer: Sendable, Equatable {
         let bounds = (clip ?? area).intersection(area)
         var column = x
         guard y >= bounds.y, y < bounds.maxY else { return x + TextFold.width(text, ascii: ascii) }
+        let row = y * width
         for character in text {
-            for folded in TextFold.fold(character, ascii: ascii) {
+            TextFold.forEachCell(character, ascii: ascii) { folded in
                 if column >= bounds.x && column < bounds.maxX {
-                    cells[y * width + column] = Cell(folded, style: style)
+                    cells[row + column] = Cell(folded, style: style)
                 }
                 column += 1
             }

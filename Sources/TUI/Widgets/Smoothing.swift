@@ -37,4 +37,17 @@ public enum Smoothing {
         }
         return result
     }
+
+    /// The trailing mean of the finite values among `values[end - window + 1 ... end]`: one
+    /// point of `movingAverage`, for charts that sample a long history at a few columns.
+    public static func mean(_ values: [Double], endingAt end: Int, window: Int) -> Double {
+        guard end >= 0, end < values.count else { return .nan }
+        var sum = 0.0
+        var finite = 0
+        for i in max(0, end - max(1, window) + 1)...end where values[i].isFinite {
+            sum += values[i]
+            finite += 1
+        }
+        return finite > 0 ? sum / Double(finite) : .nan
+    }
 }
