@@ -9,7 +9,10 @@ extension TUIApp {
         let colors = options.colors ?? !Environment.noColor
         let terminal = try CursesTerminal(colors: colors)
         defer { terminal.restore() }
-        return run(control: control, terminal: terminal, theme: Theme(colors: colors, ascii: ascii), framesPerSecond: options.framesPerSecond)
+        // A terminal without colours gets the monochrome theme, whose distinctions are all
+        // in attributes, rather than a colour theme with its colours missing.
+        let theme = Theme(colors: terminal.colors, ascii: ascii)
+        return run(control: control, terminal: terminal, theme: theme, framesPerSecond: options.framesPerSecond)
     }
 
     /// The loop, on any terminal: read keys (waiting at most a frame), apply them, poll the
