@@ -18,7 +18,9 @@ open class ReferenceBackend: Backend, @unchecked Sendable {
     open func allocate(count: Int, dtype: DType) -> Storage {
         let bytes = Swift.max(count * dtype.byteSize, 1)
         var raw: UnsafeMutableRawPointer?
-        precondition(posix_memalign(&raw, 64, bytes) == 0, "out of memory allocating \(bytes) bytes")
+        // Called outside the check: -Ounchecked release builds drop preconditions, arguments and all.
+        let status = posix_memalign(&raw, 64, bytes)
+        if status != 0 { fatalError("out of memory allocating \(bytes) bytes") }
         return Storage(pointer: raw!, count: count, dtype: dtype, backend: self)
     }
 

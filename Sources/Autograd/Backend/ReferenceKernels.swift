@@ -213,8 +213,10 @@ func referenceLogSoftmax<T: FloatElement>(_ x: UnsafeMutablePointer<T>, _ out: U
             for k in 0..<size { m = Swift.max(m, x[(o * size + k) * inner + i]) }
             var s: T = 0
             for k in 0..<size { s += T.exp(x[(o * size + k) * inner + i] - m) }
-            let lse = m + T.log(s)
-            for k in 0..<size { out[(o * size + k) * inner + i] = x[(o * size + k) * inner + i] - lse }
+            // (x − max) − log Σ, as PyTorch computes it: folding max into the log-sum first
+            // rounds at the magnitude of x and loses digits when |x| is large.
+            let logSum = T.log(s)
+            for k in 0..<size { out[(o * size + k) * inner + i] = (x[(o * size + k) * inner + i] - m) - logSum }
         }
     }
 }

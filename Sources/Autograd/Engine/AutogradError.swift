@@ -13,7 +13,7 @@ public enum AutogradError: Error, Equatable, CustomStringConvertible {
         case .integerRequiresGrad(let dtype):
             return "RuntimeError: only Tensors of floating point dtype can require gradients (got \(dtype))"
         case .nonLeafRequiresGradChange:
-            return "RuntimeError: you can only change requires_grad flags of leaf variables."
+            return "RuntimeError: you can only change requires_grad flags of leaf variables. If you want to use a computed variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach()."
         case .graphFreed(let node):
             return "RuntimeError: Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed). Saved intermediate values of the graph are freed when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time or if you need to access saved tensors after calling backward. (node: \(node))"
         case .nonScalarBackward(let shape):
@@ -21,7 +21,7 @@ public enum AutogradError: Error, Equatable, CustomStringConvertible {
         case .doesNotRequireGrad:
             return "RuntimeError: element 0 of tensors does not require grad and does not have a grad_fn"
         case .gradientShapeMismatch(let expected, let got):
-            return "RuntimeError: Mismatch in shape: grad_output[0] has a shape of \(Shape.describe(got)) and output[0] has a shape of \(Shape.describe(expected))."
+            return "RuntimeError: Mismatch in shape: grad_output[0] has a shape of torch.Size(\(Shape.describe(got))) and output[0] has a shape of torch.Size(\(Shape.describe(expected)))."
         case .anomaly(let node, let op, let module, let output, let kind):
             let place = module.map { " in module '\($0)'" } ?? ""
             return "RuntimeError: Function '\(node)' returned \(kind) values in its \(output)th output. It was created by the forward op '\(op)'\(place)."

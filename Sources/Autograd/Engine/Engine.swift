@@ -66,6 +66,10 @@ public final class BackwardStepper {
             for hook in node.preHooks {
                 if let replaced = hook(g) { g = replaced }
             }
+            // retain_grad runs after every other hook, whenever it was registered (as in PyTorch).
+            if let retained = node.retainedGradTensor {
+                retained.grad = retained.grad.map { $0.adding(g) } ?? g.detach()
+            }
             grad = g
         }
         var outputs: [Tensor?]
@@ -132,11 +136,19 @@ public final class BackwardStepper {
     private func checkAnomaly(_ node: Node, _ outputs: [Tensor?]) throws(AutogradError) {
         for (i, output) in outputs.enumerated() {
             guard let output, output.dtype.isFloatingPoint else { continue }
+            // One pass on the device; only a sum that is not finite needs a look at the elements,
+            // since large finite values (above ~1e154 in float64) overflow the sum of squares.
             let sum = output.backend.sumOfSquares(output.storage)
-            if sum.isNaN || sum.isInfinite {
-                let kind = sum.isNaN ? "nan" : "inf"
-                throw .anomaly(node: node.name, forwardOp: node.forwardOp, module: node.module, output: i, kind: kind)
+            if sum.isFinite { continue }
+            let kind: String
+            if sum.isNaN {
+                kind = "nan"
+            } else if output.doubles.contains(where: { $0.isInfinite }) {
+                kind = "inf"
+            } else {
+                continue
             }
+            throw .anomaly(node: node.name, forwardOp: node.forwardOp, module: node.module, output: i, kind: kind)
         }
     }
 }

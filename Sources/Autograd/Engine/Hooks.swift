@@ -11,20 +11,13 @@ extension Tensor {
         }
     }
 
-    /// Keeps the gradient of a non-leaf in `grad` after backward, like `retain_grad()`.
+    /// Keeps the gradient of a non-leaf in `grad` after backward, like `retain_grad()`. The engine
+    /// stores it after every hook of this tensor has run, in whatever order they were registered.
     public func retainGrad() {
         precondition(requiresGrad, "can't retain_grad on Tensor that has requires_grad=False")
         guard let gradFn, !retainsGrad else { return }
         retainsGrad = true
-        gradFn.preHooks.append { [weak self] g in
-            guard let self else { return nil }
-            if let existing = self.grad {
-                self.grad = existing.adding(g)
-            } else {
-                self.grad = g.detach()
-            }
-            return nil
-        }
+        gradFn.retainedGradTensor = self
     }
 
     /// Sets the gradient to nil (PyTorch 2's default) or to zeros.

@@ -33,6 +33,9 @@ public final class Node {
     public internal(set) var variable: Tensor?
     /// Hooks registered on the output tensor of a non-leaf (run on the gradient it receives).
     var preHooks: [(Tensor) -> Tensor?] = []
+    /// The output tensor that asked to keep its gradient (`retainGrad()`); weak, since the
+    /// tensor owns this node and not the other way round.
+    weak var retainedGradTensor: Tensor?
 
     public var isAccumulateGrad: Bool { variable != nil }
 

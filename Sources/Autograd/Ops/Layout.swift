@@ -125,10 +125,14 @@ extension Tensor {
         precondition(lead >= 0, "expand: the number of sizes provided (\(target.count)) must be greater or equal to the number of dimensions in the tensor (\(rank))")
         var resolved = target
         for i in 0..<rank where target[i + lead] == -1 { resolved[i + lead] = shape[i] }
-        if resolved == shape { return self }
+        let inputShape = shape
+        if resolved == shape {
+            // Nothing to broadcast: PyTorch still returns a new view with its own node.
+            return Tensor.record(storage, shape: shape, isContiguous: isContiguous, inputs: [self],
+                                 name: "ExpandBackward0", op: "expand") { g, _ in [g] }
+        }
         precondition(Shape.broadcast(shape, resolved) == resolved, "The expanded size of the tensor \(Shape.describe(target)) must match the existing size \(Shape.describe(shape)) at non-singleton dimensions")
         let out = backend.expand(storage, shape: shape, to: resolved)
-        let inputShape = shape
         return Tensor.record(out, shape: resolved, isContiguous: false, inputs: [self], name: "ExpandBackward0", op: "expand") { g, _ in
             [g.sumTo(inputShape)]
         }

@@ -1,145 +1,199 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// `print(tensor)` as PyTorch prints it: `tensor([[0.1000, 0.2000]], grad_fn=<AddmmBackward0>)`.
-/// Fixed notation with 4 decimals, scientific when magnitudes span too far, `1.` for whole
-/// floats, summarised with `...` past 1,000 elements (3 at each edge), one row per line.
+///
+/// The rules are those of PyTorch's `torch/_tensor_str.py`, followed step by step: one notation
+/// for all elements, chosen from the nonzero finite ones (whole numbers as `1.`, fixed with 4
+/// decimals, or scientific when magnitudes span more than 1000×, exceed 1e8 or fall below 1e-4);
+/// one width for all; past 1,000 elements only 3 items at each edge of every dimension, and
+/// only those choose the notation; rows wrapped at a fixed number of elements per line
+/// (linewidth 80); suffixes (dtype, grad_fn, ...) after the data, on a new line when they
+/// would pass column 80. Numbers are formatted by the C library, correctly rounded like Python's.
 extension Tensor: CustomStringConvertible {
     public var description: String {
-        let values = doubles
-        let formatter = ElementFormatter(values: values, dtype: dtype)
-        var body = ""
-        if rank == 0 {
-            body = formatter.format(values.first ?? 0).trimmingLeadingSpaces()
+        let prefix = "tensor("
+        let indent = prefix.count
+        var suffixes: [String] = []
+        if device != .cpu { suffixes.append("device='\(device)'") }
+        let body: String
+        if count == 0 {
+            // No elements to show which dtype it is, so anything but the default float32 says so.
+            if rank != 1 { suffixes.append("size=" + pythonTuple(shape)) }
+            if dtype != .float32 { suffixes.append("dtype=\(dtype)") }
+            body = "[]"
         } else {
-            body = Tensor.describe(values, shape: shape, strides: Shape.strides(shape), offset: 0, dim: 0,
-                                   summarize: count > 1000, formatter: formatter, indent: 8)
+            // float32 and int64 are the defaults PyTorch leaves unsaid.
+            if dtype == .float64 { suffixes.append("dtype=\(dtype)") }
+            body = TensorPrinter(self).string(indent: indent)
         }
-        var suffix: [String] = []
-        if dtype == .float64 { suffix.append("dtype=torch.float64") }
-        if device != .cpu { suffix.append("device='\(device)'") }
         if let gradFn {
-            suffix.append("grad_fn=<\(gradFn.name)>")
+            suffixes.append("grad_fn=<\(gradFn.name)>")
         } else if requiresGrad {
-            suffix.append("requires_grad=True")
+            suffixes.append("requires_grad=True")
         }
-        if count == 0 { body = "[]" }
-        return "tensor(" + body + (suffix.isEmpty ? "" : ", " + suffix.joined(separator: ", ")) + ")"
+        return addSuffixes(prefix + body, suffixes, indent: indent)
     }
 
-    private static func describe(_ values: [Double], shape: [Int], strides: [Int], offset: Int, dim: Int,
-                                 summarize: Bool, formatter: ElementFormatter, indent: Int) -> String {
-        let n = shape[dim]
-        let indices: [Int?] = summarize && n > 6 ? [0, 1, 2, nil, n - 3, n - 2, n - 1] : (0..<n).map { $0 }
-        if dim == shape.count - 1 {
-            let items = indices.map { i in i.map { formatter.format(values[offset + $0 * strides[dim]]) } ?? "..." }
-            // Wrap long rows the way PyTorch does (linewidth 80).
-            var lines: [String] = []
-            var line = ""
-            for (k, item) in items.enumerated() {
-                let piece = item + (k < items.count - 1 ? "," : "")
-                if !line.isEmpty && line.count + 1 + piece.count > 80 - indent {
-                    lines.append(line)
-                    line = piece
-                } else {
-                    line += (line.isEmpty ? "" : " ") + piece
-                }
+    private func addSuffixes(_ text: String, _ suffixes: [String], indent: Int) -> String {
+        var out = text
+        // PyTorch measures the last line as len − rfind("\n") + 1, with rfind = −1 when there is none.
+        let lastNewline = text.lastIndex(of: "\n").map { text.distance(from: text.startIndex, to: $0) } ?? -1
+        var lastLineLength = text.count - lastNewline + 1
+        for suffix in suffixes {
+            if lastLineLength + suffix.count + 2 > printLineWidth {
+                out += ",\n" + String(repeating: " ", count: indent) + suffix
+                lastLineLength = indent + suffix.count
+            } else {
+                out += ", " + suffix
+                lastLineLength += suffix.count + 2
             }
-            lines.append(line)
-            return "[" + lines.joined(separator: "\n" + String(repeating: " ", count: indent)) + "]"
         }
-        let separator = ",\n" + String(repeating: "\n", count: shape.count - dim - 2) + String(repeating: " ", count: indent)
-        let parts = indices.map { i -> String in
-            guard let i else { return "..." }
-            return describe(values, shape: shape, strides: strides, offset: offset + i * strides[dim], dim: dim + 1,
-                            summarize: summarize, formatter: formatter, indent: indent + 1)
-        }
-        return "[" + parts.joined(separator: separator) + "]"
+        return out + ")"
     }
 }
 
-/// Chooses one notation for all elements, as PyTorch's printer does, and pads to a common width.
-struct ElementFormatter {
-    enum Mode { case integer, wholeFloat, fixed, scientific }
-    let mode: Mode
-    let width: Int
+private let printLineWidth = 80
+private let printThreshold = 1000
+private let printEdgeItems = 3
+private let printPrecision = 4
 
-    init(values: [Double], dtype: DType) {
-        let finite = values.filter { $0.isFinite }
-        let magnitudes = finite.map { Swift.abs($0) }.filter { $0 != 0 }
-        if dtype == .int64 {
-            mode = .integer
-        } else if finite.allSatisfy({ $0.rounded() == $0 }) && (magnitudes.max() ?? 0) < 1e8 {
-            mode = .wholeFloat
-        } else if let lo = magnitudes.min(), let hi = magnitudes.max(), hi / lo > 1000 || hi > 1e8 || lo < 1e-4 {
-            mode = .scientific
+private func pythonTuple(_ shape: [Int]) -> String {
+    shape.count == 1 ? "(\(shape[0]),)" : "(" + shape.map(String.init).joined(separator: ", ") + ")"
+}
+
+/// Walks a tensor's elements in PyTorch's layout: nested brackets, summarised edges, wrapped rows.
+private struct TensorPrinter {
+    let shape: [Int]
+    let strides: [Int]
+    let summarize: Bool
+    let formatter: ElementFormatter
+    let text: (Int) -> String
+
+    init(_ tensor: Tensor) {
+        shape = tensor.shape
+        strides = Shape.strides(tensor.shape)
+        summarize = tensor.count > printThreshold
+        if tensor.dtype == .int64 {
+            let values = tensor.toArray(Int64.self)
+            let shown = summarize ? TensorPrinter.shownOffsets(shape, strides).map { values[$0] } : values
+            let formatter = ElementFormatter(integers: shown)
+            self.formatter = formatter
+            text = { formatter.format(values[$0]) }
         } else {
-            mode = .fixed
+            let values = tensor.doubles
+            let shown = summarize ? TensorPrinter.shownOffsets(shape, strides).map { values[$0] } : values
+            let formatter = ElementFormatter(floats: shown)
+            self.formatter = formatter
+            text = { formatter.format(values[$0]) }
         }
-        var w = 0
-        for v in values { w = Swift.max(w, ElementFormatter.raw(v, mode).count) }
-        width = w
     }
 
-    static func raw(_ v: Double, _ mode: Mode) -> String {
+    /// The indices shown along a dimension of size n; nil marks the elided middle.
+    func shownIndices(_ n: Int) -> [Int?] {
+        TensorPrinter.shownIndices(n, summarize: summarize)
+    }
+
+    static func shownIndices(_ n: Int, summarize: Bool) -> [Int?] {
+        guard summarize && n > 2 * printEdgeItems else { return (0..<n).map { $0 } }
+        return Array(0..<printEdgeItems) + [nil] + Array((n - printEdgeItems)..<n)
+    }
+
+    /// Offsets of the elements a summarised print shows: PyTorch picks the notation from these only.
+    static func shownOffsets(_ shape: [Int], _ strides: [Int]) -> [Int] {
+        var offsets = [0]
+        for d in 0..<shape.count {
+            let kept = shownIndices(shape[d], summarize: true).compactMap { $0 }
+            offsets = offsets.flatMap { base in kept.map { base + $0 * strides[d] } }
+        }
+        return offsets
+    }
+
+    func string(indent: Int) -> String {
+        shape.isEmpty ? text(0) : string(offset: 0, dim: 0, indent: indent)
+    }
+
+    private func string(offset: Int, dim: Int, indent: Int) -> String {
+        let indices = shownIndices(shape[dim])
+        if dim == shape.count - 1 {
+            // A row: a fixed number of elements per line, " ..." counting as one of them.
+            let perLine = Swift.max(1, (printLineWidth - indent) / (formatter.width + 2))
+            let items = indices.map { i in i.map { text(offset + $0 * strides[dim]) } ?? " ..." }
+            var lines: [String] = []
+            var start = 0
+            while start < items.count {
+                lines.append(items[start..<Swift.min(start + perLine, items.count)].joined(separator: ", "))
+                start += perLine
+            }
+            return "[" + lines.joined(separator: ",\n" + String(repeating: " ", count: indent + 1)) + "]"
+        }
+        let slices = indices.map { i in
+            i.map { string(offset: offset + $0 * strides[dim], dim: dim + 1, indent: indent + 1) } ?? "..."
+        }
+        let remaining = shape.count - dim
+        let separator = "," + String(repeating: "\n", count: remaining - 1) + String(repeating: " ", count: indent + 1)
+        return "[" + slices.joined(separator: separator) + "]"
+    }
+}
+
+/// PyTorch's `_Formatter`: one notation and one width for every element of a tensor.
+private struct ElementFormatter {
+    enum Mode { case integer, wholeFloat, fixed, scientific }
+    private(set) var mode: Mode
+    private(set) var width = 1
+
+    init(integers values: [Int64]) {
+        mode = .integer
+        for v in values { width = Swift.max(width, String(v).count) }
+    }
+
+    /// Only nonzero finite values choose the notation and the width; nan, inf and zeros follow.
+    init(floats values: [Double]) {
+        mode = .wholeFloat
+        let chosen = values.filter { $0.isFinite && $0 != 0 }
+        guard !chosen.isEmpty else { return }
+        var smallest = Double.infinity
+        var largest = 0.0
+        for v in chosen {
+            smallest = Swift.min(smallest, Swift.abs(v))
+            largest = Swift.max(largest, Swift.abs(v))
+        }
+        let whole = chosen.allSatisfy { $0 == $0.rounded(.up) }
+        if largest / smallest > 1000 || largest > 1e8 || (!whole && smallest < 1e-4) {
+            mode = .scientific
+        } else {
+            mode = whole ? .wholeFloat : .fixed
+        }
+        for v in chosen { width = Swift.max(width, raw(v).count) }
+    }
+
+    private func raw(_ v: Double) -> String {
         if v.isNaN { return "nan" }
         if v.isInfinite { return v > 0 ? "inf" : "-inf" }
         switch mode {
         case .integer: return String(Int64(v))
-        case .wholeFloat: return String(Int64(v)) + "."
-        case .fixed: return formatFixed(v, decimals: 4)
-        case .scientific: return formatScientific(v, decimals: 4)
+        case .wholeFloat: return cFormat("%.0f", v) + "."
+        case .fixed: return cFormat("%.\(printPrecision)f", v)
+        case .scientific: return cFormat("%.\(printPrecision)e", v)
         }
     }
 
-    func format(_ v: Double) -> String {
-        let s = ElementFormatter.raw(v, mode)
-        return String(repeating: " ", count: Swift.max(0, width - s.count)) + s
+    func format(_ v: Double) -> String { padded(raw(v)) }
+
+    func format(_ v: Int64) -> String { padded(String(v)) }
+
+    private func padded(_ s: String) -> String {
+        String(repeating: " ", count: Swift.max(0, width - s.count)) + s
     }
 }
 
-/// `v` with a fixed number of decimals, without Foundation.
-func formatFixed(_ v: Double, decimals: Int) -> String {
-    var scale = 1.0
-    for _ in 0..<decimals { scale *= 10 }
-    let scaled = (Swift.abs(v) * scale).rounded()
-    let negative = v < 0 && scaled != 0
-    let whole = UInt64(scaled / scale)
-    let fraction = UInt64(scaled - Double(whole) * scale)
-    var fractionText = String(fraction)
-    while fractionText.count < decimals { fractionText = "0" + fractionText }
-    return (negative ? "-" : "") + String(whole) + (decimals > 0 ? "." + fractionText : "")
-}
-
-/// `v` as d.dddde±XX.
-func formatScientific(_ v: Double, decimals: Int) -> String {
-    if v == 0 { return formatFixed(0, decimals: decimals) + "e+00" }
-    var exponent = Int((Swift.abs(v)).log10Floor)
-    var mantissa = v / pow10(exponent)
-    var rounded = formatFixed(mantissa, decimals: decimals)
-    if rounded.hasPrefix("10.") || rounded.hasPrefix("-10.") {
-        exponent += 1
-        mantissa = v / pow10(exponent)
-        rounded = formatFixed(mantissa, decimals: decimals)
-    }
-    let sign = exponent < 0 ? "-" : "+"
-    let digits = String(Swift.abs(exponent))
-    return rounded + "e" + sign + (digits.count < 2 ? "0" + digits : digits)
-}
-
-private func pow10(_ e: Int) -> Double {
-    var r = 1.0
-    if e >= 0 { for _ in 0..<e { r *= 10 } } else { for _ in 0..<(-e) { r /= 10 } }
-    return r
-}
-
-private extension Double {
-    var log10Floor: Double {
-        var e = 0.0
-        var x = self
-        while x >= 10 { x /= 10; e += 1 }
-        while x < 1 { x *= 10; e -= 1 }
-        return e
-    }
-}
-
-private extension String {
-    func trimmingLeadingSpaces() -> String { String(drop(while: { $0 == " " })) }
+/// printf-style formatting of one Double: glibc rounds the exact binary value correctly
+/// (half to even), as Python's format does.
+private func cFormat(_ format: String, _ value: Double) -> String {
+    var buffer = [CChar](repeating: 0, count: 512)
+    _ = withVaList([value]) { vsnprintf(&buffer, buffer.count, format, $0) }
+    return buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
 }

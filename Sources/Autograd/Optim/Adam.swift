@@ -1,0 +1,98 @@
+/// Adam and AdamW, like torch.optim.Adam and torch.optim.AdamW (pytorch-facts.md has the
+/// update). Each parameter keeps its own step count and moment estimates m and v, created as
+/// zeros on its first step with a gradient; a step that skips a parameter does not count for it.
+/// Adam adds weight_decay·p to the gradient; AdamW instead shrinks p by lr·weight_decay·p.
+public final class Adam: Optimizer {
+    let core: AdamCore
+    public var name: String { "Adam" }
+    public var parameters: [Tensor] { core.parameters }
+    public var learningRate: Double {
+        get { core.learningRate }
+        set { core.setLearningRate(newValue) }
+    }
+    public var betas: (Double, Double) { core.betas }
+    public var eps: Double { core.eps }
+    public var weightDecay: Double { core.weightDecay }
+
+    public init(_ parameters: [Tensor], lr: Double = 0.001, betas: (Double, Double) = (0.9, 0.999),
+                eps: Double = 1e-8, weightDecay: Double = 0) throws(OptimizerError) {
+        core = try AdamCore(parameters, lr: lr, betas: betas, eps: eps, weightDecay: weightDecay, decoupled: false)
+    }
+
+    /// How many steps have updated `parameters[index]`.
+    public func stepCount(_ index: Int) -> Int { core.steps[index] }
+
+    public func step() { core.step(name: name) }
+}
+
+public final class AdamW: Optimizer {
+    let core: AdamCore
+    public var name: String { "AdamW" }
+    public var parameters: [Tensor] { core.parameters }
+    public var learningRate: Double {
+        get { core.learningRate }
+        set { core.setLearningRate(newValue) }
+    }
+    public var betas: (Double, Double) { core.betas }
+    public var eps: Double { core.eps }
+    public var weightDecay: Double { core.weightDecay }
+
+    public init(_ parameters: [Tensor], lr: Double = 0.001, betas: (Double, Double) = (0.9, 0.999),
+                eps: Double = 1e-8, weightDecay: Double = 0.01) throws(OptimizerError) {
+        core = try AdamCore(parameters, lr: lr, betas: betas, eps: eps, weightDecay: weightDecay, decoupled: true)
+    }
+
+    public func stepCount(_ index: Int) -> Int { core.steps[index] }
+
+    public func step() { core.step(name: name) }
+}
+
+/// The state and update both Adam variants share.
+final class AdamCore {
+    let parameters: [Tensor]
+    private(set) var learningRate: Double
+    let betas: (Double, Double)
+    let eps: Double
+    let weightDecay: Double
+    let decoupled: Bool
+    private(set) var steps: [Int]
+    private var m: [Storage?]
+    private var v: [Storage?]
+
+    init(_ parameters: [Tensor], lr: Double, betas: (Double, Double), eps: Double, weightDecay: Double,
+         decoupled: Bool) throws(OptimizerError) {
+        try OptimizerSupport.checkLearningRate(lr)
+        guard eps >= 0 else { throw OptimizerError("Invalid epsilon value: \(eps)") }
+        guard betas.0 >= 0 && betas.0 < 1 else { throw OptimizerError("Invalid beta parameter at index 0: \(betas.0)") }
+        guard betas.1 >= 0 && betas.1 < 1 else { throw OptimizerError("Invalid beta parameter at index 1: \(betas.1)") }
+        try OptimizerSupport.checkWeightDecay(weightDecay)
+        self.parameters = try OptimizerSupport.checked(parameters)
+        self.learningRate = lr
+        self.betas = betas
+        self.eps = eps
+        self.weightDecay = weightDecay
+        self.decoupled = decoupled
+        self.steps = Array(repeating: 0, count: parameters.count)
+        self.m = Array(repeating: nil, count: parameters.count)
+        self.v = Array(repeating: nil, count: parameters.count)
+    }
+
+    func setLearningRate(_ lr: Double) {
+        precondition(lr >= 0, "Invalid learning rate: \(lr)")
+        learningRate = lr
+    }
+
+    func step(name: String) {
+        for (i, p) in parameters.enumerated() {
+            guard let g = OptimizerSupport.gradient(of: p, optimizer: name) else { continue }
+            let mi = OptimizerSupport.onParameterDevice(m[i], of: p) ?? OptimizerSupport.zeros(like: p)
+            let vi = OptimizerSupport.onParameterDevice(v[i], of: p) ?? OptimizerSupport.zeros(like: p)
+            m[i] = mi
+            v[i] = vi
+            steps[i] += 1
+            let h = AdamHyper(lr: learningRate, beta1: betas.0, beta2: betas.1, eps: eps, weightDecay: weightDecay,
+                              step: steps[i], decoupledWeightDecay: decoupled)
+            p.storage.backend.adamStep(parameter: p.storage, grad: g.storage, m: mi, v: vi, h)
+        }
+    }
+}

@@ -1,0 +1,56 @@
+/// Stochastic gradient descent with optional momentum, dampening, Nesterov momentum and weight
+/// decay, like torch.optim.SGD (pytorch-facts.md has the update). The momentum buffer of a
+/// parameter is created on its first step with a gradient, holding that gradient (buf = g).
+public final class SGD: Optimizer {
+    public let parameters: [Tensor]
+    public var learningRate: Double {
+        didSet { precondition(learningRate >= 0, "Invalid learning rate: \(learningRate)") }
+    }
+    public let momentum: Double
+    public let dampening: Double
+    public let weightDecay: Double
+    public let nesterov: Bool
+    public var name: String { "SGD" }
+
+    /// One momentum buffer per parameter, nil until its first step (and always without momentum).
+    private var momentumBuffers: [Storage?]
+
+    public init(_ parameters: [Tensor], lr: Double = 0.001, momentum: Double = 0, dampening: Double = 0,
+                weightDecay: Double = 0, nesterov: Bool = false) throws(OptimizerError) {
+        try OptimizerSupport.checkLearningRate(lr)
+        guard momentum >= 0 else { throw OptimizerError("Invalid momentum value: \(momentum)") }
+        try OptimizerSupport.checkWeightDecay(weightDecay)
+        if nesterov && (momentum <= 0 || dampening != 0) {
+            throw OptimizerError("Nesterov momentum requires a momentum and zero dampening")
+        }
+        self.parameters = try OptimizerSupport.checked(parameters)
+        self.learningRate = lr
+        self.momentum = momentum
+        self.dampening = dampening
+        self.weightDecay = weightDecay
+        self.nesterov = nesterov
+        self.momentumBuffers = Array(repeating: nil, count: parameters.count)
+    }
+
+    /// Whether `parameters[index]` has a momentum buffer yet (it appears on its first step).
+    public func hasMomentumBuffer(_ index: Int) -> Bool { momentumBuffers[index] != nil }
+
+    public func step() {
+        for (i, p) in parameters.enumerated() {
+            guard let g = OptimizerSupport.gradient(of: p, optimizer: name) else { continue }
+            var buffer: Storage? = nil
+            var firstStep = false
+            if momentum != 0 {
+                buffer = OptimizerSupport.onParameterDevice(momentumBuffers[i], of: p)
+                if buffer == nil {
+                    buffer = p.storage.backend.allocate(count: p.count, dtype: p.dtype)
+                    firstStep = true
+                }
+                momentumBuffers[i] = buffer
+            }
+            let h = SGDHyper(lr: learningRate, momentum: momentum, dampening: dampening, weightDecay: weightDecay,
+                             nesterov: nesterov, firstStep: firstStep)
+            p.storage.backend.sgdStep(parameter: p.storage, grad: g.storage, momentumBuffer: buffer, h)
+        }
+    }
+}
