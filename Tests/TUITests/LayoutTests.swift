@@ -134,4 +134,13 @@ import TUI
             " space resume  n step  b backward node  z zero_grad  +/- lr  ? help  q quit",
         ])
     }
+
+    @Test func theHelpFitsAt80x24() {
+        var state = AppState()
+        state.showHelp = true
+        let text = TUIApp.renderFrame(snapshot: Fake.snapshot(), state: state, width: 80, height: 24).joined(separator: "\n")
+        for entry in KeyMap.help {
+            #expect(text.contains(entry.action), "\(entry.action)")
+        }
+    }
 }
