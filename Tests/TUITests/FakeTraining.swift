@@ -102,16 +102,23 @@ enum Fake {
     }
 }
 
-/// A TrainingControl that records the commands it is sent and serves a fixed snapshot.
+/// A TrainingControl that records the commands it is sent and serves a snapshot, which
+/// `react` may change in answer to a command (as a trainer would).
 final class RecordingControl: TrainingControl {
+    typealias Reaction = @Sendable (TrainerCommand, inout TrainingSnapshot) -> Void
     private let state: Mutex<(commands: [TrainerCommand], snapshot: TrainingSnapshot)>
+    private let react: Reaction?
 
-    init(snapshot: TrainingSnapshot) {
+    init(snapshot: TrainingSnapshot, react: Reaction? = nil) {
         state = Mutex(([], snapshot))
+        self.react = react
     }
 
     func send(_ command: TrainerCommand) {
-        state.withLock { $0.commands.append(command) }
+        state.withLock {
+            $0.commands.append(command)
+            react?(command, &$0.snapshot)
+        }
     }
 
     var latestSnapshot: TrainingSnapshot {

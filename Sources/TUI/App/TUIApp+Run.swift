@@ -9,7 +9,10 @@ extension TUIApp {
         let colors = options.colors ?? !Environment.noColor
         let terminal = try CursesTerminal(colors: colors)
         defer { terminal.restore() }
-        return run(control: control, terminal: terminal, theme: Theme(colors: colors, ascii: ascii), framesPerSecond: options.framesPerSecond)
+        // A terminal without colours gets the monochrome theme, whose distinctions are all
+        // in attributes, rather than a colour theme with its colours missing.
+        let theme = Theme(colors: terminal.colors, ascii: ascii)
+        return run(control: control, terminal: terminal, theme: theme, framesPerSecond: options.framesPerSecond)
     }
 
     /// The loop, on any terminal: read keys (waiting at most a frame), apply them, poll the
@@ -22,6 +25,7 @@ extension TUIApp {
             terminal.restore()
         }
         let screen = Screen(terminal: terminal)
+        let losses = LossCache()
         let clock = ContinuousClock()
         let frameInterval = Duration.milliseconds(1000 / max(1, framesPerSecond))
         var state = AppState()
@@ -50,7 +54,7 @@ extension TUIApp {
             let now = clock.now
             let due = lastFrame.map { now - $0 >= frameInterval } ?? true
             if dirty && due {
-                let frame = render(snapshot: snapshot, state: state, width: size.width, height: size.height, theme: theme)
+                let frame = render(snapshot: snapshot, state: state, width: size.width, height: size.height, theme: theme, losses: losses)
                 screen.present(frame)
                 lastFrame = now
                 dirty = false

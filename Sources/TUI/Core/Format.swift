@@ -44,9 +44,17 @@ public enum Format {
         return fixed(value, max(0, n - 1 - exponent))
     }
 
-    /// Like `significant`, without trailing zeros: a learning rate reads 0.001, not 0.00100.
+    /// Like `significant`, without trailing zeros and in plain notation down to 1e-5: a
+    /// learning rate reads 0.001 or 0.0005, not 0.00100 or 5.00e-04.
     public static func trimmed(_ value: Double, _ digits: Int = 3) -> String {
-        var text = significant(value, digits)
+        var text: String
+        let magnitude = abs(value)
+        if value.isFinite && magnitude >= 1e-5 && magnitude < 1e5 {
+            let exponent = Int(floor(log10(magnitude)))
+            text = fixed(value, max(0, digits - 1 - exponent))
+        } else {
+            text = significant(value, digits)
+        }
         let exponent = text.firstIndex(of: "e").map { String(text[$0...]) } ?? ""
         if !exponent.isEmpty { text.removeLast(exponent.count) }
         if text.contains(".") {

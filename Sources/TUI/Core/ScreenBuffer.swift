@@ -39,12 +39,27 @@ public struct ScreenBuffer: Sendable, Equatable {
         let bounds = (clip ?? area).intersection(area)
         var column = x
         guard y >= bounds.y, y < bounds.maxY else { return x + TextFold.width(text, ascii: ascii) }
-        for character in text {
-            for folded in TextFold.fold(character, ascii: ascii) {
-                if column >= bounds.x && column < bounds.maxX {
-                    cells[y * width + column] = Cell(folded, style: style)
+        let row = y * width
+        let left = bounds.x
+        let right = bounds.maxX
+        let ascii = self.ascii
+        // Every frame writes thousands of cells through here: write through the buffer's
+        // storage, with the fold's allocation-free path for single cells.
+        cells.withUnsafeMutableBufferPointer { storage in
+            for character in text {
+                if let folded = TextFold.singleOrNil(character, ascii: ascii) {
+                    if column >= left && column < right {
+                        storage[row + column] = Cell(folded, style: style)
+                    }
+                    column += 1
+                } else {
+                    TextFold.forEachCell(character, ascii: ascii) { folded in
+                        if column >= left && column < right {
+                            storage[row + column] = Cell(folded, style: style)
+                        }
+                        column += 1
+                    }
                 }
-                column += 1
             }
         }
         return column
@@ -53,10 +68,13 @@ public struct ScreenBuffer: Sendable, Equatable {
     /// Fills `rect` with one character and style.
     public mutating func fill(_ rect: Rect, with character: Character = " ", style: Style = .plain) {
         let r = rect.intersection(area)
-        let c = TextFold.single(character, ascii: ascii)
-        for y in r.y..<r.maxY {
-            for x in r.x..<r.maxX {
-                cells[y * width + x] = Cell(c, style: style)
+        let cell = Cell(TextFold.single(character, ascii: ascii), style: style)
+        let width = self.width
+        cells.withUnsafeMutableBufferPointer { storage in
+            for y in r.y..<r.maxY {
+                for x in r.x..<r.maxX {
+                    storage[y * width + x] = cell
+                }
             }
         }
     }

@@ -35,6 +35,6 @@ public struct Symbols: Sendable, Equatable {
         horizontal: "-", vertical: "|", topLeft: "+", topRight: "+", bottomLeft: "+", bottomRight: "+",
         teeRight: "+", teeDown: "+", corner: "`", barFull: "#",
         barEighths: [], barGrowth: "+",
-        expanded: "v", collapsed: ">", nextMarker: ">", ranMarker: "*", doneMarker: "+",
+        expanded: "-", collapsed: "+", nextMarker: ">", ranMarker: "*", doneMarker: ".",
         separator: " | ", ellipsis: "...", braille: false)
 }

@@ -5,41 +5,64 @@
 enum TextFold {
     /// ASCII spellings for the symbols the UI uses; anything else non-ASCII becomes "?".
     private static let asciiTable: [Character: String] = [
-        "─": "-", "━": "=", "│": "|", "┃": "|", "┌": "+", "┐": "+", "└": "+", "┘": "+",
+        "─": "-", "━": "=", "│": "|", "┃": "|", "┌": "+", "┐": "+", "└": "`", "┘": "+",
         "├": "+", "┤": "+", "┬": "+", "┴": "+", "┼": "+", "╭": "+", "╮": "+", "╰": "+", "╯": "+",
         "▶": ">", "▸": ">", "▾": "v", "◀": "<", "▲": "^", "▼": "v", "•": "*", "●": "*", "·": ".",
         "…": "...", "ᵀ": "^T", "Σ": "sum ", "×": "x", "÷": "/", "‖": "|", "→": "->", "←": "<-",
         "↑": "^", "↓": "v", "✓": "+", "≈": "~", "∂": "d", "⊙": "*", "█": "#", "▒": "+", "░": ".",
         "−": "-", "²": "^2", "√": "sqrt", "≥": ">=", "≤": "<=", "–": "-", "—": "-", "⁻": "^-",
-        "¹": "1", "⁰": "0", "η": "lr", "σ": "sigma", "∞": "inf", "α": "a", "β": "b", "ε": "eps",
-        "▏": "|", "▎": "|", "▍": "|", "▌": "|", "▋": "|", "▊": "|", "▉": "|", "⋅": ".",
+        "¹": "1", "⁰": "0", "η": "lr", "σ": "sigma", "∞": "inf", "α": "a", "β": "b",
+        "ˣ": "^x", "ⁿ": "^n", "⋆": "*", "ε": "eps", "▏": "|", "▎": "|", "▍": "|", "▌": "|", "▋": "|", "▊": "|", "▉": "|", "⋅": ".",
     ]
 
     /// The cells `character` occupies: itself when it is safe, else its folded spelling.
     static func fold(_ character: Character, ascii: Bool) -> [Character] {
-        if ascii {
-            if character.isASCII {
-                return [isControl(character) ? "?" : character]
-            }
-            if let spelled = asciiTable[character] {
-                return Array(spelled)
-            }
-            if isBraille(character) {
-                return ["."]
-            }
-            return ["?"]
+        if let one = singleOrNil(character, ascii: ascii) { return [one] }
+        return Array(spelling(character))
+    }
+
+    /// The one cell `character` becomes, or nil when its ASCII spelling takes several. This is
+    /// the hot path (every cell of every frame): no allocation for the common cases.
+    @inline(__always)
+    static func singleOrNil(_ character: Character, ascii: Bool) -> Character? {
+        if let v = character.asciiValue {
+            return v < 0x20 || v == 0x7f ? "?" : character
         }
-        return [isSingleWidth(character) ? character : "?"]
+        if !ascii {
+            return isSingleWidth(character) ? character : "?"
+        }
+        if let spelled = asciiTable[character] {
+            return spelled.count == 1 ? spelled.first! : nil
+        }
+        return isBraille(character) ? "." : "?"
+    }
+
+    private static func spelling(_ character: Character) -> String {
+        asciiTable[character] ?? "?"
+    }
+
+    /// Calls `body` with each cell of `character`, folded.
+    @inline(__always)
+    static func forEachCell(_ character: Character, ascii: Bool, _ body: (Character) -> Void) {
+        if let one = singleOrNil(character, ascii: ascii) {
+            body(one)
+        } else {
+            for c in spelling(character) { body(c) }
+        }
     }
 
     /// For single-cell writes (a cell can hold one character): the first of the folded ones.
     static func single(_ character: Character, ascii: Bool) -> Character {
-        fold(character, ascii: ascii).first ?? "?"
+        singleOrNil(character, ascii: ascii) ?? spelling(character).first ?? "?"
     }
 
     /// The number of columns `text` takes once folded.
     static func width(_ text: String, ascii: Bool) -> Int {
-        text.reduce(0) { $0 + fold($1, ascii: ascii).count }
+        var n = 0
+        for c in text {
+            forEachCell(c, ascii: ascii) { _ in n += 1 }
+        }
+        return n
     }
 
     private static func isControl(_ c: Character) -> Bool {

@@ -14,7 +14,8 @@ import Darwin
 public final class CursesTerminal: Terminal {
     private let screenPointer: OpaquePointer
     private let window: UnsafeMutablePointer<WINDOW>
-    private let colors: Bool
+    /// Whether colours are in use: asked for, and the terminal has them.
+    public let colors: Bool
     private var pairs: [Int: Int16] = [:]
     private let maximumPairs: Int
     private var restored = false

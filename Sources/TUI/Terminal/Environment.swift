@@ -10,6 +10,9 @@ enum Environment {
     /// Adopts the user's locale (ncurses needs it for UTF-8) and says whether it is UTF-8.
     static func adoptLocale() -> Bool {
         setlocale(LC_ALL, "")
+        // Only the character set matters to the screen; numbers keep C's conventions so that
+        // parsing and printing elsewhere in the process (strtod, printf) do not change with it.
+        setlocale(LC_NUMERIC, "C")
         guard let codeset = nl_langinfo(nl_item(CODESET)) else { return false }
         let name = String(cString: codeset).uppercased()
         return name == "UTF-8" || name == "UTF8"

@@ -1,10 +1,17 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A terminal in memory for tests and scripted runs: it keeps the cells it was sent, counts
 /// what was written, and plays back a script of keys (and resizes) instead of reading a keyboard.
 public final class MemoryTerminal: Terminal {
     public enum Event: Sendable, Equatable {
         case key(Key)
         case resize(TerminalSize)
-        /// Let this many reads time out before the next event (time passing, frames drawn).
+        /// Let this many reads time out before the next event: each waits its full timeout, as
+        /// a real terminal would, so the loop's frame timing runs as it does on a screen.
         case idle(Int)
     }
 
@@ -51,6 +58,7 @@ public final class MemoryTerminal: Terminal {
             return .resize
         case .idle(let n):
             if n > 1 { events.insert(.idle(n - 1), at: 0) }
+            usleep(UInt32(max(0, min(timeoutMilliseconds, 1000))) * 1000)
             return nil
         }
     }

@@ -24,7 +24,7 @@ public struct BackwardStep: Sendable {
 
     typealias Line = [Span]
 
-    static let labelWidth = 11
+    static let labelWidth = 10
 
     func describe(_ id: Int?, _ name: String?) -> String {
         guard let name else { return "—" }

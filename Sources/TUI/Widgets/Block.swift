@@ -5,11 +5,19 @@ public struct Block: Sendable {
     /// Shown at the right of the top edge: a hint or a mode ("log", "3/10").
     public var badge: String
     public var focused: Bool
+    public var badgeStyle: BadgeStyle
 
-    public init(title: String, badge: String = "", focused: Bool = false) {
+    public enum BadgeStyle: Sendable {
+        case normal
+        /// Something the learner should notice (gradients accumulating).
+        case alert
+    }
+
+    public init(title: String, badge: String = "", focused: Bool = false, badgeStyle: BadgeStyle = .normal) {
         self.title = title
         self.badge = badge
         self.focused = focused
+        self.badgeStyle = badgeStyle
     }
 
     /// Draws the border and returns the area inside it.
@@ -37,9 +45,9 @@ public struct Block: Sendable {
         let titleEnd = buffer.put(Format.truncate(titleText, edge.width), x: edge.x, y: edge.y, style: titleStyle, clip: edge)
         if !badge.isEmpty {
             let badgeText = " " + badge + " "
-            let start = edge.maxX - badgeText.count
+            let start = edge.maxX - TextFold.width(badgeText, ascii: buffer.ascii)
             if start > titleEnd {
-                buffer.put(badgeText, x: start, y: edge.y, style: theme.dim, clip: edge)
+                buffer.put(badgeText, x: start, y: edge.y, style: badgeStyle == .alert ? theme.bad : theme.dim, clip: edge)
             }
         }
         return area.inset(1)

@@ -14,7 +14,9 @@ public struct Footer: Sendable {
         let line = area.row(0)
         var x = line.x + 1
         if let message = snapshot.message, !message.isEmpty {
-            x = buffer.put(message, x: x, y: line.y, style: snapshot.diverged ? theme.bad : theme.warning, clip: line)
+            // Leave room for "? help  q quit", however long the message.
+            let room = max(0, line.maxX - x - 17)
+            x = buffer.put(Format.truncate(message, room), x: x, y: line.y, style: snapshot.diverged ? theme.bad : theme.warning, clip: line)
             x += 2
         }
         let keys: [(String, String)] = [

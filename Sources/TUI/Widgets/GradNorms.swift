@@ -32,7 +32,7 @@ public struct GradNorms: Sendable {
     var showsGrowth: Bool { !zeroGradEnabled && accumulated > 1 }
 
     /// Where `norm` falls on the scale, from 0 to 1.
-    static func fraction(_ norm: Double) -> Double {
+    public static func fraction(_ norm: Double) -> Double {
         guard norm > 0 else { return 0 }
         guard norm.isFinite else { return 1 }
         let t = (log10(norm) - lowestDecade) / (highestDecade - lowestDecade)
@@ -46,11 +46,14 @@ public struct GradNorms: Sendable {
             return
         }
         var rows = area
-        // A header when there is room: the scale, or the accumulation warning.
-        if area.height >= parameters.count + 1 || showsGrowth {
+        // A header when there is room: the scale, or the accumulation warning (which the
+        // panel's title also carries, for when there is no room).
+        if area.height >= parameters.count + 1 {
             let header = area.row(0)
             if showsGrowth {
-                buffer.put("zero_grad off: .grad is the sum of \(accumulated) backward passes", x: header.x, y: header.y, style: theme.bad, clip: header)
+                let long = "zero_grad off: .grad is the sum of \(accumulated) backward passes"
+                let short = ".grad = sum of \(accumulated) backward passes"
+                buffer.put(long.count <= header.width ? long : short, x: header.x, y: header.y, style: theme.bad, clip: header)
             } else {
                 buffer.put("‖.grad‖ per parameter, log scale", x: header.x, y: header.y, style: theme.dim, clip: header)
             }

@@ -13,56 +13,62 @@ public enum LossScale: Sendable, Equatable {
 /// The loss over the visible steps as a braille line chart: the raw loss (an envelope when
 /// several steps share a column) under its moving average, with test accuracy on a 0–100%
 /// right axis. The y axis fits what is visible, so zooming in on the last steps shows detail.
+/// A frame costs O(visible steps) simple passes and no per-step allocation, so a history of
+/// 100,000 steps still draws well inside a frame.
 public struct LossChart: Sendable {
-    public var losses: LossHistory
+    /// Every loss so far, oldest first (step i + 1's loss at index i).
+    public var values: [Double]
     public var accuracies: [AccuracyPoint]
     public var scale: LossScale
     /// Show only the last `window` steps (nil: all of them).
     public var window: Int?
 
-    public init(losses: LossHistory, accuracies: [AccuracyPoint], scale: LossScale, window: Int?) {
-        self.losses = losses
+    public init(values: [Double], accuracies: [AccuracyPoint], scale: LossScale, window: Int?) {
+        self.values = values
         self.accuracies = accuracies
         self.scale = scale
         self.window = window
     }
 
+    public init(losses: LossHistory, accuracies: [AccuracyPoint], scale: LossScale, window: Int?) {
+        self.init(values: losses.all, accuracies: accuracies, scale: scale, window: window)
+    }
+
     /// The visible index range into the history.
     var visible: Range<Int> {
-        let count = losses.count
+        let count = values.count
         let start = window.map { max(0, count - $0) } ?? 0
         return start..<count
+    }
+
+    private func plottable(_ v: Double) -> Bool {
+        v.isFinite && (scale == .linear || v > 0)
     }
 
     public func render(in area: Rect, buffer: inout ScreenBuffer, theme: Theme) {
         guard area.width >= 4, area.height >= 1 else { return }
         let range = visible
-        let smoothingWindow = Smoothing.window(forVisible: range.count)
-        // The mean needs the losses just before the visible range to be a full window at its start.
-        let lead = max(0, range.lowerBound - smoothingWindow + 1)
-        let history = losses.values(lead..<range.upperBound)
-        let means = Smoothing.movingAverage(history, window: smoothingWindow)
-        let raw = Array(history[(range.lowerBound - lead)...])
-        let mean = Array(means[(range.lowerBound - lead)...])
-
-        renderLegend(in: area.row(0), buffer: &buffer, theme: theme, raw: raw, mean: mean, smoothingWindow: smoothingWindow)
+        let smoothing = Smoothing.window(forVisible: range.count)
+        renderLegend(in: area.row(0), buffer: &buffer, theme: theme, smoothing: smoothing)
         let body = Rect(x: area.x, y: area.y + 1, width: area.width, height: area.height - 1)
         guard body.height >= 3 else { return }
-        guard let (lo, hi) = yRange(raw) else {
-            let hint = raw.isEmpty ? "no loss yet: space starts training, n runs one step" : "no finite loss to plot"
+        guard let (lo, hi) = yRange(range) else {
+            let hint = range.isEmpty ? "no loss yet: space starts training, n runs one step" : "no finite loss to plot"
             for (i, line) in Format.wrap(hint, body.width - 2).prefix(body.height).enumerated() {
                 buffer.put(line, x: body.x + max(0, (body.width - line.count) / 2), y: body.y + body.height / 2 + i, style: theme.dim, clip: body)
             }
             return
         }
-        renderPlot(in: body, buffer: &buffer, theme: theme, raw: raw, mean: mean, lo: lo, hi: hi, firstIndex: range.lowerBound)
+        renderPlot(in: body, buffer: &buffer, theme: theme, range: range, smoothing: smoothing, lo: lo, hi: hi)
     }
 
-    private func renderLegend(in line: Rect, buffer: inout ScreenBuffer, theme: Theme, raw: [Double], mean: [Double], smoothingWindow: Int) {
+    private func renderLegend(in line: Rect, buffer: inout ScreenBuffer, theme: Theme, smoothing: Int) {
+        let last = values.last
+        let mean = values.isEmpty ? nil : Smoothing.mean(values, endingAt: values.count - 1, window: smoothing)
         // Parts are added only whole: a clipped "test acc 6" would mislead.
         var parts: [[(String, Style)]] = [
-            [("loss ", theme.label), (raw.last.map { Format.significant($0, 4) } ?? "–", theme.chartRaw.adding(.bold))],
-            [("mean(\(smoothingWindow)) ", theme.label), (mean.last.map { Format.significant($0, 4) } ?? "–", theme.chartMean)],
+            [("loss ", theme.label), (last.map { Format.significant($0, 4) } ?? "–", theme.chartRaw.adding(.bold))],
+            [("mean(\(smoothing)) ", theme.label), (mean.map { Format.significant($0, 4) } ?? "–", theme.chartMean)],
         ]
         if let accuracy = accuracies.last {
             parts.append([("test acc ", theme.label), (Format.percent(accuracy.accuracy), theme.chartAccuracy.adding(.bold))])
@@ -79,16 +85,21 @@ public struct LossChart: Sendable {
     }
 
     /// The y range in plot space (log10 of the loss on a log scale), padded a little; nil when
-    /// nothing can be plotted.
-    func yRange(_ raw: [Double]) -> (Double, Double)? {
-        var lo = Double.infinity
-        var hi = -Double.infinity
-        for v in raw where v.isFinite && (scale == .linear || v > 0) {
-            let y = transform(v)
-            lo = min(lo, y)
-            hi = max(hi, y)
+    /// nothing in `range` can be plotted. The transform is monotonic, so only the extremes
+    /// need transforming.
+    func yRange(_ range: Range<Int>) -> (Double, Double)? {
+        var smallest = Double.infinity
+        var largest = -Double.infinity
+        for i in range {
+            let v = values[i]
+            if plottable(v) {
+                smallest = min(smallest, v)
+                largest = max(largest, v)
+            }
         }
-        guard lo.isFinite, hi.isFinite else { return nil }
+        guard smallest.isFinite, largest.isFinite else { return nil }
+        let lo = transform(smallest)
+        let hi = transform(largest)
         if hi - lo < 1e-12 {
             let pad = scale == .log ? 0.1 : max(abs(hi) * 0.1, 1e-3)
             return (scale == .linear && lo >= 0 ? max(0, lo - pad) : lo - pad, hi + pad)
@@ -105,8 +116,10 @@ public struct LossChart: Sendable {
     private func untransform(_ y: Double) -> Double {
         scale == .log ? pow(10, y) : y
     }
+}
 
-    private func renderPlot(in body: Rect, buffer: inout ScreenBuffer, theme: Theme, raw: [Double], mean: [Double], lo: Double, hi: Double, firstIndex: Int) {
+extension LossChart {
+    private func renderPlot(in body: Rect, buffer: inout ScreenBuffer, theme: Theme, range: Range<Int>, smoothing: Int, lo: Double, hi: Double) {
         let plotRows = body.height - 1
         let labels = [untransform(hi), untransform((hi + lo) / 2), untransform(lo)].map { Format.significant($0, 3) }
         let labelWidth = labels.map(\.count).max()! + 1
@@ -114,20 +127,81 @@ public struct LossChart: Sendable {
         let rightWidth = showAccuracy ? 5 : 0
         let plot = Rect(x: body.x + labelWidth, y: body.y, width: body.width - labelWidth - rightWidth, height: plotRows)
         guard plot.width >= 2 else { return }
-        let s = theme.symbols
+        renderAxes(body: body, plot: plot, labels: labels, labelWidth: labelWidth, range: range, showAccuracy: showAccuracy, buffer: &buffer, theme: theme)
 
-        // Axes: labels at top, middle and bottom rows; the x axis under the plot.
-        let labelRows = [0, plotRows / 2, plotRows - 1]
+        var canvas = BrailleCanvas(columns: plot.width, rows: plot.height, braille: theme.symbols.braille)
+        let dotsX = canvas.dotsX
+        let dotsY = canvas.dotsY
+        func dotY(_ v: Double) -> Int? {
+            guard plottable(v) else { return nil }
+            let t = (transform(v) - lo) / (hi - lo)
+            // A range too wide for a Double (±1e308) gives no position rather than a wild one.
+            guard t.isFinite else { return nil }
+            return Int(((1 - min(2, max(-1, t))) * Double(dotsY - 1)).rounded())
+        }
+        let start = range.lowerBound
+        let n = range.count
+        let rawLayer = 0
+        let accuracyLayer = 1
+        let meanLayer = 2
+        if n <= dotsX {
+            func dotX(_ i: Int) -> Int { n == 1 ? 0 : Int((Double(i) * Double(dotsX - 1) / Double(n - 1)).rounded()) }
+            let lead = max(0, start - smoothing + 1)
+            let means = Smoothing.movingAverage(Array(values[lead..<range.upperBound]), window: smoothing)
+            plotLine(&canvas, count: n, x: dotX, y: { dotY(values[start + $0]) }, layer: rawLayer)
+            plotLine(&canvas, count: n, x: dotX, y: { dotY(means[start - lead + $0]) }, layer: meanLayer)
+        } else {
+            // Several steps per dot column: the raw loss as its min–max envelope, the mean
+            // sampled at each column's last step.
+            for c in 0..<dotsX {
+                let a = start + c * n / dotsX
+                let b = start + max(c * n / dotsX + 1, (c + 1) * n / dotsX)
+                var smallest = Double.infinity
+                var largest = -Double.infinity
+                for i in a..<b {
+                    let v = values[i]
+                    if plottable(v) {
+                        smallest = min(smallest, v)
+                        largest = max(largest, v)
+                    }
+                }
+                if let top = dotY(largest), let bottom = dotY(smallest) {
+                    canvas.line(c, top, c, bottom, layer: rawLayer)
+                }
+            }
+            plotLine(&canvas, count: dotsX, x: { $0 }, y: { c in
+                let end = start + min(n - 1, max(c * n / dotsX, (c + 1) * n / dotsX - 1))
+                return dotY(Smoothing.mean(values, endingAt: end, window: smoothing))
+            }, layer: meanLayer)
+        }
+        if showAccuracy {
+            let points = accuracies.compactMap { p -> (Int, Int)? in
+                let i = p.step - 1 - start
+                guard i >= 0, i < n, p.accuracy.isFinite else { return nil }
+                let x = n == 1 ? 0 : i * (dotsX - 1) / (n - 1)
+                let y = Int(((1 - min(1, max(0, p.accuracy))) * Double(dotsY - 1)).rounded())
+                return (x, y)
+            }
+            plotLine(&canvas, count: points.count, x: { points[$0].0 }, y: { points[$0].1 }, layer: accuracyLayer)
+        }
+        canvas.render(into: &buffer, x: plot.x, y: plot.y, styles: [theme.chartRaw, theme.chartAccuracy, theme.chartMean])
+    }
+
+    /// Labels at the top, middle and bottom rows; the x axis with the first and last step.
+    private func renderAxes(body: Rect, plot: Rect, labels: [String], labelWidth: Int, range: Range<Int>, showAccuracy: Bool, buffer: inout ScreenBuffer, theme: Theme) {
+        let s = theme.symbols
+        let plotRows = plot.height
         for y in 0..<plotRows {
             buffer[plot.x - 1, plot.y + y] = Cell(s.vertical, style: theme.axis)
         }
+        let labelRows = [0, plotRows / 2, plotRows - 1]
         for (i, row) in labelRows.enumerated() where plotRows >= 3 || i != 1 {
             buffer.put(Format.padLeft(labels[i], labelWidth - 1), x: body.x, y: plot.y + row, style: theme.axis, clip: body)
         }
         let axisY = plot.maxY
-        buffer[plot.x - 1, axisY] = Cell("└", style: theme.axis)
-        let firstLabel = "\(firstIndex + 1)"
-        let lastLabel = "step \(firstIndex + raw.count)"
+        buffer[plot.x - 1, axisY] = Cell(s.braille ? "└" : "+", style: theme.axis)
+        let firstLabel = "\(range.lowerBound + 1)"
+        let lastLabel = "step \(range.upperBound)"
         buffer.put(firstLabel, x: plot.x, y: axisY, style: theme.axis, clip: body)
         buffer.put(lastLabel, x: plot.maxX - lastLabel.count, y: axisY, style: theme.axis, clip: body)
         let middle = plot.x + firstLabel.count + 1
@@ -139,49 +213,6 @@ public struct LossChart: Sendable {
             buffer.put(" 100%", x: plot.maxX, y: plot.y, style: theme.chartAccuracy, clip: body)
             buffer.put("   0%", x: plot.maxX, y: plot.maxY - 1, style: theme.chartAccuracy, clip: body)
         }
-
-        var canvas = BrailleCanvas(columns: plot.width, rows: plot.height, braille: s.braille)
-        let dotsX = canvas.dotsX
-        let dotsY = canvas.dotsY
-        func dotY(_ v: Double) -> Int? {
-            guard v.isFinite, scale == .linear || v > 0 else { return nil }
-            let t = (transform(v) - lo) / (hi - lo)
-            return Int(((1 - t) * Double(dotsY - 1)).rounded())
-        }
-        let n = raw.count
-        let rawLayer = 0
-        let accuracyLayer = 1
-        let meanLayer = 2
-        if n <= dotsX {
-            func dotX(_ i: Int) -> Int { n == 1 ? 0 : Int((Double(i) * Double(dotsX - 1) / Double(n - 1)).rounded()) }
-            plotLine(&canvas, count: n, x: dotX, y: { dotY(raw[$0]) }, layer: rawLayer)
-            plotLine(&canvas, count: n, x: dotX, y: { dotY(mean[$0]) }, layer: meanLayer)
-        } else {
-            // Several steps per dot column: the raw loss as its min–max envelope, the mean sampled at each column's end.
-            for c in 0..<dotsX {
-                let a = c * n / dotsX
-                let b = max(a + 1, (c + 1) * n / dotsX)
-                var ys: [Int] = []
-                for i in a..<b {
-                    if let y = dotY(raw[i]) { ys.append(y) }
-                }
-                if let top = ys.min(), let bottom = ys.max() {
-                    canvas.line(c, top, c, bottom, layer: rawLayer)
-                }
-            }
-            plotLine(&canvas, count: dotsX, x: { $0 }, y: { c in dotY(mean[max(c * n / dotsX, min(n - 1, (c + 1) * n / dotsX - 1))]) }, layer: meanLayer)
-        }
-        if showAccuracy {
-            let points = accuracies.compactMap { p -> (Int, Int)? in
-                let i = p.step - 1 - firstIndex
-                guard i >= 0, i < n, p.accuracy.isFinite else { return nil }
-                let x = n == 1 ? 0 : i * (dotsX - 1) / (n - 1)
-                let y = Int(((1 - min(1, max(0, p.accuracy))) * Double(dotsY - 1)).rounded())
-                return (x, y)
-            }
-            plotLine(&canvas, count: points.count, x: { points[$0].0 }, y: { points[$0].1 }, layer: accuracyLayer)
-        }
-        canvas.render(into: &buffer, x: plot.x, y: plot.y, styles: [theme.chartRaw, theme.chartAccuracy, theme.chartMean])
     }
 
     /// Joins consecutive points; a missing (non-finite) point breaks the line.

@@ -2,7 +2,7 @@
 // derivative at a time. `grad` is the gradient the node receives (∂loss/∂output).
 
 public enum NodeExplanations {
-    static let table: [String: String] = [
+    public static let table: [String: String] = [
         "NllLossBackward0": "starts the chain: ∂loss/∂log-prob is −1/N at each sample's target class and 0 elsewhere (mean over the batch of N)",
         "LogSoftmaxBackward0": "grad_input = grad − softmax(x)·Σ grad over the classes, row by row",
         "SoftmaxBackward0": "grad_input = y·(grad − Σ grad·y over the classes), with y = softmax(x)",

@@ -3,14 +3,14 @@
 // zero (or from the first loss) would lean toward the first values for a long time; a plain
 // mean of what exists has no such bias. Non-finite losses are left out of every mean.
 
-enum Smoothing {
+public enum Smoothing {
     /// The window the chart uses for `count` visible points: about 1/20 of them, at least 1.
-    static func window(forVisible count: Int) -> Int {
+    public static func window(forVisible count: Int) -> Int {
         max(1, min(500, count / 20))
     }
 
     /// The trailing mean at each index of `values` over `window` values.
-    static func movingAverage(_ values: [Double], window: Int) -> [Double] {
+    public static func movingAverage(_ values: [Double], window: Int) -> [Double] {
         let w = max(1, window)
         var result: [Double] = []
         result.reserveCapacity(values.count)
@@ -36,5 +36,18 @@ enum Smoothing {
             result.append(finite > 0 ? sum / Double(finite) : .nan)
         }
         return result
+    }
+
+    /// The trailing mean of the finite values among `values[end - window + 1 ... end]`: one
+    /// point of `movingAverage`, for charts that sample a long history at a few columns.
+    public static func mean(_ values: [Double], endingAt end: Int, window: Int) -> Double {
+        guard end >= 0, end < values.count else { return .nan }
+        var sum = 0.0
+        var finite = 0
+        for i in max(0, end - max(1, window) + 1)...end where values[i].isFinite {
+            sum += values[i]
+            finite += 1
+        }
+        return finite > 0 ? sum / Double(finite) : .nan
     }
 }
