@@ -200,11 +200,15 @@ final class TrainerCore {
                 ran: ranID, next: next.flatMap { p.capture.id(of: $0) },
                 ranName: result.node.name, nextName: next?.name,
                 gradIn: result.gradIn.map(GradientSummary.init(of:)),
-                gradsOut: result.gradsOut.map { $0.map(GradientSummary.init(of:)) },
+                // Only along valid edges, so they line up with the graph node's `next`.
+                gradsOut: zip(result.node.nextEdges, result.gradsOut).compactMap { edge, grad in
+                    edge == nil ? nil : .some(grad.map(GradientSummary.init(of:)))
+                },
                 parametersWithGrad: parametersWithGrad(), stepsRun: p.stepper.stepsRun,
                 totalNodes: p.capture.snapshot.nodes.count, isActive: !p.stepper.isFinished)
             var g = p.capture.snapshot
-            g.executionOrder = graph?.executionOrder ?? []
+            // Every iteration runs the same order; until one has finished, show this pass's so far.
+            g.executionOrder = graph?.executionOrder ?? p.order
             graph = g
         }
     }
