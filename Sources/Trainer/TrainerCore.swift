@@ -40,6 +40,9 @@ final class TrainerCore {
         let stepper: BackwardStepper
         let capture: GraphCapture
         var order: [Int]
+        /// The last node's report, and whether a person has been stepping this pass with `b`.
+        var last: BackwardStep?
+        var stepped = false
     }
     private var pass: Pass?
 
@@ -193,8 +196,10 @@ final class TrainerCore {
         guard let result else { return }
         let ranID = p.capture.id(of: result.node)
         if let ranID { p.order.append(ranID) }
+        p.last = result
+        if summarise { p.stepped = true }
         pass = p
-        if summarise {
+        if summarise || (p.stepped && p.stepper.isFinished) {
             let next = p.stepper.nextNode
             cursor = BackwardCursor(
                 ran: ranID, next: next.flatMap { p.capture.id(of: $0) },
@@ -224,12 +229,13 @@ final class TrainerCore {
         var g = p.capture.snapshot
         g.executionOrder = p.order
         graph = g
-        if var c = cursor {
+        // A pass someone stepped through ends showing its last node; a plain step clears the cursor.
+        if p.stepped, var c = cursor {
             c.isActive = false
-            c.next = nil
-            c.nextName = nil
             c.parametersWithGrad = parametersWithGrad()
             cursor = c
+        } else {
+            cursor = nil
         }
         stepTimes.append(DispatchTime.now().uptimeNanoseconds)
         if stepTimes.count > 64 { stepTimes.removeFirst(stepTimes.count - 64) }
