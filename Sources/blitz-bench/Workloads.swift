@@ -4,7 +4,7 @@ import Models
 
 /// One line of the benchmark's output: a median time in µs, or a rate in GFLOP/s.
 struct Row {
-    enum Unit { case microseconds, gflops }
+    enum Unit { case microseconds, gflops, ratio }
     let name: String
     let value: Double
     let unit: Unit
@@ -15,7 +15,7 @@ struct Row {
     }
 
     var text: String {
-        let label = unit == .microseconds ? "µs" : "GFLOP/s"
+        let label = unit == .microseconds ? "µs" : unit == .gflops ? "GFLOP/s" : "× headless steps/s"
         return name + String(repeating: " ", count: Swift.max(1, 28 - name.count)) + " " + formatted(value, digits: 3) + " " + label
     }
 }

@@ -67,6 +67,7 @@ let workloads: [(name: String, run: () -> Row)] = [
     ("blitz_net_train_step_b4", { Workloads.blitzNet(batch: 4) }),
     ("blitz_net_train_step_b64", { Workloads.blitzNet(batch: 64) }),
     ("mlp_train_step_b32", Workloads.mlp),
+    ("tui_overhead", TUIOverhead.row),
 ]
 if let only {
     for name in only where !workloads.contains(where: { $0.name == name }) {

@@ -53,7 +53,7 @@ open class ReferenceBackend: Backend, @unchecked Sendable {
     }
 
     open func copy(_ source: Storage, into destination: Storage) {
-        precondition(source.count == destination.count && source.dtype == destination.dtype, "copy: storages differ")
+        ensure(source.count == destination.count && source.dtype == destination.dtype, "copy: storages differ")
         if source.count > 0 { destination.pointer.copyMemory(from: source.pointer, byteCount: source.byteCount) }
     }
 
@@ -82,7 +82,7 @@ open class ReferenceBackend: Backend, @unchecked Sendable {
         switch x.dtype {
         case .float32: referenceUnary(op, x.buffer(Float.self), out.buffer(Float.self), x.count)
         case .float64: referenceUnary(op, x.buffer(Double.self), out.buffer(Double.self), x.count)
-        case .int64: preconditionFailure("unary \(op) is not defined for int64 tensors")
+        case .int64: fatalError("unary \(op) is not defined for int64 tensors")
         }
         return out
     }
@@ -96,7 +96,7 @@ open class ReferenceBackend: Backend, @unchecked Sendable {
             referenceBinary(op, a.buffer(Float.self), ia, b.buffer(Float.self), ib, out.buffer(Float.self), outShape)
         case .float64:
             referenceBinary(op, a.buffer(Double.self), ia, b.buffer(Double.self), ib, out.buffer(Double.self), outShape)
-        case .int64: preconditionFailure("binary \(op) is not defined for int64 tensors")
+        case .int64: fatalError("binary \(op) is not defined for int64 tensors")
         }
         return out
     }
@@ -143,7 +143,7 @@ open class ReferenceBackend: Backend, @unchecked Sendable {
         switch x.dtype {
         case .float32: referenceMax(x.buffer(Float.self), values.buffer(Float.self), indices.buffer(Int64.self), outer, size, inner)
         case .float64: referenceMax(x.buffer(Double.self), values.buffer(Double.self), indices.buffer(Int64.self), outer, size, inner)
-        case .int64: preconditionFailure("max is not defined for int64 tensors here")
+        case .int64: fatalError("max is not defined for int64 tensors here")
         }
         return (values, indices)
     }
@@ -188,7 +188,7 @@ open class ReferenceBackend: Backend, @unchecked Sendable {
         case .float64:
             referenceGemm(a.buffer(Double.self), b.buffer(Double.self), c.buffer(Double.self), m, n, k, transA, transB,
                           alpha, beta, batch, strideA, strideB, strideC)
-        case .int64: preconditionFailure("matmul is not defined for int64 tensors")
+        case .int64: fatalError("matmul is not defined for int64 tensors")
         }
     }
 
@@ -201,7 +201,7 @@ open class ReferenceBackend: Backend, @unchecked Sendable {
         switch x.dtype {
         case .float32: referenceIm2col(x.buffer(Float.self), out.buffer(Float.self), g)
         case .float64: referenceIm2col(x.buffer(Double.self), out.buffer(Double.self), g)
-        case .int64: preconditionFailure("conv2d is not defined for int64 tensors")
+        case .int64: fatalError("conv2d is not defined for int64 tensors")
         }
         return out
     }
@@ -212,7 +212,7 @@ open class ReferenceBackend: Backend, @unchecked Sendable {
         switch cols.dtype {
         case .float32: referenceCol2im(cols.buffer(Float.self), out.buffer(Float.self), g)
         case .float64: referenceCol2im(cols.buffer(Double.self), out.buffer(Double.self), g)
-        case .int64: preconditionFailure("conv2d is not defined for int64 tensors")
+        case .int64: fatalError("conv2d is not defined for int64 tensors")
         }
         return out
     }
@@ -233,7 +233,7 @@ open class ReferenceBackend: Backend, @unchecked Sendable {
         switch x.dtype {
         case .float32: referenceMaxPool(x.buffer(Float.self), values.buffer(Float.self), indices.buffer(Int64.self), g)
         case .float64: referenceMaxPool(x.buffer(Double.self), values.buffer(Double.self), indices.buffer(Int64.self), g)
-        case .int64: preconditionFailure("max_pool2d is not defined for int64 tensors")
+        case .int64: fatalError("max_pool2d is not defined for int64 tensors")
         }
         return (values, indices)
     }
@@ -252,7 +252,7 @@ open class ReferenceBackend: Backend, @unchecked Sendable {
         case .float64:
             let src = grad.buffer(Double.self), dst = out.buffer(Double.self)
             for p in 0..<planes { for j in 0..<outPlane { dst[p * inPlane + Int(idx[p * outPlane + j])] += src[p * outPlane + j] } }
-        case .int64: preconditionFailure("max_pool2d is not defined for int64 tensors")
+        case .int64: fatalError("max_pool2d is not defined for int64 tensors")
         }
         return out
     }
@@ -264,7 +264,7 @@ open class ReferenceBackend: Backend, @unchecked Sendable {
         switch x.dtype {
         case .float32: referenceLogSoftmax(x.buffer(Float.self), out.buffer(Float.self), outer, size, inner)
         case .float64: referenceLogSoftmax(x.buffer(Double.self), out.buffer(Double.self), outer, size, inner)
-        case .int64: preconditionFailure("log_softmax is not defined for int64 tensors")
+        case .int64: fatalError("log_softmax is not defined for int64 tensors")
         }
         return out
     }
@@ -274,7 +274,7 @@ open class ReferenceBackend: Backend, @unchecked Sendable {
         switch grad.dtype {
         case .float32: referenceLogSoftmaxBackward(grad.buffer(Float.self), output.buffer(Float.self), out.buffer(Float.self), outer, size, inner)
         case .float64: referenceLogSoftmaxBackward(grad.buffer(Double.self), output.buffer(Double.self), out.buffer(Double.self), outer, size, inner)
-        case .int64: preconditionFailure("log_softmax is not defined for int64 tensors")
+        case .int64: fatalError("log_softmax is not defined for int64 tensors")
         }
         return out
     }
@@ -288,7 +288,7 @@ open class ReferenceBackend: Backend, @unchecked Sendable {
                 for i in 0..<inner {
                     let dst = (o * indexSize + j) * inner + i
                     let k = Int(idx[dst])
-                    precondition(k >= 0 && k < size, "gather: index \(k) is out of bounds for dimension with size \(size)")
+                    ensure(k >= 0 && k < size, "gather: index \(k) is out of bounds for dimension with size \(size)")
                     (out.pointer + dst * esize).copyMemory(from: x.pointer + ((o * size + k) * inner + i) * esize, byteCount: esize)
                 }
             }
@@ -324,7 +324,7 @@ open class ReferenceBackend: Backend, @unchecked Sendable {
             referenceSGD(parameter.buffer(Float.self), grad.buffer(Float.self), momentumBuffer?.buffer(Float.self), parameter.count, h)
         case .float64:
             referenceSGD(parameter.buffer(Double.self), grad.buffer(Double.self), momentumBuffer?.buffer(Double.self), parameter.count, h)
-        case .int64: preconditionFailure("optimizers update floating-point parameters only")
+        case .int64: fatalError("optimizers update floating-point parameters only")
         }
     }
 
@@ -334,7 +334,7 @@ open class ReferenceBackend: Backend, @unchecked Sendable {
             referenceAdam(parameter.buffer(Float.self), grad.buffer(Float.self), m.buffer(Float.self), v.buffer(Float.self), parameter.count, h)
         case .float64:
             referenceAdam(parameter.buffer(Double.self), grad.buffer(Double.self), m.buffer(Double.self), v.buffer(Double.self), parameter.count, h)
-        case .int64: preconditionFailure("optimizers update floating-point parameters only")
+        case .int64: fatalError("optimizers update floating-point parameters only")
         }
     }
 }

@@ -9,8 +9,8 @@ public struct ArrayDataset: Dataset {
     /// `features` holds `labels.count` samples of `sampleShape`, one after another.
     public init(features: [Float], labels: [Int], sampleShape: [Int], classNames: [String]) {
         let size = Shape.count(sampleShape)
-        precondition(features.count == labels.count * size, "ArrayDataset: \(features.count) features for \(labels.count) samples of shape \(Shape.describe(sampleShape))")
-        precondition(labels.allSatisfy { $0 >= 0 && $0 < classNames.count }, "ArrayDataset: a label is outside 0..<\(classNames.count)")
+        ensure(features.count == labels.count * size, "ArrayDataset: \(features.count) features for \(labels.count) samples of shape \(Shape.describe(sampleShape))")
+        ensure(labels.allSatisfy { $0 >= 0 && $0 < classNames.count }, "ArrayDataset: a label is outside 0..<\(classNames.count)")
         self.features = features
         self.labels = labels
         self.sampleShape = sampleShape
@@ -23,7 +23,7 @@ public struct ArrayDataset: Dataset {
 
     public func copyFeatures(at index: Int, into destination: UnsafeMutableBufferPointer<Float>) {
         let size = featureCount
-        precondition(destination.count == size, "ArrayDataset: destination of \(destination.count) for a sample of \(size)")
+        ensure(destination.count == size, "ArrayDataset: destination of \(destination.count) for a sample of \(size)")
         features.withUnsafeBufferPointer { source in
             let start = source.baseAddress! + index * size
             destination.baseAddress!.update(from: start, count: size)

@@ -12,8 +12,8 @@ public struct Batch: Sendable, Equatable {
     public var indices: [Int]
 
     public init(inputs: [Float], inputShape: [Int], labels: [Int64], indices: [Int]) {
-        precondition(Shape.count(inputShape) == inputs.count, "Batch: \(inputs.count) inputs for shape \(Shape.describe(inputShape))")
-        precondition(inputShape.first == labels.count && labels.count == indices.count, "Batch: \(labels.count) labels for \(inputShape.first ?? 0) samples")
+        ensure(Shape.count(inputShape) == inputs.count, "Batch: \(inputs.count) inputs for shape \(Shape.describe(inputShape))")
+        ensure(inputShape.first == labels.count && labels.count == indices.count, "Batch: \(labels.count) labels for \(inputShape.first ?? 0) samples")
         self.inputs = inputs
         self.inputShape = inputShape
         self.labels = labels

@@ -88,7 +88,7 @@ final class PrefetchBuffer: Sendable {
     private let running = Atomic<Bool>(true)
 
     init(capacity: Int) {
-        precondition(capacity > 0)
+        ensure(capacity > 0)
         for _ in 0..<capacity {
             freeSlots.signal()
         }

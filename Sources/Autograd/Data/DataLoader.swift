@@ -43,7 +43,7 @@ public struct DataLoader: Sendable {
     /// The order in which epoch `epoch` visits the samples: 0, 1, 2, ... without shuffling,
     /// otherwise a permutation that depends only on the seed and the epoch.
     public func order(epoch: Int) -> [Int] {
-        precondition(epoch >= 0, "DataLoader: epoch \(epoch) is negative")
+        ensure(epoch >= 0, "DataLoader: epoch \(epoch) is negative")
         guard shuffle else { return Array(0..<dataset.count) }
         var seeds = RandomGenerator(seed: seed)
         var epochSeed: UInt64 = 0

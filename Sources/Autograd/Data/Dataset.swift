@@ -38,7 +38,7 @@ extension Dataset {
 
     /// Sample `index` (`dataset[index]` in PyTorch).
     public func sample(at index: Int) -> Sample {
-        precondition(index >= 0 && index < count, "Dataset: index \(index) out of range for \(count) samples")
+        ensure(index >= 0 && index < count, "Dataset: index \(index) out of range for \(count) samples")
         let features = [Float](unsafeUninitializedCapacity: featureCount) { buffer, initialized in
             copyFeatures(at: index, into: buffer)
             initialized = featureCount

@@ -84,7 +84,7 @@ public final class BackwardStepper {
         }
         if !retainGraph { node.releaseSavedTensors() }
         if detectAnomaly { try checkAnomaly(node, outputs) }
-        precondition(outputs.count == node.nextEdges.count, "\(node.name) returned \(outputs.count) gradients for \(node.nextEdges.count) inputs")
+        ensure(outputs.count == node.nextEdges.count, "\(node.name) returned \(outputs.count) gradients for \(node.nextEdges.count) inputs")
 
         for (i, edge) in node.nextEdges.enumerated() {
             guard let next = edge else { continue }

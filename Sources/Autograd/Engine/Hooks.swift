@@ -3,7 +3,7 @@ extension Tensor {
     /// Registers a hook called with this tensor's gradient during backward; returning a tensor
     /// replaces the gradient, nil keeps it. Like `Tensor.register_hook`.
     public func registerHook(_ hook: @escaping (Tensor) -> Tensor?) {
-        precondition(requiresGrad, "cannot register a hook on a tensor that doesn't require gradient")
+        ensure(requiresGrad, "cannot register a hook on a tensor that doesn't require gradient")
         if let gradFn {
             gradFn.preHooks.append(hook)
         } else {
@@ -14,7 +14,7 @@ extension Tensor {
     /// Keeps the gradient of a non-leaf in `grad` after backward, like `retain_grad()`. The engine
     /// stores it after every hook of this tensor has run, in whatever order they were registered.
     public func retainGrad() {
-        precondition(requiresGrad, "can't retain_grad on Tensor that has requires_grad=False")
+        ensure(requiresGrad, "can't retain_grad on Tensor that has requires_grad=False")
         guard let gradFn, !retainsGrad else { return }
         retainsGrad = true
         gradFn.retainedGradTensor = self

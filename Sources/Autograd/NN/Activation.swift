@@ -33,7 +33,7 @@ public final class Dropout: Module {
     private var generator: RandomGenerator
 
     public init(p: Double = 0.5, seed: UInt64) {
-        precondition(p >= 0 && p <= 1, "dropout probability has to be between 0 and 1, but got \(p)")
+        ensure(p >= 0 && p <= 1, "dropout probability has to be between 0 and 1, but got \(p)")
         self.p = p
         self.generator = RandomGenerator(seed: seed)
         super.init()

@@ -14,10 +14,10 @@ public final class Conv2d: Module {
     public init(_ inChannels: Int, _ outChannels: Int, kernelSize: (Int, Int), stride: (Int, Int) = (1, 1),
                 padding: (Int, Int) = (0, 0), bias: Bool = true, dtype: DType = .float32,
                 generator: inout RandomGenerator) {
-        precondition(inChannels > 0 && outChannels > 0, "Conv2d: channel counts must be positive, got \(inChannels) and \(outChannels)")
-        precondition(kernelSize.0 > 0 && kernelSize.1 > 0, "Conv2d: kernel_size must be positive, got (\(kernelSize.0), \(kernelSize.1))")
-        precondition(stride.0 > 0 && stride.1 > 0, "Conv2d: stride must be positive, got (\(stride.0), \(stride.1))")
-        precondition(padding.0 >= 0 && padding.1 >= 0, "Conv2d: negative padding is not supported, got (\(padding.0), \(padding.1))")
+        ensure(inChannels > 0 && outChannels > 0, "Conv2d: channel counts must be positive, got \(inChannels) and \(outChannels)")
+        ensure(kernelSize.0 > 0 && kernelSize.1 > 0, "Conv2d: kernel_size must be positive, got (\(kernelSize.0), \(kernelSize.1))")
+        ensure(stride.0 > 0 && stride.1 > 0, "Conv2d: stride must be positive, got (\(stride.0), \(stride.1))")
+        ensure(padding.0 >= 0 && padding.1 >= 0, "Conv2d: negative padding is not supported, got (\(padding.0), \(padding.1))")
         self.inChannels = inChannels
         self.outChannels = outChannels
         self.kernelSize = kernelSize

@@ -12,7 +12,7 @@ public final class Linear: Module {
 
     public init(_ inFeatures: Int, _ outFeatures: Int, bias: Bool = true, dtype: DType = .float32,
                 generator: inout RandomGenerator) {
-        precondition(inFeatures >= 0 && outFeatures >= 0, "Linear: feature counts must be non-negative, got \(inFeatures) and \(outFeatures)")
+        ensure(inFeatures >= 0 && outFeatures >= 0, "Linear: feature counts must be non-negative, got \(inFeatures) and \(outFeatures)")
         self.inFeatures = inFeatures
         self.outFeatures = outFeatures
         let bound = Init.defaultBound(fanIn: inFeatures)
@@ -30,7 +30,7 @@ public final class Linear: Module {
     }
 
     public override func forward(_ input: Tensor) -> Tensor {
-        precondition(input.rank >= 1 && input.shape[input.rank - 1] == inFeatures,
+        ensure(input.rank >= 1 && input.shape[input.rank - 1] == inFeatures,
                      "Linear: mat1 and mat2 shapes cannot be multiplied (input \(Shape.describe(input.shape)), weight \(Shape.describe(weight.shape)))")
         switch input.rank {
         case 2:

@@ -27,9 +27,9 @@ public final class MaxPool2d: Module {
     }
 
     private func validate() {
-        precondition(kernelSize.0 > 0 && kernelSize.1 > 0, "MaxPool2d: kernel_size must be positive")
-        precondition(stride.0 > 0 && stride.1 > 0, "MaxPool2d: stride must be positive")
-        precondition(padding.0 >= 0 && padding.1 >= 0 && padding.0 * 2 <= kernelSize.0 && padding.1 * 2 <= kernelSize.1,
+        ensure(kernelSize.0 > 0 && kernelSize.1 > 0, "MaxPool2d: kernel_size must be positive")
+        ensure(stride.0 > 0 && stride.1 > 0, "MaxPool2d: stride must be positive")
+        ensure(padding.0 >= 0 && padding.1 >= 0 && padding.0 * 2 <= kernelSize.0 && padding.1 * 2 <= kernelSize.1,
                      "MaxPool2d: pad should be at most half of effective kernel size")
     }
 

@@ -36,7 +36,7 @@ open class Module {
 
     /// The computation. Subclasses override it; callers use `module(x)` instead.
     open func forward(_ input: Tensor) -> Tensor {
-        preconditionFailure("Module [\(typeName)] is missing the required \"forward\" function")
+        fatalError("Module [\(typeName)] is missing the required \"forward\" function")
     }
 
     /// Runs the module: pre-hooks, forward (inside this module's scope), then post-hooks.
@@ -59,7 +59,7 @@ open class Module {
     @discardableResult
     public func registerModule<M: Module>(_ name: String, _ module: M) -> M {
         checkNewName(name)
-        precondition(module !== self, "cannot register a module as its own child")
+        ensure(module !== self, "cannot register a module as its own child")
         namedChildren.append((name, module))
         module.setPath(Module.join(path, name))
         return module
@@ -70,8 +70,8 @@ open class Module {
     @discardableResult
     public func registerParameter(_ name: String, _ tensor: Tensor) -> Tensor {
         checkNewName(name)
-        precondition(tensor.isLeaf, "cannot assign a non-leaf tensor as parameter '\(name)' (use detach())")
-        precondition(tensor.dtype.isFloatingPoint, "only Tensors of floating point dtype can be parameters ('\(name)' is \(tensor.dtype))")
+        ensure(tensor.isLeaf, "cannot assign a non-leaf tensor as parameter '\(name)' (use detach())")
+        ensure(tensor.dtype.isFloatingPoint, "only Tensors of floating point dtype can be parameters ('\(name)' is \(tensor.dtype))")
         if !tensor.requiresGrad { try! tensor.requireGrad() }
         ownParameters.append((name, tensor))
         tensor.name = Module.join(path, name)
@@ -79,10 +79,10 @@ open class Module {
     }
 
     private func checkNewName(_ name: String) {
-        precondition(!name.isEmpty, "module or parameter name can't be empty string \"\"")
-        precondition(!name.contains("."), "module or parameter name can't contain \".\", got: \(name)")
+        ensure(!name.isEmpty, "module or parameter name can't be empty string \"\"")
+        ensure(!name.contains("."), "module or parameter name can't contain \".\", got: \(name)")
         let taken = namedChildren.contains { $0.name == name } || ownParameters.contains { $0.name == name }
-        precondition(!taken, "attribute '\(name)' already exists in \(typeName)")
+        ensure(!taken, "attribute '\(name)' already exists in \(typeName)")
     }
 
     /// Re-roots this subtree at `newPath`, renaming every parameter to its full dotted name.

@@ -7,7 +7,7 @@
 extension Tensor {
     /// `nn.Parameter(data)`: a leaf sharing `data`'s storage that requires grad.
     public static func parameter(_ data: Tensor) -> Tensor {
-        precondition(data.dtype.isFloatingPoint, "only Tensors of floating point dtype can require gradients (got \(data.dtype))")
+        ensure(data.dtype.isFloatingPoint, "only Tensors of floating point dtype can require gradients (got \(data.dtype))")
         let leaf = data.detach()
         try! leaf.requireGrad()
         return leaf

@@ -5,15 +5,15 @@
 extension Tensor {
     public static func conv2d(_ input: Tensor, weight: Tensor, bias: Tensor? = nil,
                               stride: (Int, Int) = (1, 1), padding: (Int, Int) = (0, 0)) -> Tensor {
-        precondition(input.rank == 4, "conv2d: expected a 4-D input [n, c, h, w], got \(Shape.describe(input.shape))")
-        precondition(weight.rank == 4, "conv2d: expected a 4-D weight [out, in, kh, kw], got \(Shape.describe(weight.shape))")
-        precondition(input.shape[1] == weight.shape[1],
+        ensure(input.rank == 4, "conv2d: expected a 4-D input [n, c, h, w], got \(Shape.describe(input.shape))")
+        ensure(weight.rank == 4, "conv2d: expected a 4-D weight [out, in, kh, kw], got \(Shape.describe(weight.shape))")
+        ensure(input.shape[1] == weight.shape[1],
                      "Given groups=1, weight of size \(Shape.describe(weight.shape)), expected input\(Shape.describe(input.shape)) to have \(weight.shape[1]) channels, but got \(input.shape[1]) channels instead")
-        precondition(input.device == weight.device, "conv2d: Expected all tensors to be on the same device, but found at least two devices, \(input.device) and \(weight.device)!")
+        ensure(input.device == weight.device, "conv2d: Expected all tensors to be on the same device, but found at least two devices, \(input.device) and \(weight.device)!")
         let g = ConvGeometry(batch: input.shape[0], channels: input.shape[1], height: input.shape[2], width: input.shape[3],
                              kernelH: weight.shape[2], kernelW: weight.shape[3], strideH: stride.0, strideW: stride.1,
                              paddingH: padding.0, paddingW: padding.1)
-        precondition(g.outHeight > 0 && g.outWidth > 0,
+        ensure(g.outHeight > 0 && g.outWidth > 0,
                      "conv2d: Calculated output size (\(g.outHeight)x\(g.outWidth)) is too small for input \(Shape.describe(input.shape)) and kernel \(weight.shape[2])x\(weight.shape[3])")
         let outChannels = weight.shape[0]
         let out = input.backend.conv2d(input.storage, weight: weight.storage, bias: bias?.storage, outChannels: outChannels, g)

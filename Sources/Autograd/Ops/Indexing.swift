@@ -4,10 +4,10 @@ extension Tensor {
     /// `index` is int64 with this tensor's shape except along `dim`.
     public func gather(dim: Int, index: Tensor) -> Tensor {
         let d = Shape.normalize(dim, rank: rank, op: "gather")
-        precondition(index.dtype == .int64, "gather(): Expected dtype int64 for index")
-        precondition(index.rank == rank, "Index tensor must have the same number of dimensions as input tensor")
+        ensure(index.dtype == .int64, "gather(): Expected dtype int64 for index")
+        ensure(index.rank == rank, "Index tensor must have the same number of dimensions as input tensor")
         for i in 0..<rank where i != d {
-            precondition(index.shape[i] == shape[i], "gather(): index \(Shape.describe(index.shape)) must match input \(Shape.describe(shape)) except at dimension \(d)")
+            ensure(index.shape[i] == shape[i], "gather(): index \(Shape.describe(index.shape)) must match input \(Shape.describe(shape)) except at dimension \(d)")
         }
         let (outer, size, inner) = Shape.split(shape, at: d)
         let indexSize = index.shape[d]

@@ -6,13 +6,13 @@ extension Tensor {
     func inferShape(_ requested: [Int], op: String) -> [Int] {
         var shape = requested
         let unknown = requested.indices.filter { requested[$0] == -1 }
-        precondition(unknown.count <= 1, "\(op): only one dimension can be inferred")
+        ensure(unknown.count <= 1, "\(op): only one dimension can be inferred")
         if let u = unknown.first {
             let known = requested.enumerated().filter { $0.offset != u }.reduce(1) { $0 * $1.element }
-            precondition(known > 0 && count % known == 0, "\(op): shape '\(Shape.describe(requested))' is invalid for input of size \(count)")
+            ensure(known > 0 && count % known == 0, "\(op): shape '\(Shape.describe(requested))' is invalid for input of size \(count)")
             shape[u] = count / known
         }
-        precondition(Shape.count(shape) == count, "\(op): shape '\(Shape.describe(requested))' is invalid for input of size \(count)")
+        ensure(Shape.count(shape) == count, "\(op): shape '\(Shape.describe(requested))' is invalid for input of size \(count)")
         return shape
     }
 
@@ -26,7 +26,7 @@ extension Tensor {
 
     /// PyTorch's `view`: the same storage seen with another shape; the tensor must be contiguous.
     public func view(_ shape: [Int]) -> Tensor {
-        precondition(isContiguous, "view size is not compatible with input tensor's size and stride (at least one dimension spans across two contiguous subspaces). Use .reshape(...) instead.")
+        ensure(isContiguous, "view size is not compatible with input tensor's size and stride (at least one dimension spans across two contiguous subspaces). Use .reshape(...) instead.")
         return alias(inferShape(shape, op: "view"), name: "ViewBackward0", op: "view")
     }
 
@@ -46,7 +46,7 @@ extension Tensor {
         if rank == 0 { return reshape([1]) }
         let s = Shape.normalize(startDim, rank: rank, op: "flatten")
         let e = Shape.normalize(endDim, rank: rank, op: "flatten")
-        precondition(s <= e, "flatten() has invalid args: start_dim cannot come after end_dim")
+        ensure(s <= e, "flatten() has invalid args: start_dim cannot come after end_dim")
         if s == e { return self }
         let merged = shape[s...e].reduce(1, *)
         return reshape(Array(shape[..<s]) + [merged] + Array(shape[(e + 1)...]))
@@ -95,7 +95,7 @@ extension Tensor {
     /// Reorders dimensions (PermuteBackward0).
     public func permute(_ order: [Int]) -> Tensor {
         let order = order.map { Shape.normalize($0, rank: rank, op: "permute") }
-        precondition(order.sorted() == Array(0..<rank), "permute(): dims \(order) are not a permutation of \(rank) dimensions")
+        ensure(order.sorted() == Array(0..<rank), "permute(): dims \(order) are not a permutation of \(rank) dimensions")
         var inverse = [Int](repeating: 0, count: rank)
         for (i, d) in order.enumerated() { inverse[d] = i }
         return permuted(order, name: "PermuteBackward0", op: "permute", inverse: inverse)
@@ -114,7 +114,7 @@ extension Tensor {
 
     /// Transpose of a tensor of at most 2 dimensions (TBackward0): Linear's `weight.t()`.
     public func t() -> Tensor {
-        precondition(rank <= 2, "t() expects a tensor with <= 2 dimensions, but self is \(rank)D")
+        ensure(rank <= 2, "t() expects a tensor with <= 2 dimensions, but self is \(rank)D")
         let order = rank == 2 ? [1, 0] : Array(0..<rank)
         return permuted(order, name: "TBackward0", op: "t", inverse: order)
     }
@@ -122,7 +122,7 @@ extension Tensor {
     /// Broadcasts to a larger shape (ExpandBackward0); `-1` keeps a dimension.
     public func expand(_ target: [Int]) -> Tensor {
         let lead = target.count - rank
-        precondition(lead >= 0, "expand: the number of sizes provided (\(target.count)) must be greater or equal to the number of dimensions in the tensor (\(rank))")
+        ensure(lead >= 0, "expand: the number of sizes provided (\(target.count)) must be greater or equal to the number of dimensions in the tensor (\(rank))")
         var resolved = target
         for i in 0..<rank where target[i + lead] == -1 { resolved[i + lead] = shape[i] }
         let inputShape = shape
@@ -131,7 +131,7 @@ extension Tensor {
             return Tensor.record(storage, shape: shape, isContiguous: isContiguous, inputs: [self],
                                  name: "ExpandBackward0", op: "expand") { g, _ in [g] }
         }
-        precondition(Shape.broadcast(shape, resolved) == resolved, "The expanded size of the tensor \(Shape.describe(target)) must match the existing size \(Shape.describe(shape)) at non-singleton dimensions")
+        ensure(Shape.broadcast(shape, resolved) == resolved, "The expanded size of the tensor \(Shape.describe(target)) must match the existing size \(Shape.describe(shape)) at non-singleton dimensions")
         let out = backend.expand(storage, shape: shape, to: resolved)
         return Tensor.record(out, shape: resolved, isContiguous: false, inputs: [self], name: "ExpandBackward0", op: "expand") { g, _ in
             [g.sumTo(inputShape)]

@@ -3,14 +3,14 @@
 extension Tensor {
     /// A raw product op(a)·op(b) of 2-D tensors (or batches of them, rank 3), no graph.
     static func gemm(_ a: Tensor, _ b: Tensor, transA: Bool = false, transB: Bool = false) -> Tensor {
-        precondition(a.device == b.device, "matmul: Expected all tensors to be on the same device, but found at least two devices, \(a.device) and \(b.device)!")
+        ensure(a.device == b.device, "matmul: Expected all tensors to be on the same device, but found at least two devices, \(a.device) and \(b.device)!")
         let batched = a.rank == 3
         let batch = batched ? a.shape[0] : 1
         let (ar, ac) = (a.shape[a.rank - 2], a.shape[a.rank - 1])
         let (br, bc) = (b.shape[b.rank - 2], b.shape[b.rank - 1])
         let m = transA ? ac : ar, k = transA ? ar : ac
         let n = transB ? br : bc, kb = transB ? bc : br
-        precondition(k == kb, "mat1 and mat2 shapes cannot be multiplied (\(m)x\(k) and \(kb)x\(n))")
+        ensure(k == kb, "mat1 and mat2 shapes cannot be multiplied (\(m)x\(k) and \(kb)x\(n))")
         let outShape = batched ? [batch, m, n] : [m, n]
         let out = a.backend.allocate(count: Shape.count(outShape), dtype: a.dtype)
         a.backend.gemm(a.storage, b.storage, into: out, m: m, n: n, k: k, transA: transA, transB: transB,
@@ -20,7 +20,7 @@ extension Tensor {
 
     /// Matrix product of 2-D tensors (MmBackward0).
     public func mm(_ other: Tensor) -> Tensor {
-        precondition(rank == 2 && other.rank == 2, "mm: expected 2-D tensors, got \(Shape.describe(shape)) and \(Shape.describe(other.shape))")
+        ensure(rank == 2 && other.rank == 2, "mm: expected 2-D tensors, got \(Shape.describe(shape)) and \(Shape.describe(other.shape))")
         let out = Tensor.gemm(self, other)
         return Tensor.record(out.storage, shape: out.shape, inputs: [self, other], name: "MmBackward0", op: "mm",
                              saving: [self, other]) { g, saved in
@@ -30,7 +30,7 @@ extension Tensor {
 
     /// Batched matrix product of 3-D tensors (BmmBackward0).
     public func bmm(_ other: Tensor) -> Tensor {
-        precondition(rank == 3 && other.rank == 3 && shape[0] == other.shape[0],
+        ensure(rank == 3 && other.rank == 3 && shape[0] == other.shape[0],
                      "bmm: expected 3-D tensors with the same batch, got \(Shape.describe(shape)) and \(Shape.describe(other.shape))")
         let out = Tensor.gemm(self, other)
         return Tensor.record(out.storage, shape: out.shape, inputs: [self, other], name: "BmmBackward0", op: "bmm",
@@ -44,16 +44,16 @@ extension Tensor {
         switch (rank, other.rank) {
         case (2, 2): return mm(other)
         case (3, 3): return bmm(other)
-        default: preconditionFailure("matmul: supported for 2-D and batched 3-D tensors, got \(Shape.describe(shape)) and \(Shape.describe(other.shape))")
+        default: fatalError("matmul: supported for 2-D and batched 3-D tensors, got \(Shape.describe(shape)) and \(Shape.describe(other.shape))")
         }
     }
 
     /// `bias + input @ mat2` in one GEMM (AddmmBackward0; edges: bias, input, mat2).
     public static func addmm(_ bias: Tensor, _ input: Tensor, _ mat2: Tensor) -> Tensor {
-        precondition(input.rank == 2 && mat2.rank == 2, "addmm: expected 2-D matrices, got \(Shape.describe(input.shape)) and \(Shape.describe(mat2.shape))")
+        ensure(input.rank == 2 && mat2.rank == 2, "addmm: expected 2-D matrices, got \(Shape.describe(input.shape)) and \(Shape.describe(mat2.shape))")
         let (m, k, n) = (input.shape[0], input.shape[1], mat2.shape[1])
-        precondition(mat2.shape[0] == k, "mat1 and mat2 shapes cannot be multiplied (\(m)x\(k) and \(mat2.shape[0])x\(n))")
-        precondition(Shape.broadcast(bias.shape, [m, n]) == [m, n], "addmm: bias of shape \(Shape.describe(bias.shape)) cannot broadcast to [\(m), \(n)]")
+        ensure(mat2.shape[0] == k, "mat1 and mat2 shapes cannot be multiplied (\(m)x\(k) and \(mat2.shape[0])x\(n))")
+        ensure(Shape.broadcast(bias.shape, [m, n]) == [m, n], "addmm: bias of shape \(Shape.describe(bias.shape)) cannot broadcast to [\(m), \(n)]")
         let out = input.backend.expand(bias.storage, shape: bias.shape, to: [m, n])
         input.backend.gemm(input.storage, mat2.storage, into: out, m: m, n: n, k: k, transA: false, transB: false,
                            alpha: 1, beta: 1, batch: 1, strideA: 0, strideB: 0, strideC: 0)

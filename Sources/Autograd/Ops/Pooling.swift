@@ -9,13 +9,13 @@ extension Tensor {
     /// The pooled output and PyTorch's flat per-plane indices of each maximum.
     public static func maxPool2dWithIndices(_ input: Tensor, kernelSize: (Int, Int), stride: (Int, Int)? = nil,
                                             padding: (Int, Int) = (0, 0)) -> (output: Tensor, indices: Tensor) {
-        precondition(input.rank == 4, "max_pool2d: expected a 4-D input [n, c, h, w], got \(Shape.describe(input.shape))")
+        ensure(input.rank == 4, "max_pool2d: expected a 4-D input [n, c, h, w], got \(Shape.describe(input.shape))")
         let stride = stride ?? kernelSize
-        precondition(padding.0 * 2 <= kernelSize.0 && padding.1 * 2 <= kernelSize.1, "max_pool2d: pad should be at most half of effective kernel size")
+        ensure(padding.0 * 2 <= kernelSize.0 && padding.1 * 2 <= kernelSize.1, "max_pool2d: pad should be at most half of effective kernel size")
         let g = ConvGeometry(batch: input.shape[0], channels: input.shape[1], height: input.shape[2], width: input.shape[3],
                              kernelH: kernelSize.0, kernelW: kernelSize.1, strideH: stride.0, strideW: stride.1,
                              paddingH: padding.0, paddingW: padding.1)
-        precondition(g.outHeight > 0 && g.outWidth > 0, "max_pool2d: Output size is too small for input \(Shape.describe(input.shape))")
+        ensure(g.outHeight > 0 && g.outWidth > 0, "max_pool2d: Output size is too small for input \(Shape.describe(input.shape))")
         let (values, indices) = input.backend.maxPool2d(input.storage, g)
         let outShape = [g.batch, g.channels, g.outHeight, g.outWidth]
         let indexTensor = Tensor(storage: indices, shape: outShape)

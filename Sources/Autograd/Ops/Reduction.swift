@@ -54,7 +54,7 @@ extension Tensor {
     public func max(dim: Int, keepdim: Bool = false) -> (values: Tensor, indices: Tensor) {
         let d = Shape.normalize(dim, rank: rank, op: "max")
         let (outer, size, inner) = Shape.split(shape, at: d)
-        precondition(size > 0, "max(): Expected reduction dim \(dim) to have non-zero size.")
+        ensure(size > 0, "max(): Expected reduction dim \(dim) to have non-zero size.")
         let (values, indices) = backend.max(storage, outer: outer, size: size, inner: inner)
         var kept = shape
         if rank > 0 { kept[d] = 1 }
@@ -72,7 +72,7 @@ extension Tensor {
 
     /// The largest element (MaxBackward1); the gradient is shared evenly among ties, as in PyTorch.
     public func max() -> Tensor {
-        precondition(count > 0, "max(): Expected reduction dim to be specified for input.numel() == 0.")
+        ensure(count > 0, "max(): Expected reduction dim to be specified for input.numel() == 0.")
         let values = doubles
         var best = values[0]
         for v in values where v > best || v.isNaN { best = v; if v.isNaN { break } }

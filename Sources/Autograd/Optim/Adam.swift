@@ -78,7 +78,7 @@ final class AdamCore {
     }
 
     func setLearningRate(_ lr: Double) {
-        precondition(lr >= 0, "Invalid learning rate: \(lr)")
+        ensure(lr >= 0, "Invalid learning rate: \(lr)")
         learningRate = lr
     }
 

@@ -62,7 +62,7 @@ enum OptimizerSupport {
     /// The gradient a step may use for `p`, or nil when backward never reached it.
     static func gradient(of p: Tensor, optimizer: String) -> Tensor? {
         guard let g = p.grad else { return nil }
-        precondition(g.shape == p.shape && g.dtype == p.dtype && g.device == p.device,
+        ensure(g.shape == p.shape && g.dtype == p.dtype && g.device == p.device,
                      "\(optimizer).step: the gradient of \(p.name ?? "a parameter") is \(Shape.describe(g.shape)) \(g.dtype) on \(g.device), the parameter \(Shape.describe(p.shape)) \(p.dtype) on \(p.device)")
         return g
     }

@@ -4,7 +4,7 @@
 public final class SGD: Optimizer {
     public let parameters: [Tensor]
     public var learningRate: Double {
-        didSet { precondition(learningRate >= 0, "Invalid learning rate: \(learningRate)") }
+        didSet { ensure(learningRate >= 0, "Invalid learning rate: \(learningRate)") }
     }
     public let momentum: Double
     public let dampening: Double

@@ -43,7 +43,7 @@ public struct RandomGenerator: Sendable {
 
     /// Uniform integer in 0..<bound.
     public mutating func nextInt(below bound: Int) -> Int {
-        precondition(bound > 0)
+        ensure(bound > 0)
         return Int(next() % UInt64(bound))
     }
 

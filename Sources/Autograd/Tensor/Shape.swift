@@ -42,7 +42,7 @@ public enum Shape {
     public static func normalize(_ dim: Int, rank: Int, op: String) -> Int {
         let r = max(rank, 1)
         let d = dim < 0 ? dim + r : dim
-        precondition(d >= 0 && d < r, "\(op): dimension out of range (expected to be in range of [\(-r), \(r - 1)], but got \(dim))")
+        ensure(d >= 0 && d < r, "\(op): dimension out of range (expected to be in range of [\(-r), \(r - 1)], but got \(dim))")
         return d
     }
 

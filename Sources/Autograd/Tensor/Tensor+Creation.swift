@@ -26,7 +26,7 @@ extension Tensor {
     /// A tensor holding `values` in row-major order, with `shape` (default: one dimension).
     public convenience init<T: TensorElement>(_ values: [T], shape: [Int]? = nil) {
         let shape = shape ?? [values.count]
-        precondition(Shape.count(shape) == values.count, "tensor: \(values.count) values cannot fill shape \(Shape.describe(shape))")
+        ensure(Shape.count(shape) == values.count, "tensor: \(values.count) values cannot fill shape \(Shape.describe(shape))")
         let storage = values.withUnsafeBytes { Backends.defaultCPU.upload($0, count: values.count, dtype: T.dtype) }
         self.init(storage: storage, shape: shape)
     }
@@ -66,7 +66,7 @@ extension Tensor {
 
     /// start, start+step, ... below end (PyTorch's arange; int64 when every argument is whole).
     public static func arange(_ start: Double = 0, _ end: Double, step: Double = 1, dtype: DType? = nil) -> Tensor {
-        precondition(step != 0, "arange: step must be nonzero")
+        ensure(step != 0, "arange: step must be nonzero")
         let n = Swift.max(0, Int(((end - start) / step).rounded(.up)))
         let values = (0..<n).map { start + Double($0) * step }
         let whole = start.rounded() == start && step.rounded() == step
@@ -124,7 +124,7 @@ extension Tensor {
 
     /// The value of a one-element tensor, like `item()`.
     public func item() -> Double {
-        precondition(count == 1, "a Tensor with \(count) elements cannot be converted to Scalar")
+        ensure(count == 1, "a Tensor with \(count) elements cannot be converted to Scalar")
         return doubles[0]
     }
 

@@ -73,7 +73,7 @@ public final class Tensor {
 
     /// Replaces the storage in place with one of the same shape (optimizers, `to(device)` on modules, loading weights).
     public func replaceStorage(with other: Storage) {
-        precondition(other.count == storage.count && other.dtype == dtype, "replaceStorage: \(other.count) \(other.dtype) elements for a \(Shape.describe(shape)) \(dtype) tensor")
+        ensure(other.count == storage.count && other.dtype == dtype, "replaceStorage: \(other.count) \(other.dtype) elements for a \(Shape.describe(shape)) \(dtype) tensor")
         storage = other
     }
 }
