@@ -31,6 +31,8 @@ final class TrainerCore {
     private(set) var message: String?
     private(set) var diverged = false
     private var epochBatches: DataLoader.Epoch?
+    /// The current epoch's batches are used up; the next batch starts the next epoch.
+    private var epochExhausted = false
     private var stepTimes: [UInt64] = []
 
     /// A backward pass being stepped through one node at a time.
@@ -117,9 +119,10 @@ final class TrainerCore {
 
     var learningRate: Double { optimizer.learningRate }
 
-    /// One whole training step; finishes a pass that was being stepped through instead.
-    func trainingStep() {
-        guard !isFinished && !diverged else { return }
+    /// One whole training step; finishes a pass that was being stepped through instead. A run
+    /// that reached its epochs or steps stops running, but a person may still step on (`manual`).
+    func trainingStep(manual: Bool = false) {
+        guard !diverged && (manual || !isFinished) else { return }
         if pass != nil {
             finishBackward()
             return
@@ -130,7 +133,7 @@ final class TrainerCore {
 
     /// Runs one backward node, starting a pass (zero_grad, forward, loss) when none is under way.
     func backwardNode() {
-        guard !isFinished && !diverged else { return }
+        guard !diverged else { return }
         if pass == nil {
             guard startPass() else { return }
         }
@@ -246,14 +249,19 @@ final class TrainerCore {
 
     private func nextBatch() -> Batch? {
         while true {
-            if epochBatches == nil { epochBatches = loader.epoch(epoch) }
+            if epochBatches == nil {
+                if epochExhausted {
+                    epoch += 1
+                    epochExhausted = false
+                }
+                epochBatches = loader.epoch(epoch)
+            }
             if let batch = epochBatches!.next() { return batch }
-            // The epoch is over: evaluate, then start the next one or stop.
+            // The epoch is over: evaluate, then start the next one, or stop after the last.
             epochBatches = nil
+            epochExhausted = true
             if step % configuration.evaluateEvery != 0 { evaluate() }
-            epoch += 1
-            if configuration.steps == nil && epoch >= configuration.epochs {
-                epoch = configuration.epochs - 1
+            if !isFinished && configuration.steps == nil && epoch + 1 >= configuration.epochs {
                 finish()
                 return nil
             }

@@ -30,14 +30,18 @@ public struct TrainingConfiguration: Sendable, Equatable {
 
     public init() {}
 
+    /// Bounds that keep step arithmetic far from overflow; the UI's "until you quit" is maxEpochs.
+    public static let maxEpochs = 1_000_000
+    public static let maxSteps = 1_000_000_000_000
+
     /// The checks that need no data or model: ranges and finiteness of the flags.
     public func validateFlags() throws(TrainerError) {
         guard batchSize >= 1 else { throw .invalidFlag("--batch-size must be at least 1 (got \(batchSize))") }
         guard learningRate.isFinite && learningRate > 0 else { throw .invalidFlag("--lr must be a finite number above 0 (got \(learningRate))") }
         guard momentum.isFinite && momentum >= 0 else { throw .invalidFlag("--momentum must be a finite number ≥ 0 (got \(momentum))") }
         guard weightDecay.isFinite && weightDecay >= 0 else { throw .invalidFlag("--weight-decay must be a finite number ≥ 0 (got \(weightDecay))") }
-        guard epochs >= 1 else { throw .invalidFlag("--epochs must be at least 1 (got \(epochs))") }
-        if let steps { guard steps >= 1 else { throw .invalidFlag("--steps must be at least 1 (got \(steps))") } }
+        guard epochs >= 1 && epochs <= Self.maxEpochs else { throw .invalidFlag("--epochs must be between 1 and \(Self.maxEpochs) (got \(epochs))") }
+        if let steps { guard steps >= 1 && steps <= Self.maxSteps else { throw .invalidFlag("--steps must be between 1 and \(Self.maxSteps) (got \(steps))") } }
         if let threads { guard threads >= 1 && threads <= 1024 else { throw .invalidFlag("--threads must be between 1 and 1024 (got \(threads))") } }
         guard evaluateEvery >= 1 else { throw .invalidFlag("--eval-every must be at least 1 (got \(evaluateEvery))") }
     }

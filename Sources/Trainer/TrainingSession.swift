@@ -122,7 +122,7 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
             core.setRunning(true)
         case .step:
             core.setRunning(false)
-            core.trainingStep()
+            core.trainingStep(manual: true)
         case .backwardNode:
             core.setRunning(false)
             core.backwardNode()

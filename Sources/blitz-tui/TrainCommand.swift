@@ -45,6 +45,9 @@ struct TrainCommand: ParsableCommand {
     }
 
     private func runTUI(_ configuration: TrainingConfiguration) throws {
+        var configuration = configuration
+        // Someone watching decides when to stop, unless they asked for a length.
+        if options.epochs == nil && options.steps == nil { configuration.epochs = TrainingConfiguration.maxEpochs }
         let session = try TrainingSession(configuration: configuration, startRunning: true, endWhenFinished: false)
         session.start()
         let status = try TUIApp.run(control: session, options: TUIOptions(ascii: ascii))

@@ -31,8 +31,8 @@ struct TrainingOptions: ParsableArguments {
     @Option(name: .customLong("batch-size"), help: "Samples per batch.")
     var batchSize = 4
 
-    @Option(help: "Epochs to train (ignored when --steps is given).")
-    var epochs = 10
+    @Option(help: "Epochs to train (default 10 headless; the UI trains until you quit). Ignored when --steps is given.")
+    var epochs: Int?
 
     @Option(help: "Steps to train (overrides --epochs).")
     var steps: Int?
@@ -67,7 +67,7 @@ struct TrainingOptions: ParsableArguments {
         c.momentum = momentum
         c.weightDecay = weightDecay
         c.batchSize = batchSize
-        c.epochs = epochs
+        c.epochs = epochs ?? 10
         c.steps = steps
         c.seed = seed
         c.shuffle = !noShuffle
