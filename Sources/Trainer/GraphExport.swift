@@ -1,3 +1,5 @@
+import Autograd
+
 /// The graph of one iteration as text (an indented tree from the loss to the leaves), as DOT for
 /// Graphviz, and as JSON (the contract in ARCHITECTURE.md, plus shapes).
 public enum GraphFormat: String, Sendable, CaseIterable {
@@ -83,24 +85,7 @@ func shapeText(_ shape: [Int]) -> String {
     "[" + shape.map(String.init).joined(separator: ", ") + "]"
 }
 
-/// A JSON string literal with the escapes JSON requires.
+/// A JSON string literal, escaped by the same writer the safetensors headers use.
 public func jsonString(_ s: String) -> String {
-    var out = "\""
-    for scalar in s.unicodeScalars {
-        switch scalar {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        default:
-            if scalar.value < 0x20 {
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            } else {
-                out.unicodeScalars.append(scalar)
-            }
-        }
-    }
-    return out + "\""
+    JSONValue.string(s).text
 }
