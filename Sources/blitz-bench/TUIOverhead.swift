@@ -6,9 +6,10 @@ import TUI
 /// How much the TUI costs training: steps per second of a real TrainingSession (blitz-net on the
 /// digits, the blitz's recipe) while this thread runs the UI's frame loop — poll the snapshot,
 /// render a 120×40 frame into a ScreenBuffer when it changed, at most 30 times a second — over
-/// the same session with no UI. Headless and UI runs alternate; the ratio of medians is reported.
+/// the same session with no UI. Headless and UI runs alternate in pairs, so a drift in the
+/// machine's speed hits both sides of a pair; the median of the pairs' ratios is reported.
 enum TUIOverhead {
-    static let steps = 1500
+    static let steps = 2000
 
     static func stepsPerSecond(withUI: Bool) -> Double {
         var configuration = TrainingConfiguration()
@@ -40,12 +41,17 @@ enum TUIOverhead {
     }
 
     static func row() -> Row {
-        var headless: [Double] = []
-        var ui: [Double] = []
-        for _ in 0..<3 {
-            headless.append(stepsPerSecond(withUI: false))
-            ui.append(stepsPerSecond(withUI: true))
+        var ratios: [Double] = []
+        for pair in 0..<6 {
+            // Alternate which side goes first, so neither always runs on a warmer machine.
+            if pair % 2 == 0 {
+                let headless = stepsPerSecond(withUI: false)
+                ratios.append(stepsPerSecond(withUI: true) / headless)
+            } else {
+                let ui = stepsPerSecond(withUI: true)
+                ratios.append(ui / stepsPerSecond(withUI: false))
+            }
         }
-        return Row(name: "tui_overhead", value: median(ui) / median(headless), unit: .ratio)
+        return Row(name: "tui_overhead", value: median(ratios), unit: .ratio)
     }
 }
