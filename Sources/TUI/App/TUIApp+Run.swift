@@ -85,8 +85,12 @@ extension TUIApp {
         return status
     }
 
+    /// Rounded up: a wait cut short by a fraction of a millisecond would wake just before the
+    /// frame is due, and the frame would wait for the next key.
     private static func milliseconds(_ d: Duration) -> Int {
         let (seconds, attoseconds) = d.components
-        return max(0, Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000))
+        let whole = Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000)
+        let partial = attoseconds % 1_000_000_000_000_000 > 0 ? 1 : 0
+        return max(0, whole + partial)
     }
 }
