@@ -28,31 +28,15 @@ enum CPUCheck {
     }
 
     static func storage(_ values: [Double], _ dtype: DType, on backend: any Backend) -> Storage {
-        switch dtype {
-        case .float32:
-            let v = values.map { Float($0) }
-            return v.withUnsafeBytes { backend.upload($0, count: v.count, dtype: dtype) }
-        case .float64:
-            return values.withUnsafeBytes { backend.upload($0, count: values.count, dtype: dtype) }
-        case .int64:
-            let v = values.map { Int64($0) }
-            return v.withUnsafeBytes { backend.upload($0, count: v.count, dtype: dtype) }
-        }
+        backend.upload(values: values, as: dtype)
     }
 
     static func read(_ s: Storage) -> [Double] {
-        switch s.dtype {
-        case .float32: return typed(s, Float.self).map { Double($0) }
-        case .float64: return typed(s, Double.self)
-        case .int64: return typed(s, Int64.self).map { Double($0) }
-        }
+        s.values
     }
 
     static func typed<T>(_ s: Storage, _ type: T.Type) -> [T] {
-        [T](unsafeUninitializedCapacity: s.count) { buffer, initialized in
-            s.backend.download(s, into: UnsafeMutableRawBufferPointer(buffer))
-            initialized = s.count
-        }
+        s.elements(type)
     }
 
     /// The same bits, except that every NaN counts as the same NaN.

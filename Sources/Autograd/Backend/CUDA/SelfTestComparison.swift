@@ -10,34 +10,12 @@ enum SelfTestComparison {
 
     /// Elements of `values` stored as `dtype` on `backend`.
     static func upload(_ values: [Double], _ dtype: DType, to backend: any Backend) -> Storage {
-        switch dtype {
-        case .float32:
-            let v = values.map { Float($0) }
-            return v.withUnsafeBytes { backend.upload($0, count: v.count, dtype: dtype) }
-        case .float64:
-            return values.withUnsafeBytes { backend.upload($0, count: values.count, dtype: dtype) }
-        case .int64:
-            let v = values.map { Int64($0) }
-            return v.withUnsafeBytes { backend.upload($0, count: v.count, dtype: dtype) }
-        }
+        backend.upload(values: values, as: dtype)
     }
 
     /// Every element of a storage, as Double.
     static func values(_ s: Storage) -> [Double] {
-        switch s.dtype {
-        case .float32:
-            var v = [Float](repeating: 0, count: s.count)
-            v.withUnsafeMutableBytes { s.backend.download(s, into: $0) }
-            return v.map(Double.init)
-        case .float64:
-            var v = [Double](repeating: 0, count: s.count)
-            v.withUnsafeMutableBytes { s.backend.download(s, into: $0) }
-            return v
-        case .int64:
-            var v = [Int64](repeating: 0, count: s.count)
-            v.withUnsafeMutableBytes { s.backend.download(s, into: $0) }
-            return v.map(Double.init)
-        }
+        s.values
     }
 
     /// The largest error and a note on the worst element, or why the answer is unusable.
