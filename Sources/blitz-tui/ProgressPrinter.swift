@@ -1,6 +1,7 @@
 import Glibc
 import Synchronization
 import Trainer
+import TUI
 
 /// Prints a headless run's progress: JSON lines, a redrawn bar on a terminal, or plain lines.
 /// Called on the trainer's queue; the lock keeps the bar's state consistent with `end()`.
@@ -39,7 +40,7 @@ final class ProgressPrinter: Sendable {
                 } else if interactive {
                     drawBar(&s, step: step, epoch: epoch, loss: loss)
                 } else if step % 50 == 0 || step == s.total {
-                    write("step \(step)/\(s.total)  epoch \(epoch)  loss \(fixed(loss, 4))\n")
+                    write("step \(step)/\(s.total)  epoch \(epoch)  loss \(Format.fixed(loss, 4))\n")
                 }
             case .evaluation(let step, let epoch, let accuracy):
                 s.lastAccuracy = accuracy
@@ -47,7 +48,7 @@ final class ProgressPrinter: Sendable {
                     write("{\"step\":\(step),\"epoch\":\(epoch),\"test_accuracy\":\(jsonNumber(accuracy))}\n")
                 } else {
                     clearBar(&s)
-                    write("epoch \(epoch)  step \(step)  test accuracy \(fixed(accuracy * 100, 2))%\n")
+                    write("epoch \(epoch)  step \(step)  test accuracy \(Format.fixed(accuracy * 100, 2))%\n")
                 }
             case .diverged(let step, let message):
                 clearBar(&s)
@@ -72,8 +73,8 @@ final class ProgressPrinter: Sendable {
         let width = 30
         let filled = s.total > 0 ? min(width, width * step / s.total) : 0
         let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
-        let accuracy = s.lastAccuracy.map { "  acc \(fixed($0 * 100, 1))%" } ?? ""
-        write("\r\(bar) step \(step)/\(s.total)  epoch \(epoch)  loss \(fixed(loss, 4))\(accuracy)\u{1B}[K")
+        let accuracy = s.lastAccuracy.map { "  acc \(Format.fixed($0 * 100, 1))%" } ?? ""
+        write("\r\(bar) step \(step)/\(s.total)  epoch \(epoch)  loss \(Format.fixed(loss, 4))\(accuracy)\u{1B}[K")
         s.barShown = true
     }
 
@@ -92,16 +93,4 @@ final class ProgressPrinter: Sendable {
 /// A JSON number; NaN and infinities (which JSON lacks) become null.
 func jsonNumber(_ v: Double) -> String {
     v.isFinite ? "\(v)" : "null"
-}
-
-/// `v` with `decimals` decimals.
-func fixed(_ v: Double, _ decimals: Int) -> String {
-    guard v.isFinite else { return v.isNaN ? "nan" : (v > 0 ? "inf" : "-inf") }
-    var scale = 1.0
-    for _ in 0..<decimals { scale *= 10 }
-    let r = (abs(v) * scale).rounded()
-    let whole = Int(r / scale)
-    var frac = String(Int(r - Double(whole) * scale))
-    while frac.count < decimals { frac = "0" + frac }
-    return (v < 0 && r != 0 ? "-" : "") + String(whole) + (decimals > 0 ? "." + frac : "")
 }

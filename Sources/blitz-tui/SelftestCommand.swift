@@ -2,6 +2,7 @@ import ArgumentParser
 import Autograd
 import Dispatch
 import Trainer
+import TUI
 
 /// `blitz-tui selftest --device cuda`: every kernel on the device against the CPU backend, then
 /// blitz-net trained on both devices with the losses compared, and the GPU's training step timed.
@@ -107,7 +108,7 @@ enum TrainingComparison {
             let gaps = zip(stamps.dropFirst(11), stamps.dropFirst(10)).map { Double($0 - $1) / 1e6 }.sorted()
             let median = gaps[gaps.count / 2]
             return [SelfTestRow(name: "time blitz-net step", dtype: "float32", detail: "batch \(batchSize)", maxError: 0,
-                                passed: true, note: "median \(fixed(median, 3)) ms per step")]
+                                passed: true, note: "median \(Format.fixed(median, 3)) ms per step")]
         }
     }
 }
