@@ -2,7 +2,27 @@
 /// update). Each parameter keeps its own step count and moment estimates m and v, created as
 /// zeros on its first step with a gradient; a step that skips a parameter does not count for it.
 /// Adam adds weight_decay·p to the gradient; AdamW instead shrinks p by lr·weight_decay·p.
-public final class Adam: Optimizer {
+public final class Adam: AdamFamily {
+    public override var name: String { "Adam" }
+
+    public init(_ parameters: [Tensor], lr: Double = 0.001, betas: (Double, Double) = (0.9, 0.999),
+                eps: Double = 1e-8, weightDecay: Double = 0) throws(OptimizerError) {
+        try super.init(AdamCore(parameters, lr: lr, betas: betas, eps: eps, weightDecay: weightDecay, decoupled: false))
+    }
+}
+
+public final class AdamW: AdamFamily {
+    public override var name: String { "AdamW" }
+
+    public init(_ parameters: [Tensor], lr: Double = 0.001, betas: (Double, Double) = (0.9, 0.999),
+                eps: Double = 1e-8, weightDecay: Double = 0.01) throws(OptimizerError) {
+        try super.init(AdamCore(parameters, lr: lr, betas: betas, eps: eps, weightDecay: weightDecay, decoupled: true))
+    }
+}
+
+/// What Adam and AdamW expose alike; they differ only in name, default weight decay and how
+/// the decay is applied (which AdamCore's `decoupled` carries).
+public class AdamFamily: Optimizer {
     let core: AdamCore
     public var name: String { "Adam" }
     public var parameters: [Tensor] { core.parameters }
@@ -14,34 +34,11 @@ public final class Adam: Optimizer {
     public var eps: Double { core.eps }
     public var weightDecay: Double { core.weightDecay }
 
-    public init(_ parameters: [Tensor], lr: Double = 0.001, betas: (Double, Double) = (0.9, 0.999),
-                eps: Double = 1e-8, weightDecay: Double = 0) throws(OptimizerError) {
-        core = try AdamCore(parameters, lr: lr, betas: betas, eps: eps, weightDecay: weightDecay, decoupled: false)
+    init(_ core: AdamCore) {
+        self.core = core
     }
 
     /// How many steps have updated `parameters[index]`.
-    public func stepCount(_ index: Int) -> Int { core.steps[index] }
-
-    public func step() { core.step(name: name) }
-}
-
-public final class AdamW: Optimizer {
-    let core: AdamCore
-    public var name: String { "AdamW" }
-    public var parameters: [Tensor] { core.parameters }
-    public var learningRate: Double {
-        get { core.learningRate }
-        set { core.setLearningRate(newValue) }
-    }
-    public var betas: (Double, Double) { core.betas }
-    public var eps: Double { core.eps }
-    public var weightDecay: Double { core.weightDecay }
-
-    public init(_ parameters: [Tensor], lr: Double = 0.001, betas: (Double, Double) = (0.9, 0.999),
-                eps: Double = 1e-8, weightDecay: Double = 0.01) throws(OptimizerError) {
-        core = try AdamCore(parameters, lr: lr, betas: betas, eps: eps, weightDecay: weightDecay, decoupled: true)
-    }
-
     public func stepCount(_ index: Int) -> Int { core.steps[index] }
 
     public func step() { core.step(name: name) }
