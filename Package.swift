@@ -23,7 +23,9 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CBLAS", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CCurses", providers: [.apt(["libncurses-dev"])]),
-        .target(name: "Autograd", dependencies: ["CBLAS"], swiftSettings: optimize),
+        // AVX2/FMA kernels, chosen at run time (Sources/CKernels/include/CKernels.h).
+        .target(name: "CKernels"),
+        .target(name: "Autograd", dependencies: ["CBLAS", "CKernels"], swiftSettings: optimize),
         .target(name: "Models", dependencies: ["Autograd"], swiftSettings: optimize),
         .target(name: "Trainer", dependencies: ["Autograd", "Models"], swiftSettings: optimize),
         .target(name: "TUI", dependencies: ["Trainer", "CCurses"], swiftSettings: optimize),

@@ -52,8 +52,12 @@ enum Workloads {
         return Row(name: "sgemm_\(n)_gflops", value: gflops(n, us), unit: .gflops)
     }
 
-    /// The same product straight through cblas_sgemm into a preallocated result: the ceiling.
-    static func rawSgemm(_ n: Int) -> Row {
+    /// The same product straight through cblas_sgemm into a preallocated result, on OpenBLAS's
+    /// own `threads` threads: the ceiling. (CPUBackend keeps OpenBLAS on one thread and splits
+    /// products itself; the count is put back afterwards.)
+    static func rawSgemm(_ n: Int, threads: Int) -> Row {
+        openblas_set_num_threads(Int32(threads))
+        defer { openblas_set_num_threads(1) }
         var generator = RandomGenerator(seed: 7)
         let a = Tensor.randn([n, n], generator: &generator).floats
         let b = Tensor.randn([n, n], generator: &generator).floats

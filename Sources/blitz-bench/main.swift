@@ -61,9 +61,9 @@ if let threads { Backends.cpu.setNumThreads(threads) }
 let workloads: [(name: String, run: () -> Row)] = [
     ("scalar_chain_per_op", Workloads.scalarChain),
     ("sgemm_512_gflops", { Workloads.sgemm(512) }),
-    ("sgemm_512_raw_gflops", { Workloads.rawSgemm(512) }),
+    ("sgemm_512_raw_gflops", { Workloads.rawSgemm(512, threads: Backends.cpu.numThreads) }),
     ("sgemm_1024_gflops", { Workloads.sgemm(1024) }),
-    ("sgemm_1024_raw_gflops", { Workloads.rawSgemm(1024) }),
+    ("sgemm_1024_raw_gflops", { Workloads.rawSgemm(1024, threads: Backends.cpu.numThreads) }),
     ("blitz_net_train_step_b4", { Workloads.blitzNet(batch: 4) }),
     ("blitz_net_train_step_b64", { Workloads.blitzNet(batch: 64) }),
     ("mlp_train_step_b32", Workloads.mlp),

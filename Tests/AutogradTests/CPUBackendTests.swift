@@ -6,8 +6,10 @@ import Testing
 /// fall back. `CPUCheck` holds the shared helpers; the suites are in CPUBackend*Tests.swift.
 enum CPUCheck {
     static let reference = ReferenceBackend()
-    /// One thread, and four threads with the multi-threaded paths reachable (sizes permitting).
-    static let backends = [CPUBackend(threads: 1), CPUBackend(threads: 4)]
+    /// One thread, and four threads with the multi-threaded paths reachable (sizes permitting);
+    /// each with and without the AVX2 kernels (on a CPU without AVX2 both pairs are portable).
+    static let backends = [CPUBackend(threads: 1), CPUBackend(threads: 4),
+                           CPUBackend(threads: 1, vectorKernels: false), CPUBackend(threads: 4, vectorKernels: false)]
     static let dtypes: [DType] = [.float32, .float64]
 
     /// Values in [low, high), seeded; with `specials`, NaN, ±0 and ±inf are mixed in.

@@ -9,34 +9,28 @@ import Glibc
 ///
 /// It subclasses ReferenceBackend, the definition, and must compute what it computes; the
 /// tests compare every kernel here with it. The kernels live in CPU*.swift, written once for
-/// Float and Double with the loop bounds and pointers hoisted so they vectorise. Loops split
-/// over threads (`numThreads`, shared with OpenBLAS) only above a size where that pays.
+/// Float and Double with the loop bounds and pointers hoisted so they vectorise. Loops and
+/// products split over `numThreads` threads of its own only above a size where that pays
+/// (OpenBLAS itself runs single-threaded: CPUGemm.swift says why).
 public final class CPUBackend: ReferenceBackend, @unchecked Sendable {
     private let threads = Atomic<Int>(1)
     let pool: CPUBufferPool
 
-    /// OpenBLAS's thread count is one setting for the whole process; every CPUBackend sets it
-    /// before each product to what that product should get, remembered here so that the call
-    /// is made only when the count changes.
-    private static let blasThreads = Mutex(0)
-
-    /// Products with fewer multiply-adds (m·n·k) than this run on one OpenBLAS thread: waking
-    /// the other threads costs more than they save (OpenBLAS's own cut-off is 2¹⁸).
-    static let parallelGemmWork = 1 << 21
-
     /// The default cap on cached free memory.
     public static let defaultPoolCapacity = 256 << 20
 
+    /// Whether float32 stride-1 convolutions run on CKernels' AVX2/FMA kernels
+    /// (CPUDirectConvolution.swift) rather than im2col and OpenBLAS.
+    public let usesVectorKernels: Bool
+
     /// `threads` (default: OpenBLAS's count at start, normally one per core) is this backend's
-    /// thread count for its loops and its large products.
-    public init(poolCapacity: Int = CPUBackend.defaultPoolCapacity, threads count: Int? = nil) {
+    /// thread count for its loops and its large products. `vectorKernels: false` keeps the
+    /// portable Swift paths even on a CPU with AVX2 (the tests run both).
+    public init(poolCapacity: Int = CPUBackend.defaultPoolCapacity, threads count: Int? = nil, vectorKernels: Bool = true) {
         pool = CPUBufferPool(capacity: poolCapacity)
+        usesVectorKernels = vectorKernels && DirectConvolution.cpuSupports
         super.init()
-        let start = CPUBackend.blasThreads.withLock { current in
-            if current == 0 { current = Swift.max(1, Int(openblas_get_num_threads())) }
-            return current
-        }
-        threads.store(Swift.max(1, count ?? start), ordering: .relaxed)
+        threads.store(Swift.max(1, count ?? CPUBackend.defaultThreads), ordering: .relaxed)
     }
 
     public override var name: String { "cpu" }
@@ -46,20 +40,12 @@ public final class CPUBackend: ReferenceBackend, @unchecked Sendable {
 
     /// Sets the thread count (like torch.set_num_threads).
     public func setNumThreads(_ n: Int) {
-        let n = Swift.max(1, n)
-        threads.store(n, ordering: .relaxed)
-        useBLASThreads(n)
+        threads.store(Swift.max(1, n), ordering: .relaxed)
     }
 
-    /// Gives OpenBLAS `n` threads for the next call, if it does not have them already.
-    private func useBLASThreads(_ n: Int) {
-        CPUBackend.blasThreads.withLock { current in
-            if current != n {
-                openblas_set_num_threads(Int32(n))
-                current = n
-            }
-        }
-    }
+    /// OpenBLAS's thread count at start (OPENBLAS_NUM_THREADS, else one per core), read before
+    /// CPUGemm puts OpenBLAS itself on one thread.
+    private static let defaultThreads: Int = Swift.max(1, Int(openblas_get_num_threads()))
 
     // MARK: memory
 
@@ -164,23 +150,24 @@ public final class CPUBackend: ReferenceBackend, @unchecked Sendable {
     public override func gemm(_ a: Storage, _ b: Storage, into c: Storage, m: Int, n: Int, k: Int,
                               transA: Bool, transB: Bool, alpha: Double, beta: Double,
                               batch: Int, strideA: Int, strideB: Int, strideC: Int) {
-        let ta = transA ? CblasTrans : CblasNoTrans
-        let tb = transB ? CblasTrans : CblasNoTrans
-        let lda = Int32(transA ? m : k), ldb = Int32(transB ? k : n), ldc = Int32(n)
-        useBLASThreads(m * n * k < CPUBackend.parallelGemmWork ? 1 : numThreads)
-        for i in 0..<batch {
-            switch a.dtype {
-            case .float32:
-                cblas_sgemm(CblasRowMajor, ta, tb, Int32(m), Int32(n), Int32(k), Float(alpha),
-                            a.buffer(Float.self) + i * strideA, lda, b.buffer(Float.self) + i * strideB, ldb,
-                            Float(beta), c.buffer(Float.self) + i * strideC, ldc)
-            case .float64:
-                cblas_dgemm(CblasRowMajor, ta, tb, Int32(m), Int32(n), Int32(k), alpha,
-                            a.buffer(Double.self) + i * strideA, lda, b.buffer(Double.self) + i * strideB, ldb,
-                            beta, c.buffer(Double.self) + i * strideC, ldc)
-            case .int64:
-                preconditionFailure("matmul is not defined for int64 tensors")
+        let lda = transA ? m : k, ldb = transB ? k : n, ldc = n
+        // Many small products (bmm): one per thread at a time; otherwise each splits on its own.
+        let perThread = batch > 1 && m * n * k < CPUGemm.parallelWork && batch * m * n * k >= CPUGemm.parallelWork
+        let inner = perThread ? 1 : numThreads
+        func run<T: BLASElement>(_: T.Type) {
+            let pa = a.input(T.self), pb = b.input(T.self), pc = c.buffer(T.self)
+            CPUParallel.forRanges(batch, grain: perThread ? Swift.max(1, CPUGemm.parallelWork / Swift.max(m * n * k, 1)) : batch,
+                                  threads: numThreads) { items in
+                for i in items {
+                    CPUGemm.multiply(transA, transB, m, n, k, alpha: T(alpha), pa + i * strideA, lda, pb + i * strideB, ldb,
+                                     beta: T(beta), pc + i * strideC, ldc, threads: inner)
+                }
             }
+        }
+        switch a.dtype {
+        case .float32: run(Float.self)
+        case .float64: run(Double.self)
+        case .int64: preconditionFailure("matmul is not defined for int64 tensors")
         }
     }
 
@@ -188,7 +175,11 @@ public final class CPUBackend: ReferenceBackend, @unchecked Sendable {
 
     public override func conv2d(_ x: Storage, weight: Storage, bias: Storage?, outChannels: Int, _ g: ConvGeometry) -> Storage {
         let out = allocate(count: g.batch * outChannels * g.outHeight * g.outWidth, dtype: x.dtype)
-        useBLASThreadsForConvolution(g, outChannels: outChannels, elementSize: x.dtype.byteSize)
+        if x.dtype == .float32 && usesVectorKernels && DirectConvolution.applies(to: g) {
+            directConv2d(x.input(Float.self), weight.input(Float.self), bias?.input(Float.self), out.buffer(Float.self),
+                         outChannels: outChannels, g, pool: pool, threads: numThreads)
+            return out
+        }
         switch x.dtype {
         case .float32:
             cpuConv2d(x.input(Float.self), weight.input(Float.self), bias?.input(Float.self), out.buffer(Float.self),
@@ -205,8 +196,11 @@ public final class CPUBackend: ReferenceBackend, @unchecked Sendable {
                                         inputGrad: Bool, biasGrad: Bool) -> (input: Storage?, weight: Storage, bias: Storage?) {
         let gw = allocate(count: weight.count, dtype: grad.dtype)
         let gx = inputGrad ? allocate(count: input.count, dtype: grad.dtype) : nil
-        useBLASThreadsForConvolution(g, outChannels: outChannels, elementSize: grad.dtype.byteSize)
+        let direct = grad.dtype == .float32 && usesVectorKernels && DirectConvolution.applies(to: g)
         switch grad.dtype {
+        case .float32 where direct:
+            directConv2dBackward(grad.input(Float.self), input.input(Float.self), weight.input(Float.self), gx?.buffer(Float.self),
+                                 gw.buffer(Float.self), outChannels: outChannels, g, pool: pool, threads: numThreads)
         case .float32:
             cpuConv2dBackward(grad.input(Float.self), input.input(Float.self), weight.input(Float.self), gx?.buffer(Float.self),
                               gw.buffer(Float.self), outChannels: outChannels, g, pool: pool, threads: numThreads)
@@ -217,15 +211,6 @@ public final class CPUBackend: ReferenceBackend, @unchecked Sendable {
         }
         let gb = biasGrad ? sum(grad, shape: [g.batch, outChannels, g.outHeight * g.outWidth], dims: [0, 2]) : nil
         return (gx, gw, gb)
-    }
-
-    /// One OpenBLAS thread when the convolution's blocks run on several threads of ours, or
-    /// when each per-sample product is small; otherwise OpenBLAS's threads work inside each.
-    private func useBLASThreadsForConvolution(_ g: ConvGeometry, outChannels: Int, elementSize: Int) {
-        let b = ConvBlocking(g, outChannels: outChannels, elementSize: elementSize)
-        let chunks = CPUParallel.chunkCount(b.blocks, grain: b.grain, threads: numThreads)
-        let small = outChannels * b.pixels * b.patch < CPUBackend.parallelGemmWork
-        useBLASThreads(chunks > 1 || small ? 1 : numThreads)
     }
 
     public override func im2col(_ x: Storage, _ g: ConvGeometry) -> Storage {
@@ -253,6 +238,8 @@ public final class CPUBackend: ReferenceBackend, @unchecked Sendable {
         let values = allocate(count: count, dtype: x.dtype)
         let indices = allocate(count: count, dtype: .int64)
         switch x.dtype {
+        case .float32 where usesVectorKernels && VectorMaxPool.applies(to: g):
+            VectorMaxPool.run(x.input(Float.self), values.buffer(Float.self), indices.buffer(Int64.self), g, threads: numThreads)
         case .float32: cpuMaxPool(x.input(Float.self), values.buffer(Float.self), indices.buffer(Int64.self), g, threads: numThreads)
         case .float64: cpuMaxPool(x.input(Double.self), values.buffer(Double.self), indices.buffer(Int64.self), g, threads: numThreads)
         case .int64: preconditionFailure("max_pool2d is not defined for int64 tensors")

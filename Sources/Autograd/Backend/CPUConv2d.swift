@@ -9,33 +9,7 @@ import CBLAS
 /// columns never leave the cache; each sample's product lands directly in its [o, oh·ow] slice
 /// of the output, so no permute is needed either. Backward recomputes the block's columns from
 /// the input (as PyTorch's node, it keeps the input, not the columns). Blocks split over
-/// threads, each with its own scratch; OpenBLAS then runs on one thread per call.
-
-/// The element types OpenBLAS multiplies.
-protocol BLASElement: FloatElement {
-    /// Row-major C = alpha·op(A)·op(B) + beta·C with leading dimensions.
-    static func gemm(_ transA: Bool, _ transB: Bool, _ m: Int, _ n: Int, _ k: Int,
-                     _ a: UnsafePointer<Self>, _ lda: Int, _ b: UnsafePointer<Self>, _ ldb: Int,
-                     beta: Self, _ c: UnsafeMutablePointer<Self>, _ ldc: Int)
-}
-
-extension Float: BLASElement {
-    static func gemm(_ transA: Bool, _ transB: Bool, _ m: Int, _ n: Int, _ k: Int,
-                     _ a: UnsafePointer<Float>, _ lda: Int, _ b: UnsafePointer<Float>, _ ldb: Int,
-                     beta: Float, _ c: UnsafeMutablePointer<Float>, _ ldc: Int) {
-        cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-                    Int32(m), Int32(n), Int32(k), 1, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
-    }
-}
-
-extension Double: BLASElement {
-    static func gemm(_ transA: Bool, _ transB: Bool, _ m: Int, _ n: Int, _ k: Int,
-                     _ a: UnsafePointer<Double>, _ lda: Int, _ b: UnsafePointer<Double>, _ ldb: Int,
-                     beta: Double, _ c: UnsafeMutablePointer<Double>, _ ldc: Int) {
-        cblas_dgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-                    Int32(m), Int32(n), Int32(k), 1, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
-    }
-}
+/// threads, each with its own scratch; when there is only one block, its products split instead.
 
 /// How a convolution splits into blocks of samples.
 struct ConvBlocking {
@@ -74,6 +48,7 @@ func cpuConv2d<T: BLASElement & SIMDScalar>(_ x: UnsafePointer<T>, _ w: UnsafePo
     let b = ConvBlocking(g, outChannels: o, elementSize: MemoryLayout<T>.stride)
     let (patch, pixels) = (b.patch, b.pixels)
     let inPlane = g.channels * g.height * g.width
+    let inner = CPUParallel.chunkCount(b.blocks, grain: b.grain, threads: threads) > 1 ? 1 : threads
     CPUParallel.forRanges(b.blocks, grain: b.grain, threads: threads) { blockRange in
         withScratch(pool, patch * b.samplesPerBlock * pixels, T.self) { cols in
             for block in blockRange {
@@ -87,7 +62,8 @@ func cpuConv2d<T: BLASElement & SIMDScalar>(_ x: UnsafePointer<T>, _ w: UnsafePo
                     if let bias {
                         for oc in 0..<o { (y + oc * pixels).update(repeating: bias[oc], count: pixels) }
                     }
-                    T.gemm(false, false, o, pixels, patch, w, patch, cols + j * pixels, ld, beta: bias == nil ? 0 : 1, y, pixels)
+                    CPUGemm.multiply(false, false, o, pixels, patch, alpha: 1, w, patch, cols + j * pixels, ld,
+                                     beta: bias == nil ? 0 : 1, y, pixels, threads: inner)
                 }
             }
         }
@@ -107,6 +83,7 @@ func cpuConv2dBackward<T: BLASElement & SIMDScalar>(_ grad: UnsafePointer<T>, _ 
         return
     }
     let chunks = CPUParallel.chunkCount(b.blocks, grain: b.grain, threads: threads)
+    let inner = chunks > 1 ? 1 : threads
     var one = g
     one.batch = 1
     let single = one
@@ -126,11 +103,12 @@ func cpuConv2dBackward<T: BLASElement & SIMDScalar>(_ grad: UnsafePointer<T>, _ 
                     for (j, n) in samples.enumerated() {
                         let gy = grad + n * o * pixels
                         // dW += dY_n [o, pixels] · cols_nᵀ [pixels, patch]
-                        T.gemm(false, true, o, patch, pixels, gy, pixels, cols + j * pixels, ld, beta: first ? 0 : 1, dw, patch)
+                        CPUGemm.multiply(false, true, o, patch, pixels, alpha: 1, gy, pixels, cols + j * pixels, ld,
+                                         beta: first ? 0 : 1, dw, patch, threads: inner)
                         first = false
                         if let gx {
                             // dcols_n = Wᵀ [patch, o] · dY_n [o, pixels], folded back onto sample n.
-                            T.gemm(true, false, patch, pixels, o, w, patch, gy, pixels, beta: 0, gcols, pixels)
+                            CPUGemm.multiply(true, false, patch, pixels, o, alpha: 1, w, patch, gy, pixels, beta: 0, gcols, pixels, threads: inner)
                             cpuCol2im(gcols, gx + n * inPlane, single, threads: 1)
                         }
                     }

@@ -1,0 +1,243 @@
+import CKernels
+
+/// CPUBackend's float32 stride-1 convolution on CKernels' AVX2/FMA kernels, with no im2col.
+///
+/// The im2col path (CPUConv2d.swift) copies every input element kh·kw times into a column
+/// matrix, and OpenBLAS then copies that matrix again into its packed panels before it
+/// multiplies a 6-row weight by it: for the blitz Net most of a step went into those copies,
+/// not into arithmetic. Here each sample is read in place.
+///
+/// With every plane laid out row after row at a pitch of Wp (the padded width), the input under
+/// kernel offset (c, ki, kj) for output position p = y·Wp + x is `image[c·plane + ki·Wp + kj + p]`,
+/// so the whole convolution is one "flat correlation" over p with a table of patch offsets
+/// (CKernels.h). Positions with x ≥ ow are computed and thrown away (the kw − 1 columns where
+/// a window would wrap onto the next row); that is 12% of the blitz Net's first layer.
+///
+/// - forward: out[o][p] = bias[o] + Σ_(c,ki,kj) w[o][c][ki][kj] · image[offset + p], then each
+///   row's first ow values are copied into the output.
+/// - weight gradient: dW[o][c][ki][kj] = Σ_n Σ_p dY'[o][p] · image[offset + p], where dY' is dY
+///   laid out at the same pitch with zeros in the wrapped columns.
+/// - input gradient: dX[c][q] = Σ_(o,ki,kj) w[o][c][ki][kj] · dY'[o][q − ki·Wp − kj], the same
+///   forward kernel with negative offsets into dY' framed by zeros (the wrapped columns are
+///   exactly what makes a window that leaves a row read zeros).
+/// Padding is a zero frame copied around each sample (and cropped off dX), so every geometry
+/// with stride 1 takes this path; other strides and float64 keep the im2col path.
+enum DirectConvolution {
+    /// Whether this CPU runs CKernels' AVX2/FMA kernels (asked once).
+    static let cpuSupports: Bool = blitz_vector_kernels_available()
+
+    static func applies(to g: ConvGeometry) -> Bool {
+        g.strideH == 1 && g.strideW == 1 && g.batch > 0 && g.outHeight > 0 && g.outWidth > 0
+    }
+
+    /// Samples per chunk so that a chunk holds at least ~2¹⁸ multiply-adds (tens of µs).
+    static let grainWork = 1 << 18
+    /// Scratch for one weight-gradient call's group of samples.
+    static let groupBytes = 256 << 10
+}
+
+/// Where everything sits in the flat layout of one convolution.
+struct FlatConvolutionLayout {
+    let g: ConvGeometry
+    let outChannels: Int
+    let paddedWidth: Int
+    /// Hp·Wp, and a sample's padded image (c·Hp·Wp).
+    let paddedPlane: Int, imageCount: Int
+    /// c·kh·kw.
+    let patch: Int
+    /// Output positions computed per plane: the last one is (oh − 1)·Wp + ow − 1.
+    let positions: Int
+    /// Zeros in front of each dY' plane, so that q − ki·Wp − kj never goes below it.
+    let gradFront: Int
+    /// One dY' plane: front zeros, oh rows at pitch Wp, then kh − 1 rows of zeros.
+    let gradPlane: Int
+    var padded: Bool { g.paddingH > 0 || g.paddingW > 0 }
+
+    init(_ g: ConvGeometry, outChannels: Int) {
+        self.g = g
+        self.outChannels = outChannels
+        paddedWidth = g.width + 2 * g.paddingW
+        paddedPlane = (g.height + 2 * g.paddingH) * paddedWidth
+        imageCount = g.channels * paddedPlane
+        patch = g.channels * g.kernelH * g.kernelW
+        positions = (g.outHeight - 1) * paddedWidth + g.outWidth
+        gradFront = (g.kernelH - 1) * paddedWidth + g.kernelW - 1
+        gradPlane = gradFront + (g.outHeight + g.kernelH - 1) * paddedWidth
+    }
+
+    var inputCount: Int { g.channels * g.height * g.width }
+    var outputCount: Int { outChannels * g.outHeight * g.outWidth }
+
+    /// Samples per parallel chunk.
+    var grain: Int { Swift.max(1, DirectConvolution.grainWork / Swift.max(outChannels * patch * positions, 1)) }
+
+    /// offsets[(c·kh + ki)·kw + kj] = c·Hp·Wp + ki·Wp + kj: the forward and weight-gradient table.
+    func writeImageOffsets(_ offsets: UnsafeMutablePointer<Int>) {
+        var r = 0
+        for c in 0..<g.channels {
+            for ki in 0..<g.kernelH {
+                for kj in 0..<g.kernelW {
+                    offsets[r] = c * paddedPlane + ki * paddedWidth + kj
+                    r += 1
+                }
+            }
+        }
+    }
+
+    /// offsets[(o·kh + ki)·kw + kj] = o·gradPlane − ki·Wp − kj: the input-gradient table,
+    /// relative to the first element after a dY' plane's front zeros.
+    func writeGradOffsets(_ offsets: UnsafeMutablePointer<Int>) {
+        var r = 0
+        for o in 0..<outChannels {
+            for ki in 0..<g.kernelH {
+                for kj in 0..<g.kernelW {
+                    offsets[r] = o * gradPlane - ki * paddedWidth - kj
+                    r += 1
+                }
+            }
+        }
+    }
+
+    /// Copies one sample into the interior of a zero-framed image (the frame is never written).
+    func pad(_ x: UnsafePointer<Float>, into image: UnsafeMutablePointer<Float>) {
+        let (h, w) = (g.height, g.width)
+        for c in 0..<g.channels {
+            for y in 0..<h {
+                copyRun(x + (c * h + y) * w, image + c * paddedPlane + (y + g.paddingH) * paddedWidth + g.paddingW, w)
+            }
+        }
+    }
+
+    /// The inverse of `pad`: a padded image's interior into a plain sample.
+    func crop(_ image: UnsafePointer<Float>, into x: UnsafeMutablePointer<Float>) {
+        let (h, w) = (g.height, g.width)
+        for c in 0..<g.channels {
+            for y in 0..<h {
+                copyRun(image + c * paddedPlane + (y + g.paddingH) * paddedWidth + g.paddingW, x + (c * h + y) * w, w)
+            }
+        }
+    }
+
+    /// One sample's dY [o, oh, ow] into dY' (rows at pitch Wp after the front zeros); the wrapped
+    /// columns, the front and the back are zero from the start and never written.
+    func spread(_ grad: UnsafePointer<Float>, into planes: UnsafeMutablePointer<Float>) {
+        let (oh, ow) = (g.outHeight, g.outWidth)
+        for o in 0..<outChannels {
+            for y in 0..<oh {
+                copyRun(grad + (o * oh + y) * ow, planes + o * gradPlane + gradFront + y * paddedWidth, ow)
+            }
+        }
+    }
+
+    /// Flat results [o, positions] at pitch Wp into one sample's output [o, oh, ow].
+    func compact(_ flat: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>) {
+        let (oh, ow) = (g.outHeight, g.outWidth)
+        for o in 0..<outChannels {
+            for y in 0..<oh {
+                copyRun(flat + o * positions + y * paddedWidth, out + (o * oh + y) * ow, ow)
+            }
+        }
+    }
+}
+
+/// Zeroed scratch memory from the backend's block cache.
+@inline(__always)
+private func withZeroedScratch<R>(_ pool: CPUBufferPool, _ count: Int, _ body: (UnsafeMutablePointer<Float>) -> R) -> R {
+    withScratch(pool, count, Float.self) { scratch in
+        scratch.update(repeating: 0, count: Swift.max(count, 1))
+        return body(scratch)
+    }
+}
+
+func directConv2d(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ bias: UnsafePointer<Float>?, _ out: UnsafeMutablePointer<Float>,
+                  outChannels o: Int, _ g: ConvGeometry, pool: CPUBufferPool, threads: Int) {
+    let layout = FlatConvolutionLayout(g, outChannels: o)
+    let patch = layout.patch
+    withScratch(pool, patch, Int.self) { offsets in
+        layout.writeImageOffsets(offsets)
+        withScratch(pool, patch * o, Float.self) { wT in
+            // wT[r][o] = w[o][r]: the kernel broadcasts the weights of one offset for all outputs.
+            for oc in 0..<o {
+                for r in 0..<patch { wT[r * o + oc] = w[oc * patch + r] }
+            }
+            CPUParallel.forRanges(g.batch, grain: layout.grain, threads: threads) { samples in
+                withZeroedScratch(pool, o * layout.positions + (layout.padded ? layout.imageCount : 0)) { scratch in
+                    let flat = scratch, image = scratch + o * layout.positions
+                    for n in samples {
+                        var source = x + n * layout.inputCount
+                        if layout.padded {
+                            layout.pad(source, into: image)
+                            source = UnsafePointer(image)
+                        }
+                        blitz_correlate_f32(source, offsets, patch, wT, bias, o, flat, layout.positions, layout.positions)
+                        layout.compact(flat, into: out + n * layout.outputCount)
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// dW (always) and dX (when `gx` is given); dB is a plain sum the caller takes.
+func directConv2dBackward(_ grad: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>,
+                          _ gx: UnsafeMutablePointer<Float>?, _ gw: UnsafeMutablePointer<Float>,
+                          outChannels o: Int, _ g: ConvGeometry, pool: CPUBufferPool, threads: Int) {
+    let layout = FlatConvolutionLayout(g, outChannels: o)
+    let patch = layout.patch, gradPatch = o * g.kernelH * g.kernelW
+    let weightCount = o * patch
+    let planesCount = o * layout.gradPlane
+    let imagesCount = layout.padded ? layout.imageCount : 0
+    let group = Swift.max(1, Swift.min(4, DirectConvolution.groupBytes / (4 * (planesCount + imagesCount))))
+    let chunks = CPUParallel.chunkCount(g.batch, grain: layout.grain, threads: threads)
+    gw.update(repeating: 0, count: weightCount)
+    withScratch(pool, patch + gradPatch, Int.self) { offsets in
+        let imageOffsets = offsets, gradOffsets = offsets + patch
+        layout.writeImageOffsets(imageOffsets)
+        layout.writeGradOffsets(gradOffsets)
+        // wG[(o, ki, kj)][c] = w[o][c][ki][kj]: the weights of the input gradient's correlation.
+        withScratch(pool, gx == nil ? 0 : weightCount, Float.self) { wG in
+            if gx != nil {
+                for oc in 0..<o {
+                    for c in 0..<g.channels {
+                        for k in 0..<(g.kernelH * g.kernelW) {
+                            wG[(oc * g.kernelH * g.kernelW + k) * g.channels + c] = w[(oc * g.channels + c) * g.kernelH * g.kernelW + k]
+                        }
+                    }
+                }
+            }
+            // Chunk 0 accumulates dW in place; the others into partial sums added at the end, in order.
+            withZeroedScratch(pool, (chunks - 1) * weightCount) { partials in
+                CPUParallel.forChunks(g.batch, chunks: chunks) { chunk, samples in
+                    let dw = chunk == 0 ? gw : partials + (chunk - 1) * weightCount
+                    let dxCount = gx != nil && layout.padded ? layout.imageCount : 0
+                    withZeroedScratch(pool, group * (planesCount + imagesCount) + dxCount) { scratch in
+                        let planes = scratch, images = scratch + group * planesCount
+                        let paddedGradient = images + group * imagesCount
+                        for start in stride(from: samples.lowerBound, to: samples.upperBound, by: group) {
+                            let members = start..<Swift.min(start + group, samples.upperBound)
+                            for (j, n) in members.enumerated() {
+                                layout.spread(grad + n * layout.outputCount, into: planes + j * planesCount)
+                                if layout.padded { layout.pad(x + n * layout.inputCount, into: images + j * imagesCount) }
+                            }
+                            let source = layout.padded ? UnsafePointer(images) : x + start * layout.inputCount
+                            blitz_correlate_weight_grad_f32(planes + layout.gradFront, layout.gradPlane, planesCount, o,
+                                                            source, layout.padded ? imagesCount : layout.inputCount,
+                                                            imageOffsets, patch, layout.positions, members.count, dw)
+                            guard let gx else { continue }
+                            for (j, n) in members.enumerated() {
+                                let target = layout.padded ? paddedGradient : gx + n * layout.inputCount
+                                blitz_correlate_f32(planes + j * planesCount + layout.gradFront, gradOffsets, gradPatch, wG, nil,
+                                                    g.channels, target, layout.paddedPlane, layout.paddedPlane)
+                                if layout.padded { layout.crop(paddedGradient, into: gx + n * layout.inputCount) }
+                            }
+                        }
+                    }
+                }
+                for chunk in 1..<Swift.max(chunks, 1) {
+                    let partial = partials + (chunk - 1) * weightCount
+                    for i in 0..<weightCount { gw[i] += partial[i] }
+                }
+            }
+        }
+    }
+}
