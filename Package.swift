@@ -23,8 +23,9 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CBLAS", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CCurses", providers: [.apt(["libncurses-dev"])]),
-        // AVX2/FMA kernels, chosen at run time (Sources/CKernels/include/CKernels.h).
-        .target(name: "CKernels"),
+        // AVX2/FMA kernels, chosen at run time (Sources/CKernels/include/CKernels.h); optimised in
+        // debug builds too, where the tests run them.
+        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O2"])]),
         .target(name: "Autograd", dependencies: ["CBLAS", "CKernels"], swiftSettings: optimize),
         .target(name: "Models", dependencies: ["Autograd"], swiftSettings: optimize),
         .target(name: "Trainer", dependencies: ["Autograd", "Models"], swiftSettings: optimize),
