@@ -16,6 +16,27 @@ import Testing
         }
     }
 
+    /// Two steppers over one retained graph, the second started while the first is half-way:
+    /// each still delivers exactly one backward's worth (the engine's per-node slots are
+    /// restamped by the second and the first must notice).
+    @Test func interleavedSteppersEachDeliverOneBackward() throws {
+        let net = BlitzNetByHand(seed: 5)
+        let batch = BlitzNetByHand.batch(seed: 6)
+        let loss = net.loss(batch.images, batch.labels)
+        try loss.backward(retainGraph: true)
+        let once = net.parameters.map { $0.grad!.floats }
+        let first = try BackwardStepper(root: loss, retainGraph: true)
+        for _ in 0..<5 { try first.step() }
+        let second = try BackwardStepper(root: loss, retainGraph: true)
+        for _ in 0..<3 { try second.step() }
+        try first.finish()
+        try second.finish()
+        for (p, g) in zip(net.parameters, once) {
+            // g + g + g, summed in that order both times: exact.
+            #expect(p.grad!.floats == g.map { $0 + $0 + $0 }, "\(p.name!)")
+        }
+    }
+
     @Test func aFreshForwardAlsoAccumulates() throws {
         let x = try Tensor([1, 2, 3] as [Double]).requireGrad()
         try (x * x).sum().backward()

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// The backward engine, as PyTorch's runs it.
 ///
 /// backward() first counts, for every node reachable from the root, how many edges point at it.
@@ -18,8 +20,17 @@ public struct BackwardStep {
 }
 
 public final class BackwardStepper {
-    private var dependencies: [ObjectIdentifier: Int] = [:]
-    private var buffers: [ObjectIdentifier: Tensor] = [:]
+    /// Every node reachable from the root, in discovery order; a node's slot is its index here
+    /// (stamped on the node as `passIndex`, valid while `passStamp` is this pass's number).
+    private var nodes: [Node] = []
+    /// Per slot: edges not yet delivered, and the gradient summed so far.
+    private var dependencies: [Int] = []
+    private var buffers: [Tensor?] = []
+    /// Slots by identity, built only if another pass over the same graph restamped our nodes
+    /// (two steppers interleaved on one graph).
+    private var slotsByIdentity: [ObjectIdentifier: Int]?
+    private let pass: Int
+    private static let passes = Atomic<Int>(1)
     private var queue = ReadyQueue()
     private let retainGraph: Bool
     private let detectAnomaly: Bool
@@ -38,8 +49,9 @@ public final class BackwardStepper {
         }
         self.retainGraph = retainGraph
         self.detectAnomaly = AnomalyMode.isEnabled
+        self.pass = BackwardStepper.passes.wrappingAdd(1, ordering: .relaxed).oldValue
         countDependencies(from: rootNode)
-        buffers[ObjectIdentifier(rootNode)] = seed
+        buffers[slot(of: rootNode)] = seed
         queue.push(rootNode)
     }
 
@@ -51,8 +63,9 @@ public final class BackwardStepper {
     @discardableResult
     public func step() throws(AutogradError) -> BackwardStep? {
         guard let node = queue.pop() else { return nil }
-        let key = ObjectIdentifier(node)
-        var grad = buffers.removeValue(forKey: key)
+        let nodeSlot = slot(of: node)
+        var grad = buffers[nodeSlot]
+        buffers[nodeSlot] = nil
         stepsRun += 1
 
         if let variable = node.variable {
@@ -88,17 +101,23 @@ public final class BackwardStepper {
 
         for (i, edge) in node.nextEdges.enumerated() {
             guard let next = edge else { continue }
-            let nextKey = ObjectIdentifier(next)
+            let nextSlot = slot(of: next)
             if let g = outputs[i] {
-                if let existing = buffers[nextKey] {
-                    buffers[nextKey] = existing.adding(g)
+                if let existing = buffers[nextSlot] {
+                    buffers[nextSlot] = existing.adding(g)
                 } else {
-                    buffers[nextKey] = g
+                    buffers[nextSlot] = g
                 }
             }
-            let remaining = dependencies[nextKey, default: 1] - 1
-            dependencies[nextKey] = remaining
-            if remaining == 0 { queue.push(next) }
+            dependencies[nextSlot] -= 1
+            if dependencies[nextSlot] == 0 { queue.push(next) }
+        }
+        if queue.isEmpty {
+            // The pass is over: let go of the graph now rather than when the stepper goes.
+            nodes = []
+            dependencies = []
+            buffers = []
+            slotsByIdentity = nil
         }
         return BackwardStep(node: node, gradIn: grad, gradsOut: outputs)
     }
@@ -110,15 +129,37 @@ public final class BackwardStepper {
 
     private func countDependencies(from root: Node) {
         // Iterative, so deep graphs (long chains of small ops) cannot overflow the stack.
-        var seen: Set<ObjectIdentifier> = [ObjectIdentifier(root)]
+        enroll(root)
         var stack: [Node] = [root]
         while let node = stack.popLast() {
             for case let next? in node.nextEdges {
-                let key = ObjectIdentifier(next)
-                dependencies[key, default: 0] += 1
-                if seen.insert(key).inserted { stack.append(next) }
+                if next.passStamp != pass {
+                    enroll(next)
+                    stack.append(next)
+                }
+                dependencies[next.passIndex] += 1
             }
         }
+    }
+
+    /// Gives a newly reached node its slot.
+    private func enroll(_ node: Node) {
+        node.passStamp = pass
+        node.passIndex = nodes.count
+        nodes.append(node)
+        dependencies.append(0)
+        buffers.append(nil)
+    }
+
+    private func slot(of node: Node) -> Int {
+        if node.passStamp == pass { return node.passIndex }
+        // Another stepper has since walked this graph and restamped it: look up by identity.
+        if slotsByIdentity == nil {
+            var table: [ObjectIdentifier: Int] = [:]
+            for (i, n) in nodes.enumerated() { table[ObjectIdentifier(n)] = i }
+            slotsByIdentity = table
+        }
+        return slotsByIdentity![ObjectIdentifier(node)]!
     }
 
     private func accumulate(_ incoming: Tensor, into variable: Tensor) {

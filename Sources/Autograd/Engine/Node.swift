@@ -39,6 +39,11 @@ public final class Node {
 
     public var isAccumulateGrad: Bool { variable != nil }
 
+    /// The backward pass that last reached this node, and the node's slot in that pass's tables
+    /// (BackwardStepper), so that the engine looks nodes up by index instead of hashing them.
+    var passStamp = 0
+    var passIndex = 0
+
     /// AccumulateGrad nodes count as created last of all, so they run as soon as they are ready.
     static let accumulateGradSequenceNr = Int.max
     private static let counter = Atomic<Int>(0)
