@@ -60,8 +60,32 @@ public final class BackwardStepper {
     public var isFinished: Bool { queue.isEmpty }
 
     /// Runs exactly one node; nil when nothing is left.
+    ///
+    /// Everything a step runs (hooks, the backward function, accumulation into `.grad`) runs
+    /// with grad mode off, as in PyTorch's engine without create_graph: backward builds no graph.
     @discardableResult
     public func step() throws(AutogradError) -> BackwardStep? {
+        // Switching the task-local costs more than a small node's whole backward, so it is
+        // switched only when it is on (finish() switches it once for the whole pass).
+        guard GradMode.isEnabled else { return try stepWithoutGrad() }
+        let result: Result<BackwardStep?, AutogradError> = GradMode.$isEnabled.withValue(false) {
+            do throws(AutogradError) { return .success(try stepWithoutGrad()) } catch { return .failure(error) }
+        }
+        return try result.get()
+    }
+
+    /// Runs every remaining node.
+    public func finish() throws(AutogradError) {
+        let result: Result<Void, AutogradError> = GradMode.$isEnabled.withValue(false) {
+            do throws(AutogradError) {
+                while try stepWithoutGrad() != nil {}
+                return .success(())
+            } catch { return .failure(error) }
+        }
+        try result.get()
+    }
+
+    private func stepWithoutGrad() throws(AutogradError) -> BackwardStep? {
         guard let node = queue.pop() else { return nil }
         let nodeSlot = slot(of: node)
         var grad = buffers[nodeSlot]
@@ -87,11 +111,7 @@ public final class BackwardStepper {
         }
         var outputs: [Tensor?]
         if let g = grad {
-            // Backward functions build no graph of their own (no double backward).
-            let result: Result<[Tensor?], AutogradError> = GradMode.$isEnabled.withValue(false) {
-                do throws(AutogradError) { return .success(try node.apply(g)) } catch { return .failure(error) }
-            }
-            outputs = try result.get()
+            outputs = try node.apply(g)
         } else {
             outputs = [Tensor?](repeating: nil, count: node.nextEdges.count)
         }
@@ -120,11 +140,6 @@ public final class BackwardStepper {
             slotsByIdentity = nil
         }
         return BackwardStep(node: node, gradIn: grad, gradsOut: outputs)
-    }
-
-    /// Runs every remaining node.
-    public func finish() throws(AutogradError) {
-        while try step() != nil {}
     }
 
     private func countDependencies(from root: Node) {
@@ -168,7 +183,7 @@ public final class BackwardStepper {
             if let replaced = hook(g) { g = replaced }
         }
         if let existing = variable.grad {
-            variable.grad = GradMode.$isEnabled.withValue(false) { existing.adding(g) }
+            variable.grad = existing.adding(g)
         } else {
             variable.grad = g.detach()
         }
