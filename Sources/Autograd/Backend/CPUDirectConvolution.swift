@@ -30,8 +30,8 @@ enum DirectConvolution {
         g.strideH == 1 && g.strideW == 1 && g.batch > 0 && g.outHeight > 0 && g.outWidth > 0
     }
 
-    /// Samples per chunk so that a chunk holds at least ~2¹⁸ multiply-adds (tens of µs).
-    static let grainWork = 1 << 18
+    /// Samples per chunk so that a chunk holds at least ~2²¹ multiply-adds (~50 µs).
+    static let grainWork = 1 << 21
     /// Scratch for one weight-gradient call's group of samples.
     static let groupBytes = 256 << 10
 }
