@@ -19,6 +19,8 @@
 
 #define AVX2 __attribute__((target("avx2,fma")))
 #define INLINE static inline __attribute__((always_inline))
+// For the copies that replace masked stores: left alone, clang turns them back into masked stores.
+#define NO_VECTORIZE _Pragma("clang loop vectorize(disable) interleave(disable)")
 
 bool blitz_vector_kernels_available(void) {
     unsigned a, b, c, d;
@@ -53,7 +55,7 @@ INLINE AVX2 float horizontal_sum(__m256 v) {
 INLINE AVX2 void correlate_block(const float *in, const ptrdiff_t *offsets, ptrdiff_t patch,
                                  const float *wT, ptrdiff_t wStride, const float *bias,
                                  float *out, ptrdiff_t pitch, const int OB, const int VB,
-                                 const bool masked, const __m256i mask) {
+                                 const bool masked, const __m256i mask, const ptrdiff_t count) {
     __m256 acc[6][2];
     for (int i = 0; i < OB; i++) {
         const __m256 start = _mm256_set1_ps(bias ? bias[i] : 0.0f);
@@ -72,8 +74,15 @@ INLINE AVX2 void correlate_block(const float *in, const ptrdiff_t *offsets, ptrd
     }
     for (int i = 0; i < OB; i++)
         for (int j = 0; j < VB; j++) {
-            if (masked) _mm256_maskstore_ps(out + i * pitch + 8 * j, mask, acc[i][j]);
-            else _mm256_storeu_ps(out + i * pitch + 8 * j, acc[i][j]);
+            if (masked) {
+                // Masked stores are microcoded and slow on AMD cores: spill, copy `count` lanes.
+                float lanes[8];
+                _mm256_storeu_ps(lanes, acc[i][j]);
+                NO_VECTORIZE
+                for (ptrdiff_t k = 0; k < count; k++) out[i * pitch + k] = lanes[k];
+            } else {
+                _mm256_storeu_ps(out + i * pitch + 8 * j, acc[i][j]);
+            }
         }
 }
 
@@ -85,14 +94,14 @@ INLINE AVX2 void correlate_block(const float *in, const ptrdiff_t *offsets, ptrd
         const __m256i all = _mm256_set1_epi32(-1);                                                 \
         ptrdiff_t p = 0;                                                                           \
         for (; p + 16 <= positions; p += 16)                                                       \
-            correlate_block(in + p, offsets, patch, wT, wStride, bias, out + p, pitch, OB, 2, false, all); \
+            correlate_block(in + p, offsets, patch, wT, wStride, bias, out + p, pitch, OB, 2, false, all, 16); \
         if (p + 8 <= positions) {                                                                  \
-            correlate_block(in + p, offsets, patch, wT, wStride, bias, out + p, pitch, OB, 1, false, all); \
+            correlate_block(in + p, offsets, patch, wT, wStride, bias, out + p, pitch, OB, 1, false, all, 8); \
             p += 8;                                                                                \
         }                                                                                          \
         if (p < positions)                                                                         \
             correlate_block(in + p, offsets, patch, wT, wStride, bias, out + p, pitch, OB, 1, true, \
-                            lanes_below(positions - p));                                           \
+                            lanes_below(positions - p), positions - p);                            \
     }
 
 DEFINE_CORRELATE_ROWS(1)

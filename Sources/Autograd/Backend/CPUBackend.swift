@@ -251,6 +251,8 @@ public final class CPUBackend: ReferenceBackend, @unchecked Sendable {
         let out = allocate(count: g.batch * g.channels * g.height * g.width, dtype: grad.dtype)
         let idx = indices.input(Int64.self)
         switch grad.dtype {
+        case .float32 where usesVectorKernels && VectorMaxPool.applies(to: g):
+            VectorMaxPool.backward(grad.input(Float.self), idx, out.buffer(Float.self), g, threads: numThreads)
         case .float32: cpuMaxPoolBackward(grad.input(Float.self), idx, out.buffer(Float.self), g, threads: numThreads)
         case .float64: cpuMaxPoolBackward(grad.input(Double.self), idx, out.buffer(Double.self), g, threads: numThreads)
         case .int64: preconditionFailure("max_pool2d is not defined for int64 tensors")

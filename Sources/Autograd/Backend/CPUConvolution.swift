@@ -221,8 +221,9 @@ func cpuMaxPool<T: FloatElement>(_ x: UnsafePointer<T>, _ values: UnsafeMutableP
     }
 }
 
-/// MaxPool2d(2, 2) without padding (the blitz Net's) on CKernels' AVX2 kernel, planes split
-/// over threads; the same values and indices as `cpuMaxPool`, eight windows per step.
+/// MaxPool2d(2, 2) without padding (the blitz Net's) on CKernels' AVX2 kernels, planes split
+/// over threads; the same values, indices and gradients as `cpuMaxPool` and
+/// `cpuMaxPoolBackward`, eight windows per step.
 enum VectorMaxPool {
     static func applies(to g: ConvGeometry) -> Bool {
         g.kernelH == 2 && g.kernelW == 2 && g.strideH == 2 && g.strideW == 2 && g.paddingH == 0 && g.paddingW == 0
@@ -236,6 +237,17 @@ enum VectorMaxPool {
         CPUParallel.forRanges(planes, grain: Swift.max(1, CPUGrain.elementwise / Swift.max(planeIn, 1)), threads: threads) { range in
             blitz_max_pool_2x2_f32(x + range.lowerBound * planeIn, range.count, g.height, g.width,
                                    values + range.lowerBound * planeOut, indices + range.lowerBound * planeOut)
+        }
+    }
+
+    /// The backward of `run` (indices must be the ones it chose): every element of `out` written.
+    static func backward(_ grad: UnsafePointer<Float>, _ indices: UnsafePointer<Int64>, _ out: UnsafeMutablePointer<Float>,
+                         _ g: ConvGeometry, threads: Int) {
+        let planeIn = g.height * g.width, planeOut = g.outHeight * g.outWidth
+        let planes = g.batch * g.channels
+        CPUParallel.forRanges(planes, grain: Swift.max(1, CPUGrain.elementwise / Swift.max(planeIn, 1)), threads: threads) { range in
+            blitz_max_pool_2x2_backward_f32(grad + range.lowerBound * planeOut, indices + range.lowerBound * planeOut, range.count,
+                                            g.height, g.width, out + range.lowerBound * planeIn)
         }
     }
 }

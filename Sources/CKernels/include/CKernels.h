@@ -40,4 +40,9 @@ void blitz_correlate_weight_grad_f32(const float *g, ptrdiff_t gPitch, ptrdiff_t
 void blitz_max_pool_2x2_f32(const float *x, ptrdiff_t planes, ptrdiff_t height, ptrdiff_t width,
                             float *values, int64_t *indices);
 
+// Its backward: dx (every element of every plane written) gets each window's gradient at the
+// index the forward chose and zero everywhere else.
+void blitz_max_pool_2x2_backward_f32(const float *grad, const int64_t *indices, ptrdiff_t planes,
+                                     ptrdiff_t height, ptrdiff_t width, float *dx);
+
 #endif
