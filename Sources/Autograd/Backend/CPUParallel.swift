@@ -3,7 +3,8 @@ import Dispatch
 /// Splitting a kernel's loop over threads, only where it pays.
 ///
 /// Waking worker threads costs several microseconds, more on a busy machine, so a loop runs on
-/// the calling thread unless it has at least two chunks of `grain` items. Each chunk gets a
+/// the calling thread unless it has at least two chunks of `grain` items; chunks run on
+/// CPUWorkerTeam's threads and the caller's. Each chunk gets a
 /// disjoint range of items: a kernel may write only the outputs of its own range and read
 /// shared inputs, which is why handing its (non-Sendable) closure to other threads is sound.
 enum CPUParallel {
@@ -30,6 +31,11 @@ enum CPUParallel {
             body(0, 0..<count)
             return
         }
+        let ran = CPUWorkerTeam.shared.run(chunks: chunks) { chunk in
+            body(chunk, count * chunk / chunks..<count * (chunk + 1) / chunks)
+        }
+        if ran { return }
+        // The team is busy (a loop on another thread, or one nested in a chunk): Dispatch's pool.
         withoutActuallyEscaping(body) { escaping in
             let shared = DisjointRanges(body: escaping)
             DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
