@@ -57,14 +57,24 @@ test-long: build
 	scripts/long-check.sh .build/release/blitz-tui
 
 # blitz-bench's medians; where PyTorch is importable, the same workloads in PyTorch beside them
-# with the ratio (bench/compare.py). THREADS sets both sides' thread count (default 2).
+# with the ratio (bench/compare.py). THREADS sets both sides' thread count (default 2). The two
+# run in turn ROUNDS times (default 3) and each figure is the median over the rounds, so a drift
+# in a shared machine's speed lands on both sides instead of on one.
 THREADS ?= 2
 PYTHON ?= python3
+ROUNDS ?= 3
 bench: deps
 	$(RELEASE) --product blitz-bench
-	.build/release/blitz-bench --json --threads $(THREADS) > .build/bench-blitz.jsonl
-	@if $(PYTHON) -c 'import torch' 2>/dev/null; then \
-		$(PYTHON) bench/pytorch_reference.py --threads $(THREADS) > .build/bench-pytorch.jsonl && \
+	@rm -f .build/bench-blitz.jsonl .build/bench-pytorch.jsonl
+	@if $(PYTHON) -c 'import torch' 2>/dev/null; then torch=yes; else torch=; fi; \
+	for round in $$(seq $(ROUNDS)); do \
+		echo "round $$round of $(ROUNDS)"; \
+		.build/release/blitz-bench --json --threads $(THREADS) >> .build/bench-blitz.jsonl || exit 1; \
+		if [ -n "$$torch" ]; then \
+			$(PYTHON) bench/pytorch_reference.py --threads $(THREADS) >> .build/bench-pytorch.jsonl || exit 1; \
+		fi; \
+	done; \
+	if [ -n "$$torch" ]; then \
 		$(PYTHON) bench/compare.py .build/bench-blitz.jsonl .build/bench-pytorch.jsonl; \
 	else \
 		echo "PyTorch is not importable by $(PYTHON): blitz-bench alone"; \

@@ -1,10 +1,14 @@
 """Sets blitz-bench's JSON lines beside PyTorch's (bench/pytorch_reference.py) with the ratio
 and issue 7's goal for each workload. Standard library only.
 
+A file may hold several rounds (`make bench` alternates the two programs ROUNDS times): each
+workload's figure is then the median over its rounds.
+
 usage: python3 bench/compare.py BLITZ.jsonl [PYTORCH.jsonl]
 (without PyTorch's file, blitz-bench's rows alone)
 """
 import json
+import statistics
 import sys
 
 # name -> (goal text, test on the ratio blitz/pytorch). Times: lower is better; GFLOP/s: higher.
@@ -17,14 +21,19 @@ GOALS = {
 
 
 def read(path):
-    rows = {}
+    """name -> {"name", "median_us" or "value": the median over rounds, "rounds": how many}."""
+    rounds = {}
     with open(path, encoding="utf-8") as f:
         for line in f:
             line = line.strip()
             if not line.startswith("{"):
                 continue
             row = json.loads(line)
-            rows[row["name"]] = row
+            rounds.setdefault(row["name"], []).append(row)
+    rows = {}
+    for name, seen in rounds.items():
+        key = "median_us" if "median_us" in seen[0] else "value"
+        rows[name] = {"name": name, key: statistics.median(r[key] for r in seen), "rounds": len(seen)}
     return rows
 
 
@@ -43,6 +52,9 @@ def main():
         sys.exit("usage: python3 bench/compare.py BLITZ.jsonl [PYTORCH.jsonl]")
     blitz = read(sys.argv[1])
     torch = read(sys.argv[2]) if len(sys.argv) == 3 else {}
+    rounds = max((row["rounds"] for row in blitz.values()), default=0)
+    if rounds > 1:
+        print(f"medians over {rounds} rounds of each program, run in turn")
     print(f"{'workload':<26} {'blitz':>12} {'pytorch':>12} {'unit':>8} {'ratio':>8}  goal")
     for name, row in blitz.items():
         mine = value(row)
