@@ -28,7 +28,11 @@ extension Storage {
 
     /// Every element as `T`, which must be the storage's element type.
     public func elements<T>(_ type: T.Type) -> [T] {
-        [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+        // An empty storage returns a fresh [] rather than filling the shared empty-array
+        // singleton, whose header the initializer would write (a race the thread sanitizer
+        // reports when two threads read empty storages).
+        if count == 0 { return [] }
+        return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
             backend.download(self, into: UnsafeMutableRawBufferPointer(buffer))
             initialized = count
         }
