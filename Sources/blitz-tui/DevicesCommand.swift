@@ -16,7 +16,8 @@ struct DevicesCommand: ParsableCommand {
 
     func run() throws {
         let cpu = Backends.cpu
-        print("cpu      \(CPUBackend.availableCores) cores, \(cpu.numThreads) threads, \(cpu.blasDescription)")
+        let kernels = cpu.usesVectorKernels ? "AVX2/FMA kernels" : "portable kernels (no AVX2/FMA)"
+        print("cpu      \(CPUBackend.availableCores) cores, \(cpu.numThreads) threads, \(kernels), \(cpu.blasDescription)")
         do {
             let gpus = try CUDADevices.list()
             if gpus.isEmpty { print("cuda     the driver reports no GPU") }
