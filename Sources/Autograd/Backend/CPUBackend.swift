@@ -175,7 +175,7 @@ public final class CPUBackend: ReferenceBackend, @unchecked Sendable {
 
     public override func conv2d(_ x: Storage, weight: Storage, bias: Storage?, outChannels: Int, _ g: ConvGeometry) -> Storage {
         let out = allocate(count: g.batch * outChannels * g.outHeight * g.outWidth, dtype: x.dtype)
-        if x.dtype == .float32 && usesVectorKernels && DirectConvolution.applies(to: g) {
+        if runsDirectConvolution(x.dtype, g) {
             directConv2d(x.input(Float.self), weight.input(Float.self), bias?.input(Float.self), out.buffer(Float.self),
                          outChannels: outChannels, g, pool: pool, threads: numThreads)
             return out
@@ -196,9 +196,8 @@ public final class CPUBackend: ReferenceBackend, @unchecked Sendable {
                                         inputGrad: Bool, biasGrad: Bool) -> (input: Storage?, weight: Storage, bias: Storage?) {
         let gw = allocate(count: weight.count, dtype: grad.dtype)
         let gx = inputGrad ? allocate(count: input.count, dtype: grad.dtype) : nil
-        let direct = grad.dtype == .float32 && usesVectorKernels && DirectConvolution.applies(to: g)
         switch grad.dtype {
-        case .float32 where direct:
+        case .float32 where runsDirectConvolution(grad.dtype, g):
             directConv2dBackward(grad.input(Float.self), input.input(Float.self), weight.input(Float.self), gx?.buffer(Float.self),
                                  gw.buffer(Float.self), outChannels: outChannels, g, pool: pool, threads: numThreads)
         case .float32:
@@ -211,6 +210,11 @@ public final class CPUBackend: ReferenceBackend, @unchecked Sendable {
         }
         let gb = biasGrad ? sum(grad, shape: [g.batch, outChannels, g.outHeight * g.outWidth], dims: [0, 2]) : nil
         return (gx, gw, gb)
+    }
+
+    /// float32 stride-1 convolutions take CKernels' flat correlations (CPUDirectConvolution.swift).
+    private func runsDirectConvolution(_ dtype: DType, _ g: ConvGeometry) -> Bool {
+        dtype == .float32 && usesVectorKernels && DirectConvolution.applies(to: g)
     }
 
     public override func im2col(_ x: Storage, _ g: ConvGeometry) -> Storage {

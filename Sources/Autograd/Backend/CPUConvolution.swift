@@ -232,22 +232,26 @@ enum VectorMaxPool {
 
     static func run(_ x: UnsafePointer<Float>, _ values: UnsafeMutablePointer<Float>, _ indices: UnsafeMutablePointer<Int64>,
                     _ g: ConvGeometry, threads: Int) {
-        let planeIn = g.height * g.width, planeOut = g.outHeight * g.outWidth
-        let planes = g.batch * g.channels
-        CPUParallel.forRanges(planes, grain: Swift.max(1, CPUGrain.elementwise / Swift.max(planeIn, 1)), threads: threads) { range in
-            blitz_max_pool_2x2_f32(x + range.lowerBound * planeIn, range.count, g.height, g.width,
-                                   values + range.lowerBound * planeOut, indices + range.lowerBound * planeOut)
+        forPlanes(g, threads: threads) { first, count, planeIn, planeOut in
+            blitz_max_pool_2x2_f32(x + first * planeIn, count, g.height, g.width, values + first * planeOut, indices + first * planeOut)
         }
     }
 
     /// The backward of `run` (indices must be the ones it chose): every element of `out` written.
     static func backward(_ grad: UnsafePointer<Float>, _ indices: UnsafePointer<Int64>, _ out: UnsafeMutablePointer<Float>,
                          _ g: ConvGeometry, threads: Int) {
+        forPlanes(g, threads: threads) { first, count, planeIn, planeOut in
+            blitz_max_pool_2x2_backward_f32(grad + first * planeOut, indices + first * planeOut, count, g.height, g.width,
+                                            out + first * planeIn)
+        }
+    }
+
+    /// The batch's planes in ranges over threads: body(first plane, plane count, input plane size, output plane size).
+    private static func forPlanes(_ g: ConvGeometry, threads: Int, _ body: (Int, Int, Int, Int) -> Void) {
         let planeIn = g.height * g.width, planeOut = g.outHeight * g.outWidth
-        let planes = g.batch * g.channels
-        CPUParallel.forRanges(planes, grain: Swift.max(1, CPUGrain.elementwise / Swift.max(planeIn, 1)), threads: threads) { range in
-            blitz_max_pool_2x2_backward_f32(grad + range.lowerBound * planeOut, indices + range.lowerBound * planeOut, range.count,
-                                            g.height, g.width, out + range.lowerBound * planeIn)
+        CPUParallel.forRanges(g.batch * g.channels, grain: Swift.max(1, CPUGrain.elementwise / Swift.max(planeIn, 1)),
+                              threads: threads) { range in
+            body(range.lowerBound, range.count, planeIn, planeOut)
         }
     }
 }

@@ -98,44 +98,45 @@ struct FlatConvolutionLayout {
         }
     }
 
+    /// The first interior element of a padded image.
+    private var interior: Int { g.paddingH * paddedWidth + g.paddingW }
+
     /// Copies one sample into the interior of a zero-framed image (the frame is never written).
     func pad(_ x: UnsafePointer<Float>, into image: UnsafeMutablePointer<Float>) {
-        let (h, w) = (g.height, g.width)
-        for c in 0..<g.channels {
-            for y in 0..<h {
-                copyRun(x + (c * h + y) * w, image + c * paddedPlane + (y + g.paddingH) * paddedWidth + g.paddingW, w)
-            }
-        }
+        copyRows(x, plane: g.height * g.width, pitch: g.width, to: image + interior, plane: paddedPlane, pitch: paddedWidth,
+                 planes: g.channels, rows: g.height, width: g.width)
     }
 
     /// The inverse of `pad`: a padded image's interior into a plain sample.
     func crop(_ image: UnsafePointer<Float>, into x: UnsafeMutablePointer<Float>) {
-        let (h, w) = (g.height, g.width)
-        for c in 0..<g.channels {
-            for y in 0..<h {
-                copyRun(image + c * paddedPlane + (y + g.paddingH) * paddedWidth + g.paddingW, x + (c * h + y) * w, w)
-            }
-        }
+        copyRows(image + interior, plane: paddedPlane, pitch: paddedWidth, to: x, plane: g.height * g.width, pitch: g.width,
+                 planes: g.channels, rows: g.height, width: g.width)
     }
 
     /// One sample's dY [o, oh, ow] into dY' (rows at pitch Wp after the front zeros); the wrapped
     /// columns, the front and the back are zero from the start and never written.
     func spread(_ grad: UnsafePointer<Float>, into planes: UnsafeMutablePointer<Float>) {
         let (oh, ow) = (g.outHeight, g.outWidth)
-        for o in 0..<outChannels {
-            for y in 0..<oh {
-                copyRun(grad + (o * oh + y) * ow, planes + o * gradPlane + gradFront + y * paddedWidth, ow)
-            }
-        }
+        copyRows(grad, plane: oh * ow, pitch: ow, to: planes + gradFront, plane: gradPlane, pitch: paddedWidth,
+                 planes: outChannels, rows: oh, width: ow)
     }
 
     /// Flat results [o, positions] at pitch Wp into one sample's output [o, oh, ow].
     func compact(_ flat: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>) {
         let (oh, ow) = (g.outHeight, g.outWidth)
-        for o in 0..<outChannels {
-            for y in 0..<oh {
-                copyRun(flat + o * positions + y * paddedWidth, out + (o * oh + y) * ow, ow)
-            }
+        copyRows(flat, plane: positions, pitch: paddedWidth, to: out, plane: oh * ow, pitch: ow,
+                 planes: outChannels, rows: oh, width: ow)
+    }
+}
+
+/// `planes` planes of `rows` rows of `width` elements, from one plane size and row pitch to
+/// another: padding, cropping and both re-layouts of the flat form are all this copy.
+private func copyRows(_ source: UnsafePointer<Float>, plane sourcePlane: Int, pitch sourcePitch: Int,
+                      to target: UnsafeMutablePointer<Float>, plane targetPlane: Int, pitch targetPitch: Int,
+                      planes: Int, rows: Int, width: Int) {
+    for p in 0..<planes {
+        for y in 0..<rows {
+            copyRun(source + p * sourcePlane + y * sourcePitch, target + p * targetPlane + y * targetPitch, width)
         }
     }
 }
