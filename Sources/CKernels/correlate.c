@@ -15,12 +15,8 @@
 #if defined(__x86_64__)
 
 #include <cpuid.h>
-#include <immintrin.h>
 
-#define AVX2 __attribute__((target("avx2,fma")))
-#define INLINE static inline __attribute__((always_inline))
-// For the copies that replace masked stores: left alone, clang turns them back into masked stores.
-#define NO_VECTORIZE _Pragma("clang loop vectorize(disable) interleave(disable)")
+#include "avx2.h"
 
 bool blitz_vector_kernels_available(void) {
     unsigned a, b, c, d;
@@ -33,12 +29,6 @@ bool blitz_vector_kernels_available(void) {
     if ((lo & 6u) != 6u) return false;
     if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return false;
     return (b & (1u << 5)) != 0;  // AVX2
-}
-
-// Lanes 0..<n set (0 ≤ n ≤ 8), for masked loads and stores.
-INLINE AVX2 __m256i lanes_below(ptrdiff_t n) {
-    const __m256i index = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
-    return _mm256_cmpgt_epi32(_mm256_set1_epi32((int)n), index);
 }
 
 INLINE AVX2 float horizontal_sum(__m256 v) {

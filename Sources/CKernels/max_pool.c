@@ -42,17 +42,7 @@ static void clear_uncovered(float *dx, ptrdiff_t height, ptrdiff_t width) {
 
 #if defined(__x86_64__)
 
-#include <immintrin.h>
-
-#define AVX2 __attribute__((target("avx2,fma")))
-#define INLINE static inline __attribute__((always_inline))
-// For the copies that replace masked stores: left alone, clang turns them back into masked stores.
-#define NO_VECTORIZE _Pragma("clang loop vectorize(disable) interleave(disable)")
-
-INLINE AVX2 __m256i lanes_below(ptrdiff_t n) {
-    const __m256i index = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
-    return _mm256_cmpgt_epi32(_mm256_set1_epi32((int)n), index);
-}
+#include "avx2.h"
 
 // 64-bit lanes 0..<n set (0 ≤ n ≤ 4).
 INLINE AVX2 __m256i wide_lanes_below(ptrdiff_t n) {
