@@ -46,30 +46,3 @@ public struct TrainingConfiguration: Sendable, Equatable {
         guard evaluateEvery >= 1 else { throw .invalidFlag("--eval-every must be at least 1 (got \(evaluateEvery))") }
     }
 }
-
-/// Why a run could not start or had to stop. `description` is the one line a person reads.
-public enum TrainerError: Error, Sendable, CustomStringConvertible {
-    case invalidFlag(String)
-    case dataset(String)
-    case model(String)
-    case device(String)
-    case checkpoint(String)
-    case diverged(step: Int, message: String)
-
-    public var description: String {
-        switch self {
-        case .invalidFlag(let m), .dataset(let m), .model(let m), .device(let m), .checkpoint(let m): return m
-        case .diverged(_, let m): return m
-        }
-    }
-}
-
-/// What a training run reports as it goes (headless printing, scripts).
-public enum TrainingEvent: Sendable {
-    case step(step: Int, epoch: Int, loss: Double)
-    case evaluation(step: Int, epoch: Int, accuracy: Double)
-    case diverged(step: Int, message: String)
-    case saved(path: String)
-    case saveFailed(path: String, message: String)
-    case finished(step: Int, epoch: Int)
-}

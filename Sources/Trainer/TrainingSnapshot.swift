@@ -110,48 +110,6 @@ public struct ParameterStats: Sendable, Equatable {
     }
 }
 
-/// The graph of one training iteration, as plain values. Node ids are small integers in creation
-/// order; `executionOrder` is the order PyTorch's engine runs them in backward.
-public struct GraphSnapshot: Sendable, Equatable {
-    public var nodes: [GraphNode]
-    /// The id of the loss's grad_fn.
-    public var root: Int
-    public var executionOrder: [Int]
-
-    public init(nodes: [GraphNode], root: Int, executionOrder: [Int]) {
-        self.nodes = nodes
-        self.root = root
-        self.executionOrder = executionOrder
-    }
-
-    public func node(_ id: Int) -> GraphNode? {
-        id >= 0 && id < nodes.count && nodes[id].id == id ? nodes[id] : nodes.first { $0.id == id }
-    }
-}
-
-public struct GraphNode: Sendable, Equatable {
-    public var id: Int
-    /// PyTorch's name: AddmmBackward0, AccumulateGrad, ...
-    public var name: String
-    /// The module whose forward created it (fc3), or for AccumulateGrad the parameter's module.
-    public var module: String?
-    /// For AccumulateGrad: the parameter's dotted name (fc3.bias).
-    public var parameter: String?
-    /// Shape of the output this node receives a gradient for.
-    public var shape: [Int]
-    /// Ids of the nodes its gradient flows to, in PyTorch's edge order (invalid edges left out).
-    public var next: [Int]
-
-    public init(id: Int, name: String, module: String?, parameter: String?, shape: [Int], next: [Int]) {
-        self.id = id
-        self.name = name
-        self.module = module
-        self.parameter = parameter
-        self.shape = shape
-        self.next = next
-    }
-}
-
 /// Summary of one gradient tensor: what the backward step panel shows.
 public struct GradientSummary: Sendable, Equatable {
     public var shape: [Int]
@@ -201,29 +159,4 @@ public struct BackwardCursor: Sendable, Equatable {
         self.totalNodes = totalNodes
         self.isActive = isActive
     }
-}
-
-/// What the UI (or a script) can ask the trainer to do. Commands are queued and run in order on
-/// the trainer's queue.
-public enum TrainerCommand: Sendable, Equatable {
-    case pause
-    case resume
-    /// One whole training step (zero_grad if on, forward, loss, backward, optimizer step).
-    case step
-    /// Run one backward node; the first of a pass zeroes grads (if on) and does forward and loss.
-    case backwardNode
-    /// Run the rest of the current backward pass and the optimizer step.
-    case finishBackward
-    case toggleZeroGrad
-    case setLearningRate(Double)
-    /// Multiply the learning rate (the `+`/`-` keys).
-    case scaleLearningRate(Double)
-    case save(path: String)
-    case quit
-}
-
-/// The face of a training session the UI talks to: send commands, read the latest snapshot.
-public protocol TrainingControl: AnyObject, Sendable {
-    func send(_ command: TrainerCommand)
-    var latestSnapshot: TrainingSnapshot { get }
 }

@@ -1,0 +1,24 @@
+/// What the UI (or a script) can ask the trainer to do. Commands are queued and run in order on
+/// the trainer's queue.
+public enum TrainerCommand: Sendable, Equatable {
+    case pause
+    case resume
+    /// One whole training step (zero_grad if on, forward, loss, backward, optimizer step).
+    case step
+    /// Run one backward node; the first of a pass zeroes grads (if on) and does forward and loss.
+    case backwardNode
+    /// Run the rest of the current backward pass and the optimizer step.
+    case finishBackward
+    case toggleZeroGrad
+    case setLearningRate(Double)
+    /// Multiply the learning rate (the `+`/`-` keys).
+    case scaleLearningRate(Double)
+    case save(path: String)
+    case quit
+}
+
+/// The face of a training session the UI talks to: send commands, read the latest snapshot.
+public protocol TrainingControl: AnyObject, Sendable {
+    func send(_ command: TrainerCommand)
+    var latestSnapshot: TrainingSnapshot { get }
+}
