@@ -11,7 +11,6 @@ public enum Action: Sendable, Equatable {
     case decreaseLearningRate
     case nextPanel
     case previousPanel
-    case focus(Panel)
     case up
     case down
     case left

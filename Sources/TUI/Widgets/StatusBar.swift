@@ -3,7 +3,7 @@ import Trainer
 /// The top line: what is being trained and where training stands. The words the screen
 /// contract names (`running`/`paused`, `step N`, `zero_grad: on/off`, `accumulated: K`) always
 /// survive; on a narrow terminal the descriptive parts go first, lowest priority first.
-public struct StatusBar: Sendable {
+public struct StatusBar: Widget, Sendable {
     public var snapshot: TrainingSnapshot
 
     public init(snapshot: TrainingSnapshot) {

@@ -4,7 +4,7 @@ import Trainer
 /// (`ran: NAME`, `next: NAME`, as the screen contract says), what that node computes, the
 /// gradient it received and what it passed along each edge, and which parameters hold a
 /// .grad so far. The lines scroll when the panel is short.
-public struct BackwardStep: Sendable {
+public struct BackwardPanel: Widget, Sendable {
     public var graph: GraphSnapshot?
     public var cursor: BackwardCursor?
     public var parameters: [String]
@@ -36,14 +36,14 @@ public struct BackwardStep: Sendable {
     /// Every line the panel would show with unlimited height.
     func lines(width: Int, theme: Theme) -> [Line] {
         var out: [Line] = []
-        let contentWidth = max(1, width - BackwardStep.labelWidth)
+        let contentWidth = max(1, width - BackwardPanel.labelWidth)
         func labelled(_ label: String, _ text: String, _ style: Style) {
             labelledPieces(label, [text], style)
         }
         func labelledPieces(_ label: String, _ pieces: [String], _ style: Style, separator: String = "  ") {
             let text = pieces.count == 1 ? Format.wrap(pieces[0], contentWidth) : Format.wrap(pieces: pieces, contentWidth, separator: separator)
             for (i, piece) in text.enumerated() {
-                out.append([Span(text: Format.padRight(i == 0 ? label : "", BackwardStep.labelWidth), style: theme.label), Span(text: piece, style: style)])
+                out.append([Span(text: Format.padRight(i == 0 ? label : "", BackwardPanel.labelWidth), style: theme.label), Span(text: piece, style: style)])
             }
         }
         guard let cursor else {
