@@ -7,7 +7,9 @@ import TUI
     @Test func keysThatFitAndAlwaysHelpAndQuit() {
         let s = Fake.snapshot(running: true)
         let wide = rendered(width: 100, height: 1) { Footer(snapshot: s).render(in: $0, buffer: &$1, theme: mono) }
-        #expect(wide == [" space pause  n step  b backward node  z zero_grad  +/- lr  l log  tab panel  ? help  q quit"])
+        #expect(wide == [" space pause  n step  b backward node  z zero_grad  +/- lr  < > speed  r reset  ? help  q quit"])
+        let wider = rendered(width: 120, height: 1) { Footer(snapshot: s).render(in: $0, buffer: &$1, theme: mono) }
+        #expect(wider == [" space pause  n step  b backward node  z zero_grad  +/- lr  < > speed  r reset  l log  tab panel  ? help  q quit"])
         let narrow = rendered(width: 40, height: 1) { Footer(snapshot: s).render(in: $0, buffer: &$1, theme: mono) }
         #expect(narrow == [" space pause  n step  ? help  q quit"])
     }

@@ -7,7 +7,9 @@ import TUI
     @Test func statusBarShowsTheContractWords() {
         var s = Fake.snapshot(steps: 1200)
         let wide = rendered(width: 100, height: 1) { StatusBar(snapshot: s).render(in: $0, buffer: &$1, theme: mono) }
-        #expect(wide == [" blitz-net · digits · cpu │ step 1200 │ 212 steps/s │ lr 0.001 sgd │ running │ zero_grad: on"])
+        #expect(wide == [" blitz-net · digits · cpu │ step 1200 │ speed 20/s │ lr 0.001 sgd │ running │ zero_grad: on"])
+        let runningFull = rendered(width: 140, height: 1) { StatusBar(snapshot: s).render(in: $0, buffer: &$1, theme: mono) }
+        #expect(runningFull == [" blitz-tui │ blitz-net · digits · cpu │ epoch 3 │ step 1200 │ speed 20/s │ 19.9 steps/s │ lr 0.001 sgd │ running │ zero_grad: on"])
         s.zeroGradEnabled = false
         s.accumulated = 3
         s.isRunning = false
@@ -15,7 +17,12 @@ import TUI
         let narrow = rendered(width: 60, height: 1) { StatusBar(snapshot: s).render(in: $0, buffer: &$1, theme: mono) }
         #expect(narrow == [" step 1200 │ paused │ zero_grad: off  accumulated: 3"])
         let full = rendered(width: 140, height: 1) { StatusBar(snapshot: s).render(in: $0, buffer: &$1, theme: mono) }
-        #expect(full == [" blitz-tui │ blitz-net · digits · cpu │ epoch 3 │ step 1200 │ 212 steps/s │ lr 0.001 sgd │ paused │ zero_grad: off  accumulated: 3"])
+        // Paused: the speed it will run at, but no steps/s figure.
+        #expect(full == [" blitz-tui │ blitz-net · digits · cpu │ epoch 3 │ step 1200 │ speed 20/s │ lr 0.001 sgd │ paused │ zero_grad: off  accumulated: 3"])
+        s.pacing.speed = .max
+        s.isRunning = true
+        let fast = rendered(width: 140, height: 1) { StatusBar(snapshot: s).render(in: $0, buffer: &$1, theme: mono) }
+        #expect(fast[0].contains("│ speed max │ 19.9 steps/s │"))
     }
 
     @Test func stylesOfTheStateWords() {

@@ -22,6 +22,12 @@ extension AppState {
             return [.scaleLearningRate(KeyMap.learningRateFactor)]
         case .decreaseLearningRate:
             return [.scaleLearningRate(1 / KeyMap.learningRateFactor)]
+        case .slower:
+            return [.changeSpeed(faster: false)]
+        case .faster:
+            return [.changeSpeed(faster: true)]
+        case .resetRun:
+            return [.reset]
         case .nextPanel:
             focus = Panel(rawValue: (focus.rawValue + 1) % Panel.allCases.count)!
         case .previousPanel:
