@@ -40,7 +40,8 @@ import TUI
             BackwardPanel(graph: end.graph, cursor: end.cursor, parameters: end.parameters.map(\.name), scroll: 0).render(in: $0, buffer: &$1, theme: mono)
         }
         #expect(endLines[0] == "ran: AccumulateGrad (conv1.bias)   node 27/27")
-        #expect(endLines[1] == "next: — pass complete, every parameter's .grad is ready")
+        #expect(endLines[1] == "next: — pass complete, every .grad is ready;")
+        #expect(endLines[2] == "      optimizer.step() ran next")
     }
 
     @Test func backwardStepBeforeTheFirstNodeAndScrolling() {
@@ -84,5 +85,27 @@ import TUI
         #expect(style(of: "AccumulateGrad (fc3.bias)", in: b) == colorTheme.nextNode)
         #expect(style(of: "[4, 10]", in: b) == colorTheme.value)
         #expect(style(of: "0/10 parameters", in: b) == colorTheme.good)
+    }
+
+    /// At 80 columns the panel is 38 wide: long node names wrap under themselves.
+    @Test func longNamesWrapInANarrowPanel() {
+        let s = Fake.stepping(run: 16)   // ran: AccumulateGrad (fc1.weight), next: ViewBackward0
+        let next = Fake.stepping(run: 17)   // ran: ViewBackward0, next: MaxPool2DWithIndicesBackward0 (pool)
+        let lines = rendered(width: 38, height: 3) {
+            BackwardPanel(graph: next.graph, cursor: next.cursor, parameters: [], scroll: 0).render(in: $0, buffer: &$1, theme: mono)
+        }
+        expectLines(lines, [
+            "ran: ViewBackward0   node 17/27",
+            "next: MaxPool2DWithIndicesBackward0",
+            "      (pool)                         ↓",
+        ])
+        let leaf = rendered(width: 30, height: 3) {
+            BackwardPanel(graph: s.graph, cursor: s.cursor, parameters: [], scroll: 0).render(in: $0, buffer: &$1, theme: mono)
+        }
+        expectLines(leaf, [
+            "ran: AccumulateGrad",
+            "     (fc1.weight)",
+            "     node 16/27              ↓",
+        ])
     }
 }

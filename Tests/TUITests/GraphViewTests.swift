@@ -88,4 +88,51 @@ import TUI
         #expect(style(of: "fc1.weight", in: b) == colorTheme.module)
         #expect(style(of: "[120,400]", in: b) == colorTheme.shape)
     }
+
+    /// The MLP on 2-D points: the input needs no gradient, so fc1's AddmmBackward0 has only its
+    /// parameters below it (ids as `blitz-tui graph --model mlp --dataset spirals` numbers them).
+    static let mlpGraph: GraphSnapshot = {
+        func acc(_ id: Int, _ p: String, _ shape: [Int]) -> GraphNode {
+            GraphNode(id: id, name: "AccumulateGrad", module: String(p.split(separator: ".")[0]), parameter: p, shape: shape, next: [])
+        }
+        func op(_ id: Int, _ name: String, _ module: String?, _ shape: [Int], _ next: [Int]) -> GraphNode {
+            GraphNode(id: id, name: name, module: module, parameter: nil, shape: shape, next: next)
+        }
+        let nodes = [
+            op(0, "TBackward0", "fc1", [2, 128], [13]), op(1, "AddmmBackward0", "fc1", [4, 128], [12, 0]),
+            op(2, "ReluBackward0", nil, [4, 128], [1]), op(3, "TBackward0", "fc2", [128, 64], [14]),
+            op(4, "AddmmBackward0", "fc2", [4, 64], [11, 2, 3]), op(5, "ReluBackward0", nil, [4, 64], [4]),
+            op(6, "TBackward0", "fc3", [64, 3], [15]), op(7, "AddmmBackward0", "fc3", [4, 3], [10, 5, 6]),
+            op(8, "LogSoftmaxBackward0", nil, [4, 3], [7]), op(9, "NllLossBackward0", nil, [], [8]),
+            acc(10, "fc3.bias", [3]), acc(11, "fc2.bias", [64]), acc(12, "fc1.bias", [128]),
+            acc(13, "fc1.weight", [128, 2]), acc(14, "fc2.weight", [64, 128]), acc(15, "fc3.weight", [3, 64]),
+        ]
+        return GraphSnapshot(nodes: nodes, root: 9, executionOrder: [9, 8, 7, 10, 6, 15, 5, 4, 11, 3, 14, 2, 1, 12, 0, 13])
+    }()
+
+    @Test func aFirstLayerWithoutAnInputGradientNestsItsWeight() {
+        let rows = GraphTree.rows(GraphViewTests.mlpGraph, collapsed: [])
+        let lines = rendered(width: 56, height: 16) {
+            GraphView(graph: GraphViewTests.mlpGraph, cursor: nil, rows: rows, selectedRow: nil, focused: false)
+                .render(in: $0, buffer: &$1, theme: mono)
+        }
+        expectLines(lines, [
+            "    NllLossBackward0                           []",
+            "    LogSoftmaxBackward0                        [4,3]",
+            "  ▾ AddmmBackward0                  fc3        [4,3]",
+            "    ├─AccumulateGrad                fc3.bias   [3]",
+            "    └─TBackward0                    fc3        [64,3]",
+            "      └─AccumulateGrad              fc3.weight [3,64]",
+            "    ReluBackward0                              [4,64]",
+            "  ▾ AddmmBackward0                  fc2        [4,64]",
+            "    ├─AccumulateGrad                fc2.bias   [64]",
+            "    └─TBackward0                    fc2        [128,64]",
+            "      └─AccumulateGrad              fc2.weight [64,128]",
+            "    ReluBackward0                              [4,128]",
+            "  ▾ AddmmBackward0                  fc1        [4,128]",
+            "    ├─AccumulateGrad                fc1.bias   [128]",
+            "    └─TBackward0                    fc1        [2,128]",
+            "      └─AccumulateGrad              fc1.weight [128,2]",
+        ])
+    }
 }

@@ -137,7 +137,7 @@ extension AppState {
         let inner = layout.backward.inset(1)
         guard !layout.isTooSmall, inner.height > 0 else { return 0 }
         let panel = BackwardPanel(graph: snapshot.graph, cursor: snapshot.cursor, parameters: snapshot.parameters.map(\.name), scroll: 0)
-        let count = panel.lineCount(width: inner.width, theme: Theme(colors: false, ascii: false))
+        let count = panel.lineCount(width: inner.width, height: inner.height, theme: Theme(colors: false, ascii: false))
         return max(0, count - inner.height)
     }
 }
