@@ -1,6 +1,13 @@
 // What each kind of thing on screen looks like, in colour and in monochrome. Widgets ask for a
 // meaning ("the node that runs next", "a large gradient"), never for a colour, so NO_COLOR or a
 // terminal without colours still shows every distinction through bold, reverse and dim.
+//
+// Contrast: every pair is checked against xterm's palette (ThemeContrastTests), on a dark
+// background: text at least 4.5:1, lines and bars at least 3:1. Two things about real terminals
+// matter there: bold on one of the eight basic colours is drawn in its bright variant (xterm's
+// boldColors, on by default), so bold black text on green becomes grey on green (1.9:1) and
+// dark text on a coloured background is never bold; and the basic blue is too dark on black
+// (2.2:1) for text or lines.
 
 public struct Theme: Sendable, Equatable {
     public var colors: Bool
@@ -18,7 +25,7 @@ public struct Theme: Sendable, Equatable {
     public var label: Style { pick(Style(foreground: .cyan), .plain) }
     public var value: Style { Style(attributes: .bold) }
     public var title: Style { Style(attributes: .bold) }
-    public var border: Style { pick(Style(foreground: .blue), Style(attributes: .dim)) }
+    public var border: Style { pick(.plain, Style(attributes: .dim)) }
     public var borderFocused: Style { pick(Style(foreground: .cyan, attributes: .bold), Style(attributes: .bold)) }
     public var good: Style { pick(Style(foreground: .green, attributes: .bold), Style(attributes: .bold)) }
     public var warning: Style { pick(Style(foreground: .yellow, attributes: .bold), Style(attributes: [.bold, .underline])) }
@@ -26,19 +33,19 @@ public struct Theme: Sendable, Equatable {
     public var key: Style { pick(Style(foreground: .yellow, attributes: .bold), Style(attributes: .bold)) }
     public var selected: Style { Style(attributes: .reverse) }
     public var statusBar: Style { pick(Style(foreground: .white, background: .blue), Style(attributes: .reverse)) }
-    public var running: Style { pick(Style(foreground: .black, background: .green, attributes: .bold), Style(attributes: .bold)) }
-    public var paused: Style { pick(Style(foreground: .black, background: .yellow, attributes: .bold), Style(attributes: [.bold, .underline])) }
+    public var running: Style { pick(Style(foreground: .black, background: .green), Style(attributes: .bold)) }
+    public var paused: Style { pick(Style(foreground: .black, background: .yellow), Style(attributes: [.bold, .underline])) }
     public var zeroGradOff: Style { pick(Style(foreground: .white, background: .red, attributes: .bold), Style(attributes: [.bold, .underline])) }
 
     // Graph and backward stepper.
     public var ranNode: Style { pick(Style(foreground: .green, attributes: .bold), Style(attributes: .bold)) }
-    public var nextNode: Style { pick(Style(foreground: .black, background: .yellow, attributes: .bold), Style(attributes: [.bold, .underline])) }
+    public var nextNode: Style { pick(Style(foreground: .black, background: .yellow), Style(attributes: [.bold, .underline])) }
     public var doneNode: Style { pick(Style(foreground: .green), Style(attributes: .dim)) }
-    public var module: Style { pick(Style(foreground: .magenta), .plain) }
+    public var module: Style { pick(Style(foreground: .magenta, attributes: .bold), .plain) }
     public var shape: Style { pick(Style(foreground: .cyan), Style(attributes: .dim)) }
 
     // Loss chart.
-    public var chartRaw: Style { pick(Style(foreground: .blue), Style(attributes: .dim)) }
+    public var chartRaw: Style { pick(Style(foreground: .magenta), Style(attributes: .dim)) }
     public var chartMean: Style { pick(Style(foreground: .yellow, attributes: .bold), Style(attributes: .bold)) }
     public var chartAccuracy: Style { pick(Style(foreground: .green), .plain) }
     public var axis: Style { Style(attributes: .dim) }
