@@ -139,7 +139,7 @@ public struct GradNorms: Widget, Sendable {
                 let base = showsGrowth ? baseline[safe: index] ?? nil : nil
                 renderBar(norm: norm, baseline: base, scale: scale, x: barX, y: y, width: barWidth, buffer: &buffer, theme: theme)
             }
-            buffer.put(Format.padLeft(Format.significant(norm, 3), valueWidth), x: valueX, y: y, style: theme.magnitude(norm).adding(.bold), clip: listRows)
+            buffer.put(Format.padLeft(Format.significant(norm, 3), valueWidth), x: valueX, y: y, style: theme.emphasized(theme.magnitude(norm)), clip: listRows)
             if showsGrowth, let b = baseline[safe: index] ?? nil, b > 0 {
                 let ratio = norm / b
                 let text = ratio >= 1.05 ? Format.ratio(ratio) : ""

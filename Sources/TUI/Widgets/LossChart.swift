@@ -72,11 +72,11 @@ public struct LossChart: Widget, Sendable {
         let mean = values.isEmpty ? nil : Smoothing.mean(values, endingAt: values.count - 1, window: smoothing)
         func wording(_ digits: Int, mean meanLabel: String, accuracy accuracyLabel: String) -> [[(String, Style)]] {
             var parts: [[(String, Style)]] = [
-                [("loss ", theme.label), (last.map { Format.significant($0, digits) } ?? "–", theme.chartRaw.adding(.bold))],
+                [("loss ", theme.label), (last.map { Format.significant($0, digits) } ?? "–", theme.emphasized(theme.chartRaw))],
                 [(meanLabel, theme.label), (mean.map { Format.significant($0, digits) } ?? "–", theme.chartMean)],
             ]
             if let accuracy = accuracies.last {
-                parts.append([(accuracyLabel, theme.label), (Format.percent(accuracy.accuracy), theme.chartAccuracy.adding(.bold))])
+                parts.append([(accuracyLabel, theme.label), (Format.percent(accuracy.accuracy), theme.emphasized(theme.chartAccuracy))])
             }
             return parts
         }
