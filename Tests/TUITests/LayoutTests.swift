@@ -104,6 +104,9 @@ import TUI
         } else {
             #expect(lines[1].contains("log scale 1e-2…1e1"))
         }
+        // Before any backward pass there is no scale to tell, only that .grad is None everywhere.
+        let fresh = TUIApp.renderFrame(snapshot: Fake.snapshot(steps: 0), state: AppState(), width: width, height: height)
+        #expect(fresh[1].contains("0/10 with .grad"))
         s.isRunning = false
         let paused = TUIApp.renderFrame(snapshot: s, state: AppState(), width: width, height: height)
         #expect(!paused[0].contains("steps/s"))

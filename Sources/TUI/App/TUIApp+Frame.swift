@@ -35,7 +35,7 @@ public enum TUIApp {
         let scaleShown = norms.showsScale(in: gradBlock.inner(layout.gradients))
         var gradBadge = gradBlock
         gradBadge.badge = accumulating ? "Σ of \(snapshot.accumulated) passes"
-            : scaleShown || snapshot.parameters.isEmpty ? "\(withGrad)/\(snapshot.parameters.count) with .grad"
+            : scaleShown || withGrad == 0 ? "\(withGrad)/\(snapshot.parameters.count) with .grad"
             : "log scale " + norms.scale.text
         let gradInner = gradBadge.draw(in: layout.gradients, buffer: &buffer, theme: theme)
         norms.render(in: gradInner, buffer: &buffer, theme: theme)
