@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// The real binary in a real terminal (tmux): what a person sees and does.
 @Suite(.serialized) struct TerminalUITests {
@@ -39,8 +40,9 @@ import Testing
         }
     }
 
+    /// tmux as the shell finds it; `make test` installs it. Under CI a missing tmux fails the test.
     static var tmuxAvailable: Bool {
-        FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux")
+        Requirement.met(Requirement.onPath("tmux") != nil, "tmux is not on PATH (make test installs it)")
     }
 
     /// `accumulated: K` from the status bar.
