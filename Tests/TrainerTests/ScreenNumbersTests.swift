@@ -80,6 +80,8 @@ import Testing
             let cursor = try #require(core.cursor)
             let step = try #require(try stepper.step())
             #expect(cursor.ranName == step.node.name, "node \(index)")
+            let ran = try #require(cursor.ran.flatMap { core.graph?.node($0) })
+            #expect(qualifiedName(ran) == blitzOrder[index])
             if let gradIn = step.gradIn {
                 let shown = try #require(cursor.gradIn, "node \(index) \(step.node.name) shows no gradient in")
                 #expect(shown.shape == gradIn.shape)
