@@ -8,6 +8,9 @@ import Glibc
 /// subclasses it and overrides the kernels that matter for speed, so anything it does not
 /// override falls back to this definition. Stateless, hence safe to share between threads.
 open class ReferenceBackend: Backend, @unchecked Sendable {
+    // @unchecked: an open class cannot conform to Sendable checked (a subclass could add mutable
+    // state). This one has no stored properties at all; each kernel call touches only the
+    // storages it is given. A subclass must keep its own state thread-safe (CPUBackend says how).
     public init() {}
 
     open var device: Device { .cpu }
