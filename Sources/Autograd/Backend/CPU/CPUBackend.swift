@@ -13,6 +13,11 @@ import Glibc
 /// products split over `numThreads` threads of its own only above a size where that pays
 /// (OpenBLAS itself runs single-threaded: CPUGemm.swift says why).
 public final class CPUBackend: ReferenceBackend, @unchecked Sendable {
+    // @unchecked: restated because ReferenceBackend's conformance is unchecked (Swift asks a
+    // subclass to say so again). Every op may call this backend from any thread at once, and
+    // that is safe: its state is `threads` (an Atomic), `pool` (a CPUBufferPool, Sendable: one
+    // Mutex guards its lists) and `usesVectorKernels` (a constant); each kernel call works only
+    // on the storages it is given and scratch memory of its own, and keeps nothing between calls.
     private let threads = Atomic<Int>(1)
     let pool: CPUBufferPool
 
@@ -149,9 +154,11 @@ public final class CPUBackend: ReferenceBackend, @unchecked Sendable {
     public override func gemm(_ a: Storage, _ b: Storage, into c: Storage, m: Int, n: Int, k: Int,
                               transA: Bool, transB: Bool, alpha: Double, beta: Double,
                               batch: Int, strideA: Int, strideB: Int, strideC: Int) {
-        let lda = transA ? m : k
-        let ldb = transB ? k : n
-        let ldc = n
+        // Leading dimensions of at least 1, as BLAS requires: with k = 0 a row-major operand's is
+        // 0 (reference BLAS and cuBLAS refuse it; this OpenBLAS lets it pass). C = beta·C then.
+        let lda = Swift.max(transA ? m : k, 1)
+        let ldb = Swift.max(transB ? k : n, 1)
+        let ldc = Swift.max(n, 1)
         let threads = numThreads
         // Many small products (bmm): one per thread at a time; otherwise each splits on its own.
         let work = m * n * k

@@ -7,11 +7,8 @@ extension CUDABackend {
         switch allocator.allocate(bytes) {
         case .success(let a):
             address = a
-        case .failure(let error):
-            let stats = allocator.stats
-            fatalError("CUDA out of memory on cuda:\(info.index) allocating \(CUDABackend.mib(bytes)): \(error.message); "
-                                + "\(CUDABackend.mib(stats.allocatedBytes)) allocated by tensors, \(CUDABackend.mib(stats.reservedBytes)) reserved, "
-                                + "\(CUDABackend.mib(info.totalMemory)) on the device")
+        case .failure(let failure):
+            fatalError(allocationFailureMessage(failure, bytes: bytes))
         }
         if poisonsAllocations, let size = allocator.size(of: address) {
             driver.require(driver.cuMemsetD8(address, 0xFF, size), "cuMemsetD8_v2 (poison)")
@@ -74,6 +71,20 @@ extension CUDABackend {
         args.int(DType.allCases.firstIndex(of: dtype)!)
         launch(.cast, storage.dtype, elements: storage.count, args)
         return out
+    }
+
+    /// Worded by status: only CUDA_ERROR_OUT_OF_MEMORY is "out of memory" (with what the
+    /// allocator holds); any other status, most often a failed kernel's that this allocation
+    /// only reports, says so.
+    func allocationFailureMessage(_ failure: CachingAllocator.Failure, bytes: Int) -> String {
+        let cause = driver.failure(failure.call, failure.status)
+        guard failure.isOutOfMemory else {
+            return "CUDA error on cuda:\(info.index) while allocating \(CUDABackend.mib(bytes)): \(cause)"
+        }
+        let stats = allocator.stats
+        return "CUDA out of memory on cuda:\(info.index) allocating \(CUDABackend.mib(bytes)): \(cause); "
+            + "\(CUDABackend.mib(stats.allocatedBytes)) allocated by tensors, "
+            + "\(CUDABackend.mib(stats.reservedBytes)) reserved, \(CUDABackend.mib(info.totalMemory)) on the device"
     }
 
     static func mib(_ bytes: Int) -> String {
