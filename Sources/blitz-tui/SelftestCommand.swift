@@ -31,7 +31,8 @@ struct SelftestCommand: ParsableCommand {
             throw TrainerError.invalidFlag("--device must be cuda or cuda:N (got \(device))")
         }
         guard steps >= 1 else { throw TrainerError.invalidFlag("--steps must be at least 1 (got \(steps))") }
-        let checks = [TrainingComparison.check(steps: steps, seed: seed), TrainingComparison.timing(batchSize: 256, seed: seed)]
+        let checks = [TrainingComparison.check(steps: steps, seed: seed),
+                      TrainingComparison.timing(batchSize: 256, seed: seed)]
         do {
             let report = try CUDASelfTest.run(device: index, seed: seed, extraChecks: checks)
             print(report.table, terminator: "")

@@ -31,7 +31,8 @@ public final class CPUBackend: ReferenceBackend, @unchecked Sendable {
     /// `threads` (default: OpenBLAS's count at start, normally one per core) is this backend's
     /// thread count for its loops and its large products. `vectorKernels: false` keeps the
     /// portable Swift paths even on a CPU with AVX2 (the tests run both).
-    public init(poolCapacity: Int = CPUBackend.defaultPoolCapacity, threads count: Int? = nil, vectorKernels: Bool = true) {
+    public init(poolCapacity: Int = CPUBackend.defaultPoolCapacity, threads count: Int? = nil,
+                vectorKernels: Bool = true) {
         pool = CPUBufferPool(capacity: poolCapacity)
         usesVectorKernels = vectorKernels && DirectConvolution.cpuSupports
         super.init()
@@ -171,8 +172,8 @@ public final class CPUBackend: ReferenceBackend, @unchecked Sendable {
             let pc = c.buffer(T.self)
             CPUParallel.forRanges(batch, grain: grain, threads: threads) { items in
                 for i in items {
-                    CPUGemm.multiply(transA, transB, m, n, k, alpha: T(alpha), pa + i * strideA, lda, pb + i * strideB, ldb,
-                                     beta: T(beta), pc + i * strideC, ldc, threads: inner)
+                    CPUGemm.multiply(transA, transB, m, n, k, alpha: T(alpha), pa + i * strideA, lda,
+                                     pb + i * strideB, ldb, beta: T(beta), pc + i * strideC, ldc, threads: inner)
                 }
             }
         }
@@ -230,7 +231,8 @@ public final class CPUBackend: ReferenceBackend, @unchecked Sendable {
     }
 
     public override func im2col(_ x: Storage, _ g: ConvGeometry) -> Storage {
-        let out = allocate(count: g.channels * g.kernelH * g.kernelW * g.batch * g.outHeight * g.outWidth, dtype: x.dtype)
+        let count = g.channels * g.kernelH * g.kernelW * g.batch * g.outHeight * g.outWidth
+        let out = allocate(count: count, dtype: x.dtype)
         let threads = numThreads
         func kernel<T: FloatElement & SIMDScalar>(_: T.Type) {
             cpuIm2col(x.input(T.self), out.buffer(T.self), g, threads: threads)

@@ -13,7 +13,8 @@ extension CUDABackend {
         if poisonsAllocations, let size = allocator.size(of: address) {
             driver.require(driver.cuMemsetD8(address, 0xFF, size), "cuMemsetD8_v2 (poison)")
         }
-        return Storage(pointer: UnsafeMutableRawPointer(bitPattern: UInt(address))!, count: count, dtype: dtype, backend: self)
+        let pointer = UnsafeMutableRawPointer(bitPattern: UInt(address))!
+        return Storage(pointer: pointer, count: count, dtype: dtype, backend: self)
     }
 
     public func deallocate(_ pointer: UnsafeMutableRawPointer, byteCount: Int) {
@@ -24,7 +25,8 @@ extension CUDABackend {
         let s = allocate(count: count, dtype: dtype)
         if count > 0 {
             precondition(bytes.count >= s.byteCount, "upload: \(bytes.count) bytes for \(count) \(dtype) elements")
-            driver.require(driver.cuMemcpyHtoD(CUDABackend.address(s), bytes.baseAddress, s.byteCount), "cuMemcpyHtoD_v2(\(s.byteCount) bytes)")
+            driver.require(driver.cuMemcpyHtoD(CUDABackend.address(s), bytes.baseAddress, s.byteCount),
+                           "cuMemcpyHtoD_v2(\(s.byteCount) bytes)")
         }
         return s
     }

@@ -80,7 +80,8 @@ public final class CUDABackend: Backend {
         var table: [DType: [UInt]] = [:]
         for dtype in DType.allCases {
             let source = CUDAKernelSource.source(for: dtype)
-            let image = try cache.image(source: source, name: "blitz_\(dtype.rawValue).cu", target: target, compiler: compiler)
+            let image = try cache.image(source: source, name: "blitz_\(dtype.rawValue).cu", target: target,
+                                        compiler: compiler)
             var module: OpaquePointer?
             let loadStatus = image.bytes.withUnsafeBytes { api.cuModuleLoadData(&module, $0.baseAddress) }
             if loadStatus != CUDADriverAPI.success {
@@ -92,7 +93,8 @@ public final class CUDABackend: Backend {
             var entries = [UInt](repeating: 0, count: CUDAKernel.allCases.count + 1)
             for kernel in CUDAKernelSource.kernels(for: dtype) {
                 var function: OpaquePointer?
-                try api.check(api.cuModuleGetFunction(&function, module, kernel.symbol), "cuModuleGetFunction(\(kernel.symbol), \(dtype))")
+                try api.check(api.cuModuleGetFunction(&function, module, kernel.symbol),
+                              "cuModuleGetFunction(\(kernel.symbol), \(dtype))")
                 entries[kernel.rawValue] = UInt(bitPattern: function)
             }
             table[dtype] = entries
@@ -178,7 +180,8 @@ public final class CUDABackend: Backend {
     /// Launches `kernel` over `elements` items (grid-stride, so any count is covered).
     func launch(_ kernel: CUDAKernel, _ dtype: DType, elements: Int, _ args: KernelArguments) {
         guard elements > 0 else { return }
-        let blocks = Swift.min((elements + CUDABackend.blockThreads - 1) / CUDABackend.blockThreads, CUDABackend.maxBlocks)
+        let needed = (elements + CUDABackend.blockThreads - 1) / CUDABackend.blockThreads
+        let blocks = Swift.min(needed, CUDABackend.maxBlocks)
         launch(kernel, dtype, blocks: blocks, args)
     }
 
@@ -193,8 +196,8 @@ public final class CUDABackend: Backend {
         let status = block.withUnsafeMutableBytes { raw -> Int32 in
             var params: [UnsafeMutableRawPointer?] = [raw.baseAddress]
             return params.withUnsafeMutableBufferPointer { p in
-                driver.cuLaunchKernel(OpaquePointer(bitPattern: f), UInt32(blocks), 1, 1, UInt32(CUDABackend.blockThreads), 1, 1,
-                                      0, nil, p.baseAddress, nil)
+                driver.cuLaunchKernel(OpaquePointer(bitPattern: f), UInt32(blocks), 1, 1,
+                                      UInt32(CUDABackend.blockThreads), 1, 1, 0, nil, p.baseAddress, nil)
             }
         }
         driver.require(status, "cuLaunchKernel(\(kernel.symbol), \(dtype), \(blocks) blocks)")

@@ -90,7 +90,8 @@ open class ReferenceBackend: Backend, @unchecked Sendable {
         return out
     }
 
-    open func binary(_ op: BinaryOp, _ a: Storage, _ aShape: [Int], _ b: Storage, _ bShape: [Int], outShape: [Int]) -> Storage {
+    open func binary(_ op: BinaryOp, _ a: Storage, _ aShape: [Int], _ b: Storage, _ bShape: [Int],
+                     outShape: [Int]) -> Storage {
         let out = allocate(count: Shape.count(outShape), dtype: a.dtype)
         let ia = BroadcastIndex(from: aShape, to: outShape)
         let ib = BroadcastIndex(from: bShape, to: outShape)
@@ -208,7 +209,8 @@ open class ReferenceBackend: Backend, @unchecked Sendable {
 
     open func conv2dBackward(_ grad: Storage, input: Storage, weight: Storage, outChannels: Int, _ g: ConvGeometry,
                              inputGrad: Bool, biasGrad: Bool) -> (input: Storage?, weight: Storage, bias: Storage?) {
-        conv2dBackwardComposed(grad, input: input, weight: weight, outChannels: outChannels, g, inputGrad: inputGrad, biasGrad: biasGrad)
+        conv2dBackwardComposed(grad, input: input, weight: weight, outChannels: outChannels, g,
+                               inputGrad: inputGrad, biasGrad: biasGrad)
     }
 
     open func maxPool2d(_ x: Storage, _ g: ConvGeometry) -> (values: Storage, indices: Storage) {
@@ -246,7 +248,8 @@ open class ReferenceBackend: Backend, @unchecked Sendable {
     open func logSoftmaxBackward(_ grad: Storage, output: Storage, outer: Int, size: Int, inner: Int) -> Storage {
         let out = allocate(count: grad.count, dtype: grad.dtype)
         func kernel<T: FloatElement>(_: T.Type) {
-            referenceLogSoftmaxBackward(grad.buffer(T.self), output.buffer(T.self), out.buffer(T.self), outer, size, inner)
+            referenceLogSoftmaxBackward(grad.buffer(T.self), output.buffer(T.self), out.buffer(T.self),
+                                        outer, size, inner)
         }
         grad.dtype.dispatchFloat("log_softmax", kernel, kernel)
         return out
@@ -262,18 +265,21 @@ open class ReferenceBackend: Backend, @unchecked Sendable {
                     let dst = (o * indexSize + j) * inner + i
                     let k = Int(idx[dst])
                     ensure(k >= 0 && k < size, "gather: index \(k) is out of bounds for dimension with size \(size)")
-                    (out.pointer + dst * esize).copyMemory(from: x.pointer + ((o * size + k) * inner + i) * esize, byteCount: esize)
+                    let src = (o * size + k) * inner + i
+                    (out.pointer + dst * esize).copyMemory(from: x.pointer + src * esize, byteCount: esize)
                 }
             }
         }
         return out
     }
 
-    open func scatterAdd(_ grad: Storage, outer: Int, size: Int, inner: Int, index: Storage, indexSize: Int) -> Storage {
+    open func scatterAdd(_ grad: Storage, outer: Int, size: Int, inner: Int, index: Storage,
+                         indexSize: Int) -> Storage {
         let out = allocate(count: outer * size * inner, dtype: grad.dtype)
         fill(out, with: 0)
         func kernel<T: StorageElement>(_: T.Type) {
-            referenceScatterAdd(grad.buffer(T.self), index.buffer(Int64.self), out.buffer(T.self), outer, size, inner, indexSize)
+            referenceScatterAdd(grad.buffer(T.self), index.buffer(Int64.self), out.buffer(T.self),
+                                outer, size, inner, indexSize)
         }
         grad.dtype.dispatch(kernel, kernel, kernel)
         return out
@@ -283,14 +289,16 @@ open class ReferenceBackend: Backend, @unchecked Sendable {
 
     open func sgdStep(parameter: Storage, grad: Storage, momentumBuffer: Storage?, _ h: SGDHyper) {
         func kernel<T: FloatElement>(_: T.Type) {
-            referenceSGD(parameter.buffer(T.self), grad.buffer(T.self), momentumBuffer?.buffer(T.self), parameter.count, h)
+            referenceSGD(parameter.buffer(T.self), grad.buffer(T.self), momentumBuffer?.buffer(T.self),
+                         parameter.count, h)
         }
         parameter.dtype.dispatchFloat("the optimizer step", kernel, kernel)
     }
 
     open func adamStep(parameter: Storage, grad: Storage, m: Storage, v: Storage, _ h: AdamHyper) {
         func kernel<T: FloatElement>(_: T.Type) {
-            referenceAdam(parameter.buffer(T.self), grad.buffer(T.self), m.buffer(T.self), v.buffer(T.self), parameter.count, h)
+            referenceAdam(parameter.buffer(T.self), grad.buffer(T.self), m.buffer(T.self), v.buffer(T.self),
+                          parameter.count, h)
         }
         parameter.dtype.dispatchFloat("the optimizer step", kernel, kernel)
     }

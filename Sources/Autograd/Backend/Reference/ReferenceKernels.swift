@@ -38,7 +38,8 @@ func referenceCast<S: StorageElement, D: StorageElement>(_ x: UnsafeMutablePoint
     }
 }
 
-func referenceUnary<T: FloatElement>(_ op: UnaryOp, _ x: UnsafeMutablePointer<T>, _ out: UnsafeMutablePointer<T>, _ n: Int) {
+func referenceUnary<T: FloatElement>(_ op: UnaryOp, _ x: UnsafeMutablePointer<T>, _ out: UnsafeMutablePointer<T>,
+                                     _ n: Int) {
     for i in 0..<n {
         out[i] = applyUnary(op, x[i])
     }
@@ -99,9 +100,11 @@ func referenceMax<T: FloatElement>(_ x: UnsafeMutablePointer<T>, _ values: Unsaf
     }
 }
 
-func referenceGemm<T: FloatElement>(_ a: UnsafeMutablePointer<T>, _ b: UnsafeMutablePointer<T>, _ c: UnsafeMutablePointer<T>,
+func referenceGemm<T: FloatElement>(_ a: UnsafeMutablePointer<T>, _ b: UnsafeMutablePointer<T>,
+                                    _ c: UnsafeMutablePointer<T>,
                                     _ m: Int, _ n: Int, _ k: Int, _ transA: Bool, _ transB: Bool,
-                                    _ alpha: T, _ beta: T, _ batch: Int, _ strideA: Int, _ strideB: Int, _ strideC: Int) {
+                                    _ alpha: T, _ beta: T,
+                                    _ batch: Int, _ strideA: Int, _ strideB: Int, _ strideC: Int) {
     for bi in 0..<batch {
         let pa = a + bi * strideA
         let pb = b + bi * strideB
@@ -121,7 +124,8 @@ func referenceGemm<T: FloatElement>(_ a: UnsafeMutablePointer<T>, _ b: UnsafeMut
     }
 }
 
-func referenceIm2col<T: FloatElement>(_ x: UnsafeMutablePointer<T>, _ cols: UnsafeMutablePointer<T>, _ g: ConvGeometry) {
+func referenceIm2col<T: FloatElement>(_ x: UnsafeMutablePointer<T>, _ cols: UnsafeMutablePointer<T>,
+                                      _ g: ConvGeometry) {
     let oh = g.outHeight
     let ow = g.outWidth
     let columns = g.batch * oh * ow
@@ -136,7 +140,8 @@ func referenceIm2col<T: FloatElement>(_ x: UnsafeMutablePointer<T>, _ cols: Unsa
                             let ix = xo * g.strideW - g.paddingW + kj
                             let col = (n * oh + y) * ow + xo
                             let inside = iy >= 0 && iy < g.height && ix >= 0 && ix < g.width
-                            cols[row * columns + col] = inside ? x[((n * g.channels + c) * g.height + iy) * g.width + ix] : 0
+                            let pixel = ((n * g.channels + c) * g.height + iy) * g.width + ix
+                            cols[row * columns + col] = inside ? x[pixel] : 0
                         }
                     }
                 }
@@ -145,7 +150,8 @@ func referenceIm2col<T: FloatElement>(_ x: UnsafeMutablePointer<T>, _ cols: Unsa
     }
 }
 
-func referenceCol2im<T: FloatElement>(_ cols: UnsafeMutablePointer<T>, _ x: UnsafeMutablePointer<T>, _ g: ConvGeometry) {
+func referenceCol2im<T: FloatElement>(_ cols: UnsafeMutablePointer<T>, _ x: UnsafeMutablePointer<T>,
+                                      _ g: ConvGeometry) {
     let oh = g.outHeight
     let ow = g.outWidth
     let columns = g.batch * oh * ow
@@ -237,7 +243,8 @@ func referenceLogSoftmax<T: FloatElement>(_ x: UnsafeMutablePointer<T>, _ out: U
 }
 
 func referenceLogSoftmaxBackward<T: FloatElement>(_ grad: UnsafeMutablePointer<T>, _ output: UnsafeMutablePointer<T>,
-                                                  _ out: UnsafeMutablePointer<T>, _ outer: Int, _ size: Int, _ inner: Int) {
+                                                  _ out: UnsafeMutablePointer<T>,
+                                                  _ outer: Int, _ size: Int, _ inner: Int) {
     for o in 0..<outer {
         for i in 0..<inner {
             var s: T = 0
@@ -287,7 +294,8 @@ func referenceSGD<T: FloatElement>(_ p: UnsafeMutablePointer<T>, _ grad: UnsafeM
 }
 
 func referenceAdam<T: FloatElement>(_ p: UnsafeMutablePointer<T>, _ grad: UnsafeMutablePointer<T>,
-                                    _ m: UnsafeMutablePointer<T>, _ v: UnsafeMutablePointer<T>, _ n: Int, _ h: AdamHyper) {
+                                    _ m: UnsafeMutablePointer<T>, _ v: UnsafeMutablePointer<T>,
+                                    _ n: Int, _ h: AdamHyper) {
     let lr = T(h.lr)
     let b1 = T(h.beta1)
     let b2 = T(h.beta2)
