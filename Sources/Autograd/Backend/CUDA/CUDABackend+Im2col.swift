@@ -11,7 +11,7 @@ extension CUDABackend {
     }
 
     private func convolutionKernel(_ kernel: CUDAKernel, _ x: Storage, _ g: ConvGeometry, count: Int) -> Storage {
-        precondition(x.dtype.isFloatingPoint, "conv2d is not defined for int64 tensors")
+        ensure(x.dtype.isFloatingPoint, "conv2d is not defined for int64 tensors")
         let out = allocate(count: count, dtype: x.dtype)
         var args = arguments()
         args.pointer(x)

@@ -2,7 +2,7 @@
 /// CUDAKernelSource+Convolution.swift; the backward gathers, so it needs no atomics).
 extension CUDABackend {
     public func maxPool2d(_ x: Storage, _ g: ConvGeometry) -> (values: Storage, indices: Storage) {
-        precondition(x.dtype.isFloatingPoint, "max_pool2d is not defined for int64 tensors")
+        ensure(x.dtype.isFloatingPoint, "max_pool2d is not defined for int64 tensors")
         let count = g.batch * g.channels * g.outHeight * g.outWidth
         let values = allocate(count: count, dtype: x.dtype)
         let indices = allocate(count: count, dtype: .int64)
@@ -16,7 +16,7 @@ extension CUDABackend {
     }
 
     public func maxPool2dBackward(_ grad: Storage, indices: Storage, _ g: ConvGeometry) -> Storage {
-        precondition(grad.dtype.isFloatingPoint, "max_pool2d is not defined for int64 tensors")
+        ensure(grad.dtype.isFloatingPoint, "max_pool2d is not defined for int64 tensors")
         let count = g.batch * g.channels * g.height * g.width
         let out = allocate(count: count, dtype: grad.dtype)
         var args = arguments()
