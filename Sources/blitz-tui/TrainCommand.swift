@@ -44,9 +44,16 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Start the UI paused on step 0 (space starts training, n runs one step).")
     var paused = false
 
+    @Option(help: ArgumentHelp("The terminal's background, for the colours: dark or light (default: asked of the terminal).",
+                               valueName: "dark|light"))
+    var background: String?
+
     func run() throws {
         let configuration = try options.configuration()
         let chosen = try parsedSpeed()
+        if let background, Background(rawValue: background) == nil {
+            throw TrainerError.invalidFlag("--background must be dark or light (got \(background))")
+        }
         if headless || json {
             if paused { throw TrainerError.invalidFlag("--paused needs the UI; it cannot be used with --headless or --json") }
             try runHeadless(configuration, speed: chosen ?? .max)
@@ -74,7 +81,7 @@ struct TrainCommand: ParsableCommand {
             saveReport.note(event)
         }
         session.start()
-        let status = try TUIApp.run(control: session, options: TUIOptions(ascii: ascii))
+        let status = try TUIApp.run(control: session, options: TUIOptions(ascii: ascii, background: background.flatMap(Background.init(rawValue:))))
         session.send(.quit)
         session.waitUntilDone()
         let saved = session.saveIfRequested(to: save)
