@@ -2,6 +2,7 @@ import ArgumentParser
 import Autograd
 import Dispatch
 import Glibc
+import Synchronization
 import Trainer
 import TUI
 
@@ -151,5 +152,3 @@ final class InterruptFlag: Sendable {
     func set() { flag.store(true, ordering: .relaxed) }
     var isSet: Bool { flag.load(ordering: .relaxed) }
 }
-
-import Synchronization
