@@ -36,7 +36,7 @@ void blitz_correlate_weight_grad_f32(const float *g, ptrdiff_t gPitch, ptrdiff_t
 
 // MaxPool2d(2, 2) without padding over `planes` planes of height × width: values and the
 // flat in-plane index of each window's maximum, by PyTorch's rule (the first maximum in scan
-// order, and NaN beats everything). Indices must fit in 32 bits (planes under 2³¹ elements).
+// order, and a NaN beats everything, an earlier NaN too). Indices must fit in 32 bits (planes under 2³¹ elements).
 void blitz_max_pool_2x2_f32(const float *x, ptrdiff_t planes, ptrdiff_t height, ptrdiff_t width,
                             float *values, int64_t *indices);
 

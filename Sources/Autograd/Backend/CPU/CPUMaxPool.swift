@@ -1,9 +1,10 @@
 import CKernels
 
-/// PyTorch's rule: the first maximum in the window wins and NaN beats everything.
+/// PyTorch's rule (`val > maxval || isnan(val)`): the first maximum in the window wins, and a NaN
+/// beats everything, an earlier NaN included (the last NaN wins).
 @inline(__always)
 func beats<T: FloatElement>(_ v: T, _ best: T) -> Bool {
-    v > best || (v.isNaN && !best.isNaN)
+    v > best || v.isNaN
 }
 
 func cpuMaxPool<T: FloatElement>(_ x: UnsafePointer<T>, _ values: UnsafeMutablePointer<T>, _ indices: UnsafeMutablePointer<Int64>,
