@@ -2,8 +2,12 @@
 // blitz-tui: a terminal trainer and inspector that shows PyTorch's ideas happening.
 import PackageDescription
 
-let optimize: [SwiftSetting] = [
-    // Overflow checks on index arithmetic block vectorisation in the kernels (SWIFT-NOTES.md).
+// Release builds are -O (SwiftPM's default) and keep every precondition, bounds and overflow check,
+// except the engine: in Autograd, overflow checks on index arithmetic block the kernels'
+// vectorisation (SWIFT-NOTES.md), so it alone is -Ounchecked. -Ounchecked turns a failed
+// `precondition` into undefined behaviour, so Autograd checks with `ensure` or `fatalError`
+// instead (Tests/AutogradTests/UncheckedSourceTests.swift keeps it that way).
+let uncheckedKernels: [SwiftSetting] = [
     .unsafeFlags(["-Ounchecked"], .when(configuration: .release)),
 ]
 
@@ -26,21 +30,19 @@ let package = Package(
         // AVX2/FMA kernels, chosen at run time (Sources/CKernels/include/CKernels.h); optimised in
         // debug builds too, where the tests run them.
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O2"])]),
-        .target(name: "Autograd", dependencies: ["CBLAS", "CKernels"], swiftSettings: optimize),
-        .target(name: "Models", dependencies: ["Autograd"], swiftSettings: optimize),
-        .target(name: "Trainer", dependencies: ["Autograd", "Models"], swiftSettings: optimize),
-        .target(name: "TUI", dependencies: ["Trainer", "CCurses"], swiftSettings: optimize),
+        .target(name: "Autograd", dependencies: ["CBLAS", "CKernels"], swiftSettings: uncheckedKernels),
+        .target(name: "Models", dependencies: ["Autograd"]),
+        .target(name: "Trainer", dependencies: ["Autograd", "Models"]),
+        .target(name: "TUI", dependencies: ["Trainer", "CCurses"]),
         .executableTarget(
             name: "blitz-tui",
             dependencies: [
                 "Autograd", "Models", "Trainer", "TUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
-            swiftSettings: optimize),
+            ]),
         .executableTarget(
             name: "blitz-bench",
-            dependencies: ["Autograd", "Models", "Trainer", "TUI"],
-            swiftSettings: optimize),
+            dependencies: ["Autograd", "Models", "Trainer", "TUI"]),
         .testTarget(name: "AutogradTests", dependencies: ["Autograd"]),
         .testTarget(name: "ModelsTests", dependencies: ["Autograd", "Models"]),
         .testTarget(name: "TrainerTests", dependencies: ["Autograd", "Models", "Trainer"]),

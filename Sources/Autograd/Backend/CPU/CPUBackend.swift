@@ -80,7 +80,7 @@ public final class CPUBackend: ReferenceBackend, @unchecked Sendable {
         switch x.dtype {
         case .float32: cpuUnary(op, x.input(Float.self), out.buffer(Float.self), x.count, threads: t)
         case .float64: cpuUnary(op, x.input(Double.self), out.buffer(Double.self), x.count, threads: t)
-        case .int64: preconditionFailure("unary \(op) is not defined for int64 tensors")
+        case .int64: fatalError("unary \(op) is not defined for int64 tensors")
         }
         return out
     }
@@ -95,7 +95,7 @@ public final class CPUBackend: ReferenceBackend, @unchecked Sendable {
             cpuBinary(op, a.input(Float.self), aShape, b.input(Float.self), bShape, out.buffer(Float.self), outShape, layout, threads: t)
         case .float64:
             cpuBinary(op, a.input(Double.self), aShape, b.input(Double.self), bShape, out.buffer(Double.self), outShape, layout, threads: t)
-        case .int64: preconditionFailure("binary \(op) is not defined for int64 tensors")
+        case .int64: fatalError("binary \(op) is not defined for int64 tensors")
         }
         return out
     }
@@ -167,7 +167,7 @@ public final class CPUBackend: ReferenceBackend, @unchecked Sendable {
         switch a.dtype {
         case .float32: run(Float.self)
         case .float64: run(Double.self)
-        case .int64: preconditionFailure("matmul is not defined for int64 tensors")
+        case .int64: fatalError("matmul is not defined for int64 tensors")
         }
     }
 
@@ -187,7 +187,7 @@ public final class CPUBackend: ReferenceBackend, @unchecked Sendable {
         case .float64:
             cpuConv2d(x.input(Double.self), weight.input(Double.self), bias?.input(Double.self), out.buffer(Double.self),
                       outChannels: outChannels, g, pool: pool, threads: numThreads)
-        case .int64: preconditionFailure("conv2d is not defined for int64 tensors")
+        case .int64: fatalError("conv2d is not defined for int64 tensors")
         }
         return out
     }
@@ -206,7 +206,7 @@ public final class CPUBackend: ReferenceBackend, @unchecked Sendable {
         case .float64:
             cpuConv2dBackward(grad.input(Double.self), input.input(Double.self), weight.input(Double.self), gx?.buffer(Double.self),
                               gw.buffer(Double.self), outChannels: outChannels, g, pool: pool, threads: numThreads)
-        case .int64: preconditionFailure("conv2d is not defined for int64 tensors")
+        case .int64: fatalError("conv2d is not defined for int64 tensors")
         }
         let gb = biasGrad ? sum(grad, shape: [g.batch, outChannels, g.outHeight * g.outWidth], dims: [0, 2]) : nil
         return (gx, gw, gb)
@@ -222,7 +222,7 @@ public final class CPUBackend: ReferenceBackend, @unchecked Sendable {
         switch x.dtype {
         case .float32: cpuIm2col(x.input(Float.self), out.buffer(Float.self), g, threads: numThreads)
         case .float64: cpuIm2col(x.input(Double.self), out.buffer(Double.self), g, threads: numThreads)
-        case .int64: preconditionFailure("conv2d is not defined for int64 tensors")
+        case .int64: fatalError("conv2d is not defined for int64 tensors")
         }
         return out
     }
@@ -232,7 +232,7 @@ public final class CPUBackend: ReferenceBackend, @unchecked Sendable {
         switch cols.dtype {
         case .float32: cpuCol2im(cols.input(Float.self), out.buffer(Float.self), g, threads: numThreads)
         case .float64: cpuCol2im(cols.input(Double.self), out.buffer(Double.self), g, threads: numThreads)
-        case .int64: preconditionFailure("conv2d is not defined for int64 tensors")
+        case .int64: fatalError("conv2d is not defined for int64 tensors")
         }
         return out
     }
@@ -246,7 +246,7 @@ public final class CPUBackend: ReferenceBackend, @unchecked Sendable {
             VectorMaxPool.run(x.input(Float.self), values.buffer(Float.self), indices.buffer(Int64.self), g, threads: numThreads)
         case .float32: cpuMaxPool(x.input(Float.self), values.buffer(Float.self), indices.buffer(Int64.self), g, threads: numThreads)
         case .float64: cpuMaxPool(x.input(Double.self), values.buffer(Double.self), indices.buffer(Int64.self), g, threads: numThreads)
-        case .int64: preconditionFailure("max_pool2d is not defined for int64 tensors")
+        case .int64: fatalError("max_pool2d is not defined for int64 tensors")
         }
         return (values, indices)
     }
@@ -259,7 +259,7 @@ public final class CPUBackend: ReferenceBackend, @unchecked Sendable {
             VectorMaxPool.backward(grad.input(Float.self), idx, out.buffer(Float.self), g, threads: numThreads)
         case .float32: cpuMaxPoolBackward(grad.input(Float.self), idx, out.buffer(Float.self), g, threads: numThreads)
         case .float64: cpuMaxPoolBackward(grad.input(Double.self), idx, out.buffer(Double.self), g, threads: numThreads)
-        case .int64: preconditionFailure("max_pool2d is not defined for int64 tensors")
+        case .int64: fatalError("max_pool2d is not defined for int64 tensors")
         }
         return out
     }
@@ -271,7 +271,7 @@ public final class CPUBackend: ReferenceBackend, @unchecked Sendable {
         switch x.dtype {
         case .float32: cpuLogSoftmax(x.input(Float.self), out.buffer(Float.self), outer: outer, size: size, inner: inner, threads: numThreads)
         case .float64: cpuLogSoftmax(x.input(Double.self), out.buffer(Double.self), outer: outer, size: size, inner: inner, threads: numThreads)
-        case .int64: preconditionFailure("log_softmax is not defined for int64 tensors")
+        case .int64: fatalError("log_softmax is not defined for int64 tensors")
         }
         return out
     }
@@ -285,7 +285,7 @@ public final class CPUBackend: ReferenceBackend, @unchecked Sendable {
         case .float64:
             cpuLogSoftmaxBackward(grad.input(Double.self), output.input(Double.self), out.buffer(Double.self),
                                   outer: outer, size: size, inner: inner, threads: numThreads)
-        case .int64: preconditionFailure("log_softmax is not defined for int64 tensors")
+        case .int64: fatalError("log_softmax is not defined for int64 tensors")
         }
         return out
     }
@@ -320,7 +320,7 @@ public final class CPUBackend: ReferenceBackend, @unchecked Sendable {
             cpuSGD(parameter.buffer(Float.self), grad.input(Float.self), momentumBuffer?.buffer(Float.self), parameter.count, h, threads: numThreads)
         case .float64:
             cpuSGD(parameter.buffer(Double.self), grad.input(Double.self), momentumBuffer?.buffer(Double.self), parameter.count, h, threads: numThreads)
-        case .int64: preconditionFailure("optimizers update floating-point parameters only")
+        case .int64: fatalError("optimizers update floating-point parameters only")
         }
     }
 
@@ -332,7 +332,7 @@ public final class CPUBackend: ReferenceBackend, @unchecked Sendable {
         case .float64:
             cpuAdam(parameter.buffer(Double.self), grad.input(Double.self), m.buffer(Double.self), v.buffer(Double.self),
                     parameter.count, h, threads: numThreads)
-        case .int64: preconditionFailure("optimizers update floating-point parameters only")
+        case .int64: fatalError("optimizers update floating-point parameters only")
         }
     }
 }

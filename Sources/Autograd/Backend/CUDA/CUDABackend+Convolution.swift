@@ -10,7 +10,7 @@ extension CUDABackend {
     }
 
     private func convolutionKernel(_ kernel: CUDAKernel, _ x: Storage, _ g: ConvGeometry, count: Int) -> Storage {
-        precondition(x.dtype.isFloatingPoint, "conv2d is not defined for int64 tensors")
+        ensure(x.dtype.isFloatingPoint, "conv2d is not defined for int64 tensors")
         let out = allocate(count: count, dtype: x.dtype)
         var args = arguments()
         args.pointer(x)
@@ -21,7 +21,7 @@ extension CUDABackend {
     }
 
     public func maxPool2d(_ x: Storage, _ g: ConvGeometry) -> (values: Storage, indices: Storage) {
-        precondition(x.dtype.isFloatingPoint, "max_pool2d is not defined for int64 tensors")
+        ensure(x.dtype.isFloatingPoint, "max_pool2d is not defined for int64 tensors")
         let count = g.batch * g.channels * g.outHeight * g.outWidth
         let values = allocate(count: count, dtype: x.dtype)
         let indices = allocate(count: count, dtype: .int64)
@@ -35,7 +35,7 @@ extension CUDABackend {
     }
 
     public func maxPool2dBackward(_ grad: Storage, indices: Storage, _ g: ConvGeometry) -> Storage {
-        precondition(grad.dtype.isFloatingPoint, "max_pool2d is not defined for int64 tensors")
+        ensure(grad.dtype.isFloatingPoint, "max_pool2d is not defined for int64 tensors")
         let count = g.batch * g.channels * g.height * g.width
         let out = allocate(count: count, dtype: grad.dtype)
         var args = arguments()

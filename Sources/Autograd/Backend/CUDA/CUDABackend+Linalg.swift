@@ -5,11 +5,11 @@ extension CUDABackend {
     public func gemm(_ a: Storage, _ b: Storage, into c: Storage, m: Int, n: Int, k: Int,
                      transA: Bool, transB: Bool, alpha: Double, beta: Double,
                      batch: Int, strideA: Int, strideB: Int, strideC: Int) {
-        precondition(a.dtype.isFloatingPoint, "matmul is not defined for int64 tensors")
-        precondition(a.dtype == b.dtype && b.dtype == c.dtype, "gemm: \(a.dtype), \(b.dtype) and \(c.dtype)")
+        ensure(a.dtype.isFloatingPoint, "matmul is not defined for int64 tensors")
+        ensure(a.dtype == b.dtype && b.dtype == c.dtype, "gemm: \(a.dtype), \(b.dtype) and \(c.dtype)")
         guard m > 0 && n > 0 && batch > 0 else { return }
         let limit = Int(Int32.max)
-        precondition(m <= limit && n <= limit && k <= limit && batch <= limit, "gemm: \(m)x\(k)x\(n) (batch \(batch)) is too large for cuBLAS's 32-bit sizes")
+        ensure(m <= limit && n <= limit && k <= limit && batch <= limit, "gemm: \(m)x\(k)x\(n) (batch \(batch)) is too large for cuBLAS's 32-bit sizes")
         let opA = transA ? CuBLASAPI.opT : CuBLASAPI.opN
         let opB = transB ? CuBLASAPI.opT : CuBLASAPI.opN
         let lda = Int32(transA ? m : k), ldb = Int32(transB ? k : n), ldc = Int32(n)

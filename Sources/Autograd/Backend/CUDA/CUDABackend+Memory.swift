@@ -26,7 +26,7 @@ extension CUDABackend {
     public func upload(_ bytes: UnsafeRawBufferPointer, count: Int, dtype: DType) -> Storage {
         let s = allocate(count: count, dtype: dtype)
         if count > 0 {
-            precondition(bytes.count >= s.byteCount, "upload: \(bytes.count) bytes for \(count) \(dtype) elements")
+            ensure(bytes.count >= s.byteCount, "upload: \(bytes.count) bytes for \(count) \(dtype) elements")
             driver.require(driver.cuMemcpyHtoD(CUDABackend.address(s), bytes.baseAddress, s.byteCount), "cuMemcpyHtoD_v2(\(s.byteCount) bytes)")
         }
         return s
@@ -35,7 +35,7 @@ extension CUDABackend {
     public func download(_ storage: Storage, into bytes: UnsafeMutableRawBufferPointer) {
         makeCurrent()
         if storage.count > 0 {
-            precondition(bytes.count >= storage.byteCount, "download: \(bytes.count) bytes for \(storage.count) \(storage.dtype) elements")
+            ensure(bytes.count >= storage.byteCount, "download: \(bytes.count) bytes for \(storage.count) \(storage.dtype) elements")
             driver.require(driver.cuMemcpyDtoH(bytes.baseAddress, CUDABackend.address(storage), storage.byteCount),
                            "cuMemcpyDtoH_v2(\(storage.byteCount) bytes)")
         }
@@ -58,7 +58,7 @@ extension CUDABackend {
     }
 
     public func copy(_ source: Storage, into destination: Storage) {
-        precondition(source.count == destination.count && source.dtype == destination.dtype, "copy: storages differ")
+        ensure(source.count == destination.count && source.dtype == destination.dtype, "copy: storages differ")
         guard source.count > 0 else { return }
         makeCurrent()
         driver.require(driver.cuMemcpyDtoD(CUDABackend.address(destination), CUDABackend.address(source), source.byteCount),

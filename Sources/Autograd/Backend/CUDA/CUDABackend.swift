@@ -150,7 +150,7 @@ public final class CUDABackend: Backend {
     func launch(_ kernel: CUDAKernel, _ dtype: DType, blocks: Int, _ args: KernelArguments) {
         guard blocks > 0 else { return }
         guard let table = functions[dtype], case let f = table[kernel.rawValue], f != 0 else {
-            preconditionFailure("\(kernel.symbol) is not defined for \(dtype) tensors")
+            fatalError("\(kernel.symbol) is not defined for \(dtype) tensors")
         }
         makeCurrent()
         var block = args.sealed

@@ -72,7 +72,7 @@ final class CachingAllocator: Sendable {
     func free(_ address: Address) {
         state.withLock { s in
             guard let size = s.live.removeValue(forKey: address) else {
-                preconditionFailure("CUDA caching allocator: freeing \(address), which it did not hand out")
+                fatalError("CUDA caching allocator: freeing \(address), which it did not hand out")
             }
             s.stats.allocatedBytes -= size
             s.stats.cachedBytes += size
