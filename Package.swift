@@ -25,12 +25,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
-        .systemLibrary(name: "CBLAS", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CCurses", providers: [.apt(["libncurses-dev"])]),
-        // AVX2/FMA kernels, chosen at run time (Sources/CKernels/include/CKernels.h); optimised in
-        // debug builds too, where the tests run them.
+        // AVX2/FMA and AVX-512 kernels, chosen at run time, and OpenBLAS, loaded at run time
+        // (Sources/CKernels/include/CKernels.h); optimised in debug builds too, where the tests run them.
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O2"])]),
-        .target(name: "Autograd", dependencies: ["CBLAS", "CKernels"], swiftSettings: uncheckedKernels),
+        .target(name: "Autograd", dependencies: ["CKernels"], swiftSettings: uncheckedKernels),
         .target(name: "Models", dependencies: ["Autograd"]),
         .target(name: "Trainer", dependencies: ["Autograd", "Models"]),
         .target(name: "TUI", dependencies: ["Trainer", "CCurses"]),

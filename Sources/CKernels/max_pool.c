@@ -15,6 +15,7 @@
 // copied out of a spilled vector (masked stores are microcoded and slow on AMD cores).
 
 #include "CKernels.h"
+#include "pool_edges.h"
 
 // The rule, one window at a time (other architectures).
 static inline void pool_window(const float *plane, ptrdiff_t width, ptrdiff_t base, float *value, int64_t *index) {
@@ -30,14 +31,6 @@ static inline void pool_window(const float *plane, ptrdiff_t width, ptrdiff_t ba
     }
     *value = best;
     *index = (int64_t)at;
-}
-
-// Zero for the inputs of one plane that no window covers.
-static void clear_uncovered(float *dx, ptrdiff_t height, ptrdiff_t width) {
-    if (width % 2)
-        for (ptrdiff_t y = 0; y < height - height % 2; y++) dx[y * width + width - 1] = 0;
-    if (height % 2)
-        for (ptrdiff_t x = 0; x < width; x++) dx[(height - 1) * width + x] = 0;
 }
 
 #if defined(__x86_64__)

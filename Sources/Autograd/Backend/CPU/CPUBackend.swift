@@ -1,4 +1,4 @@
-import CBLAS
+import CKernels
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -19,16 +19,23 @@ public final class CPUBackend: ReferenceBackend, @unchecked Sendable {
     /// The default cap on cached free memory.
     public static let defaultPoolCapacity = 256 << 20
 
-    /// Whether float32 stride-1 convolutions run on CKernels' AVX2/FMA kernels
-    /// (CPUDirectConvolution.swift) rather than im2col and OpenBLAS.
-    public let usesVectorKernels: Bool
+    /// Whether float32 stride-1 convolutions and the 2×2 max pool run on CKernels' vector kernels
+    /// (CPUDirectConvolution.swift, CPUMaxPool.swift) rather than im2col, OpenBLAS and Swift loops.
+    public var usesVectorKernels: Bool { vectorKernels != nil }
+
+    /// The vector width of those kernels: AVX-512, AVX2, or portable (the Swift loops).
+    public var vectorWidth: VectorWidth { vectorKernels?.width ?? .portable }
+
+    let vectorKernels: VectorKernelSet?
 
     /// `threads` (default: OpenBLAS's count at start, normally one per core) is this backend's
     /// thread count for its loops and its large products. `vectorKernels: false` keeps the
-    /// portable Swift paths even on a CPU with AVX2 (the tests run both).
-    public init(poolCapacity: Int = CPUBackend.defaultPoolCapacity, threads count: Int? = nil, vectorKernels: Bool = true) {
+    /// portable Swift paths even on a CPU with AVX2, and `maxVectorWidth` caps the kernels' width
+    /// below what the CPU runs (the tests run every width the CPU has).
+    public init(poolCapacity: Int = CPUBackend.defaultPoolCapacity, threads count: Int? = nil, vectorKernels: Bool = true,
+                maxVectorWidth: VectorWidth = .avx512) {
         pool = CPUBufferPool(capacity: poolCapacity)
-        usesVectorKernels = vectorKernels && DirectConvolution.cpuSupports
+        self.vectorKernels = vectorKernels ? VectorKernelSet(Swift.min(maxVectorWidth, VectorWidth.cpu)) : nil
         super.init()
         threads.store(Swift.max(1, count ?? CPUBackend.defaultThreads), ordering: .relaxed)
     }
@@ -45,7 +52,7 @@ public final class CPUBackend: ReferenceBackend, @unchecked Sendable {
 
     /// OpenBLAS's thread count at start (OPENBLAS_NUM_THREADS, else one per core), read before
     /// CPUGemm puts OpenBLAS itself on one thread.
-    private static let defaultThreads: Int = Swift.max(1, Int(openblas_get_num_threads()))
+    private static let defaultThreads: Int = Swift.max(1, Int(blitz_openblas_get_num_threads()))
 
     // MARK: memory
 
@@ -177,7 +184,7 @@ public final class CPUBackend: ReferenceBackend, @unchecked Sendable {
         let out = allocate(count: g.batch * outChannels * g.outHeight * g.outWidth, dtype: x.dtype)
         if runsDirectConvolution(x.dtype, g) {
             directConv2d(x.input(Float.self), weight.input(Float.self), bias?.input(Float.self), out.buffer(Float.self),
-                         outChannels: outChannels, g, pool: pool, threads: numThreads)
+                         outChannels: outChannels, g, pool: pool, threads: numThreads, kernels: vectorKernels!)
             return out
         }
         switch x.dtype {
@@ -199,7 +206,8 @@ public final class CPUBackend: ReferenceBackend, @unchecked Sendable {
         switch grad.dtype {
         case .float32 where runsDirectConvolution(grad.dtype, g):
             directConv2dBackward(grad.input(Float.self), input.input(Float.self), weight.input(Float.self), gx?.buffer(Float.self),
-                                 gw.buffer(Float.self), outChannels: outChannels, g, pool: pool, threads: numThreads)
+                                 gw.buffer(Float.self), outChannels: outChannels, g, pool: pool, threads: numThreads,
+                                 kernels: vectorKernels!)
         case .float32:
             cpuConv2dBackward(grad.input(Float.self), input.input(Float.self), weight.input(Float.self), gx?.buffer(Float.self),
                               gw.buffer(Float.self), outChannels: outChannels, g, pool: pool, threads: numThreads)
@@ -243,7 +251,8 @@ public final class CPUBackend: ReferenceBackend, @unchecked Sendable {
         let indices = allocate(count: count, dtype: .int64)
         switch x.dtype {
         case .float32 where usesVectorKernels && VectorMaxPool.applies(to: g):
-            VectorMaxPool.run(x.input(Float.self), values.buffer(Float.self), indices.buffer(Int64.self), g, threads: numThreads)
+            VectorMaxPool.run(x.input(Float.self), values.buffer(Float.self), indices.buffer(Int64.self), g, threads: numThreads,
+                              kernels: vectorKernels!)
         case .float32: cpuMaxPool(x.input(Float.self), values.buffer(Float.self), indices.buffer(Int64.self), g, threads: numThreads)
         case .float64: cpuMaxPool(x.input(Double.self), values.buffer(Double.self), indices.buffer(Int64.self), g, threads: numThreads)
         case .int64: fatalError("max_pool2d is not defined for int64 tensors")
@@ -256,7 +265,8 @@ public final class CPUBackend: ReferenceBackend, @unchecked Sendable {
         let idx = indices.input(Int64.self)
         switch grad.dtype {
         case .float32 where usesVectorKernels && VectorMaxPool.applies(to: g):
-            VectorMaxPool.backward(grad.input(Float.self), idx, out.buffer(Float.self), g, threads: numThreads)
+            VectorMaxPool.backward(grad.input(Float.self), idx, out.buffer(Float.self), g, threads: numThreads,
+                                   kernels: vectorKernels!)
         case .float32: cpuMaxPoolBackward(grad.input(Float.self), idx, out.buffer(Float.self), g, threads: numThreads)
         case .float64: cpuMaxPoolBackward(grad.input(Double.self), idx, out.buffer(Double.self), g, threads: numThreads)
         case .int64: fatalError("max_pool2d is not defined for int64 tensors")
