@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import Trainer
 import TUI
@@ -53,18 +54,31 @@ import TUI
         }
     }
 
+    /// At every size: the frame has exactly the terminal's rows, none wider than the terminal, no
+    /// control character anywhere; below the minimum it says so (where the words fit), above it
+    /// the status bar's contract words are on the first row and the footer on the last.
     @Test func everySizeRendersWithinBounds() {
         let sizes = (0...130).flatMap { w in [0, 1, 2, 5, 23, 24, 25, 30, 41].map { (w, $0) } }
             + (0...45).flatMap { h in [0, 1, 3, 79, 80, 81, 100, 121].map { ($0, h) } }
         let snapshots = LayoutTests.snapshots
         var state = AppState()
-        state.showHelp = true
         for (i, (w, h)) in sizes.enumerated() {
             let s = snapshots[i % snapshots.count]
             state.showHelp = i % 3 == 0
             let lines = TUIApp.renderFrame(snapshot: s, state: state, width: w, height: h)
             #expect(lines.count == h)
             #expect(lines.allSatisfy { $0.count <= w }, "\(w)×\(h)")
+            #expect(!lines.joined().unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F }, "\(w)×\(h)")
+            if Layout(width: w, height: h).isTooSmall {
+                if w >= 40 && h >= 3 {
+                    #expect(lines.joined().contains("terminal too small"), "\(w)×\(h)")
+                }
+            } else {
+                let status = lines[0]
+                #expect(status.contains("step \(s.step)"), "\(w)×\(h): \(status)")
+                #expect(status.contains(s.isRunning ? "running" : "paused"), "\(w)×\(h): \(status)")
+                #expect(!lines[h - 1].trimmingCharacters(in: .whitespaces).isEmpty, "\(w)×\(h): no footer")
+            }
         }
     }
 
@@ -83,6 +97,34 @@ import TUI
         #expect(text.contains("running"))
         #expect(text.contains("zero_grad: off  accumulated: 4"))
         #expect(!text.contains("paused"))
+    }
+
+    /// The pace, the accuracy's label and the gradient scale at the smallest and a roomy size.
+    @Test(arguments: [(80, 24), (120, 40)])
+    func speedAccuracyAndScaleAreLabelled(width: Int, height: Int) {
+        var s = Fake.snapshot()
+        s.isRunning = true
+        let lines = TUIApp.renderFrame(snapshot: s, state: AppState(), width: width, height: height)
+        let text = lines.joined(separator: "\n")
+        #expect(lines[0].contains("speed 20/s"))
+        #expect(lines[0].contains("running"))
+        #expect(text.contains("100%") && (text.contains("test acc") || text.contains(" acc ")))
+        #expect(lines[height - 1].contains("< > speed"))
+        if width >= 120 {
+            #expect(lines[0].contains("19.9 steps/s"))
+            #expect(lines[height - 1].contains("r reset"))
+            // A row under the bars for the scale's ends.
+            #expect(text.contains("1e-2") && text.contains("1e1"))
+        } else {
+            #expect(lines[1].contains("log scale 1e-2…1e1"))
+        }
+        // Before any backward pass there is no scale to tell, only that .grad is None everywhere.
+        let fresh = TUIApp.renderFrame(snapshot: Fake.snapshot(steps: 0), state: AppState(), width: width, height: height)
+        #expect(fresh[1].contains("0/10 with .grad"))
+        s.isRunning = false
+        let paused = TUIApp.renderFrame(snapshot: s, state: AppState(), width: width, height: height)
+        #expect(!paused[0].contains("steps/s"))
+        #expect(paused[0].contains("speed 20/s"))
     }
 
     @Test func everyParameterIsListedFrom100x30() {
@@ -108,18 +150,18 @@ import TUI
     @Test func compactFrameAt80x24() {
         let lines = TUIApp.renderFrame(snapshot: Fake.stepping(run: 7), state: AppState(), width: 80, height: 24)
         expectLines(lines, [
-            " blitz-net · digits · cpu │ step 1200 │ lr 0.001 sgd │ paused │ zero_grad: on",
-            "╭ Loss ──────────────────────── linear ╮╭ Gradient norms ──── 10/10 with .grad ╮",
-            "│loss 0.8465  mean(60) 0.7939          ││conv1.weight ████████▎           0.412│",
-            "│ 2.44│⡆                           100%││conv1.bias   ██████▎            0.0521│",
-            "│     │⣿⡀                              ││conv2.weight █████████           0.903│",
-            "│     │⠸⣷⡀               ⢀⣀            ││conv2.bias   ██████▌            0.0733│",
-            "│     │ ⠹⣷⣄     ⢀⣀⠤⠤⠔⠒⠒⠉⠉⠁             ││fc1.weight   █████████▍           1.27│",
-            "│ 1.51│  ⠙⢿⣷⣤⣄                         ││fc1.bias     █████▎             0.0191│",
-            "│     │   ⠈⠙⠿⣿⣿⣷⣴⣤⣄⣄⣀⡀                 ││fc2.weight   ████████▋           0.611│",
-            "│     │       ⠈⠛⠻⠻⠿⣿⣿⣿⣿⣿⣿⣿⣶⣶⣶⣶⣶⣶⣴⣦     ││fc2.bias     █████▊             0.0348│",
-            "│0.585│               ⠉⠉⠉⠉⠙⠛⠛⠛⠛⠛⠛⠻   0%││fc3.weight   █████████           0.845│",
-            "│     └1 ─────────────── step 1200     ││fc3.bias     ███████             0.118│",
+            " step 1200 │ speed 20/s │ lr 0.001 sgd │ paused │ zero_grad: on",
+            "╭ Loss ──────────────────────── linear ╮╭ Gradient norms ── log scale 1e-2…1e1 ╮",
+            "│loss 0.847  mean(60) 0.794  acc 63.5% ││conv1.weight ████████▋           0.412│",
+            "│ 2.44│⡆                           100%││conv1.bias   ███▉               0.0521│",
+            "│     │⣿⡀                              ││conv2.weight ██████████▍         0.903│",
+            "│     │⠸⣷⡀               ⢀⣀            ││conv2.bias   ████▋              0.0733│",
+            "│     │ ⠹⣷⣄     ⢀⣀⠤⠤⠔⠒⠒⠉⠉⠁             ││fc1.weight   ███████████▎         1.27│",
+            "│ 1.51│  ⠙⢿⣷⣤⣄                         ││fc1.bias     █▌                 0.0191│",
+            "│     │   ⠈⠙⠿⣿⣿⣷⣴⣤⣄⣄⣀⡀                 ││fc2.weight   █████████▌          0.611│",
+            "│     │       ⠈⠛⠻⠻⠿⣿⣿⣿⣿⣿⣿⣿⣶⣶⣶⣶⣶⣶⣴⣦     ││fc2.bias     ██▉                0.0348│",
+            "│0.585│               ⠉⠉⠉⠉⠙⠛⠛⠛⠛⠛⠛⠻   0%││fc3.weight   ██████████▎         0.845│",
+            "│     └1 ─────────────── step 1200     ││fc3.bias     █████▊              0.118│",
             "╰──────────────────────────────────────╯╰──────────────────────────────────────╯",
             "╭ Graph (last iteration) ──── 27 nodes ╮╭ Backward step ────────── b: one node ╮",
             "│✓   ├─AccumulateGrad     fc3.bias     ││ran: ReluBackward0   node 7/27        │",
@@ -131,7 +173,7 @@ import TUI
             "│    └─TBackward0         fc2          ││          min -0.231  max 0.193       │",
             "│      └─AccumulateGrad   fc2.weight   ││          [-0.0213, 0.0344, -0.110,  ↓│",
             "╰──────────────────────────────────────╯╰──────────────────────────────────────╯",
-            " space resume  n step  b backward node  z zero_grad  +/- lr  ? help  q quit",
+            " space resume  n step  b backward node  z zero_grad  < > speed  ? help  q quit",
         ])
     }
 

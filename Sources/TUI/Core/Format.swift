@@ -70,7 +70,9 @@ public enum Format {
         if value.isInfinite { return value < 0 ? "-inf" : "inf" }
         if value == 0 { return fixed(0, decimals) + "e+00" }
         var exponent = Int(floor(log10(abs(value))))
-        var mantissa = value / pow(10.0, Double(exponent))
+        // 10^exponent underflows to 0 below about 1e-308 (subnormals): scale those up first.
+        var mantissa = exponent < -300 ? value * 1e300 / pow(10.0, Double(exponent + 300))
+            : value / pow(10.0, Double(exponent))
         let scale = pow(10.0, Double(decimals))
         if (abs(mantissa) * scale).rounded() >= 10 * scale {
             exponent += 1
@@ -84,6 +86,25 @@ public enum Format {
     /// A PyTorch-style shape: "[4, 10]"; compact drops the spaces: "[4,10]".
     public static func shape(_ dims: [Int], compact: Bool = false) -> String {
         "[" + dims.map(String.init).joined(separator: compact ? "," : ", ") + "]"
+    }
+
+    /// A growth factor in at most six columns: "×4.2", "×42", "×420", "×5e3", "×1e12", "×inf".
+    public static func ratio(_ r: Double) -> String {
+        guard r.isFinite else { return r.isNaN ? "×nan" : "×inf" }
+        if r < 9.95 { return "×" + fixed(r, 1) }
+        if r < 999.5 { return "×" + fixed(r, 0) }
+        var exponent = Int(floor(log10(r)))
+        var mantissa = (r / pow(10.0, Double(exponent))).rounded()
+        if mantissa >= 10 {
+            mantissa = 1
+            exponent += 1
+        }
+        return "×" + fixed(mantissa, 0) + "e" + String(exponent)
+    }
+
+    /// A power of ten as a scale label: "1e-4", "1", "1e2".
+    public static func decade(_ exponent: Int) -> String {
+        exponent == 0 ? "1" : "1e\(exponent)"
     }
 
     /// "87.5%" for 0.875.

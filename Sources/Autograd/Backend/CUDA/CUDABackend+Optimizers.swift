@@ -20,11 +20,10 @@ extension CUDABackend {
 
     public func adamStep(parameter: Storage, grad: Storage, m: Storage, v: Storage, _ h: AdamHyper) {
         ensure(parameter.dtype.isFloatingPoint, "optimizers update floating-point parameters only")
-        let (stepSize, correction2Root): (Double, Double)
-        switch parameter.dtype {
-        case .float32: (stepSize, correction2Root) = CUDABackend.adamCorrections(Float.self, h)
-        default: (stepSize, correction2Root) = CUDABackend.adamCorrections(Double.self, h)
+        func corrections<T: FloatElement>(_: T.Type) -> (Double, Double) {
+            CUDABackend.adamCorrections(T.self, h)
         }
+        let (stepSize, correction2Root) = parameter.dtype.dispatchFloat("the optimizer step", corrections, corrections)
         var args = arguments()
         args.pointer(parameter)
         args.pointer(grad)

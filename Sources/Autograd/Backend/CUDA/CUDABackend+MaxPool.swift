@@ -1,25 +1,6 @@
-/// im2col/col2im and max pooling: one thread per element written (see the kernel sources).
+/// Max pooling forward and backward: one thread per element written (see
+/// CUDAKernelSource+Convolution.swift; the backward gathers, so it needs no atomics).
 extension CUDABackend {
-    public func im2col(_ x: Storage, _ g: ConvGeometry) -> Storage {
-        let count = g.channels * g.kernelH * g.kernelW * g.batch * g.outHeight * g.outWidth
-        return convolutionKernel(.im2col, x, g, count: count)
-    }
-
-    public func col2im(_ cols: Storage, _ g: ConvGeometry) -> Storage {
-        convolutionKernel(.col2im, cols, g, count: g.batch * g.channels * g.height * g.width)
-    }
-
-    private func convolutionKernel(_ kernel: CUDAKernel, _ x: Storage, _ g: ConvGeometry, count: Int) -> Storage {
-        ensure(x.dtype.isFloatingPoint, "conv2d is not defined for int64 tensors")
-        let out = allocate(count: count, dtype: x.dtype)
-        var args = arguments()
-        args.pointer(x)
-        args.pointer(out)
-        args.geometry(g)
-        launch(kernel, x.dtype, elements: count, args)
-        return out
-    }
-
     public func maxPool2d(_ x: Storage, _ g: ConvGeometry) -> (values: Storage, indices: Storage) {
         ensure(x.dtype.isFloatingPoint, "max_pool2d is not defined for int64 tensors")
         let count = g.batch * g.channels * g.outHeight * g.outWidth
