@@ -1,3 +1,4 @@
+import Synchronization
 import ArgumentParser
 import Autograd
 import Dispatch
@@ -19,7 +20,7 @@ struct SelftestCommand: ParsableCommand {
     @Option(help: "Device to check: cuda or cuda:N.")
     var device = "cuda"
 
-    @Option(help: "Training steps of blitz-net on shapes to compare between the CPU and the device.")
+    @Option(parsing: .unconditional, help: "Training steps of blitz-net on shapes to compare between the CPU and the device.")
     var steps = 200
 
     @Option(help: "Seed of the random inputs.")
@@ -27,9 +28,11 @@ struct SelftestCommand: ParsableCommand {
 
     func run() throws {
         guard let parsed = Device(parsing: device), case .cuda(let index) = parsed else {
-            throw TrainerError.invalidFlag("--device must be cuda or cuda:N (got \(device))")
+            throw TrainerError.invalidFlag(FlagError(flag: "--device", value: device, requirement: .oneOf(["cuda", "cuda:N"])))
         }
-        guard steps >= 1 else { throw TrainerError.invalidFlag("--steps must be at least 1 (got \(steps))") }
+        guard steps >= 1 else {
+            throw TrainerError.invalidFlag(FlagError(flag: "--steps", value: "\(steps)", requirement: .integer(atLeast: 1, atMost: nil)))
+        }
         let checks = [TrainingComparison.check(steps: steps, seed: seed), TrainingComparison.timing(batchSize: 256, seed: seed)]
         do {
             let report = try CUDASelfTest.run(device: index, seed: seed, extraChecks: checks)
@@ -118,5 +121,3 @@ final class TimingLog: Sendable {
     func add(_ t: UInt64) { log.withLock { $0.append(t) } }
     var values: [UInt64] { log.withLock { $0 } }
 }
-
-import Synchronization

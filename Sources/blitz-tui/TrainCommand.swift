@@ -2,6 +2,7 @@ import ArgumentParser
 import Autograd
 import Dispatch
 import Glibc
+import Synchronization
 import Trainer
 import TUI
 
@@ -18,12 +19,15 @@ struct TrainCommand: ParsableCommand {
               blitz-tui train --json --steps 50 --seed 1        {"step":1,"epoch":1,"loss":2.31} per step
               blitz-tui train --init net.safetensors --headless --steps 10
 
-            Exit status: 0 done, 1 bad flag or file, 3 the loss diverged, 130 interrupted.
+            Exit status: 0 done, 1 bad flag or file, 3 the loss diverged, 128+N stopped by signal N
+            (130 ctrl-C, 143 SIGTERM, 129 SIGHUP, 131 SIGQUIT, 141 a closed pipe).
+            An interrupted run never replaces an existing --save file: it writes
+            NAME.interrupted.safetensors beside it.
             """)
 
     @OptionGroup var options: TrainingOptions
 
-    @Option(help: "Write the weights (a safetensors state_dict) at the end, atomically.")
+    @Option(help: "Write the weights (a safetensors state_dict) at the end, atomically (checked before training starts).")
     var save: String?
 
     @Flag(help: "No UI: print progress (a bar on a terminal, plain lines otherwise).")
@@ -36,7 +40,8 @@ struct TrainCommand: ParsableCommand {
     var ascii = false
 
     func run() throws {
-        let configuration = try options.configuration()
+        var configuration = try options.configuration()
+        configuration.savePath = save
         if headless || json {
             try runHeadless(configuration)
         } else {
@@ -44,22 +49,36 @@ struct TrainCommand: ParsableCommand {
         }
     }
 
+    /// The UI. Quitting with q is the normal end of a run and saves to --save; a signal
+    /// (ctrl-C, SIGTERM, SIGHUP, SIGQUIT) is an interruption. Whatever happens, the trainer is
+    /// stopped before the process exits: a BLAS call still running while the process tears
+    /// down its libraries prints "BLAS : Bad memory unallocation!".
     private func runTUI(_ configuration: TrainingConfiguration) throws {
         var configuration = configuration
         // Someone watching decides when to stop, unless they asked for a length.
         if options.epochs == nil && options.steps == nil { configuration.epochs = TrainingConfiguration.maxEpochs }
         let session = try TrainingSession(configuration: configuration, startRunning: true, endWhenFinished: false)
         session.start()
-        let status = try TUIApp.run(control: session, options: TUIOptions(ascii: ascii))
+        let status: Int32
+        do {
+            // Only --ascii forces ASCII; without it the locale decides (non-UTF-8 → ASCII).
+            status = try TUIApp.run(control: session, options: TUIOptions(ascii: ascii ? true : nil))
+        } catch {
+            session.send(.quit)
+            session.waitUntilDone()
+            throw error
+        }
         session.send(.quit)
         session.waitUntilDone()
-        if !session.saveIfRequested(to: save) {
-            printError("blitz-tui: error: could not save \(save ?? "")")
-            throw ExitStatus(code: 1)
-        }
+        let saved = session.saveAtEnd(to: save, interrupted: status != 0)
+        if let message = saved.message { printError("blitz-tui: \(saved.succeeded ? "" : "error: ")\(message)") }
+        if !saved.succeeded { throw ExitStatus(code: 1) }
         if status != 0 { throw ExitStatus(code: status) }
     }
 
+    /// Headless: SIGINT, SIGTERM, SIGHUP and SIGQUIT stop the run after the step under way, and
+    /// so does a closed pipe on stdout (`--json | head`); each ends as an interruption with
+    /// 128 + the signal's number.
     private func runHeadless(_ configuration: TrainingConfiguration) throws {
         let printer = ProgressPrinter(json: json, interactive: !json && isatty(STDOUT_FILENO) == 1)
         let session = try TrainingSession(configuration: configuration, startRunning: true, endWhenFinished: true) { event in
@@ -67,15 +86,20 @@ struct TrainCommand: ParsableCommand {
         }
         printer.begin(session.latestSnapshot, configuration: configuration)
         let interrupted = InterruptFlag()
-        let sources = [SIGINT, SIGTERM].map { signalNumber -> DispatchSourceSignal in
+        let sources = [SIGINT, SIGTERM, SIGHUP, SIGQUIT].map { signalNumber -> DispatchSourceSignal in
             signal(signalNumber, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
             source.setEventHandler {
-                interrupted.set()
+                interrupted.set(signalNumber)
                 session.send(.quit)
             }
             source.resume()
             return source
+        }
+        signal(SIGPIPE, SIG_IGN)
+        Output.onBrokenPipe {
+            interrupted.set(SIGPIPE)
+            session.send(.quit)
         }
         session.start()
         let outcome = session.waitUntilDone()
@@ -86,18 +110,20 @@ struct TrainCommand: ParsableCommand {
             printError("blitz-tui: \(message)")
             throw ExitStatus(code: 3)
         case .finished, .quit:
-            let saved = session.saveIfRequested(to: save)
-            if !saved { throw ExitStatus(code: 1) }
-            if interrupted.isSet { throw ExitStatus(code: 130) }
+            let saved = session.saveAtEnd(to: save, interrupted: interrupted.signal != nil)
+            if let message = saved.message { printError("blitz-tui: \(saved.succeeded ? "" : "error: ")\(message)") }
+            if !saved.succeeded { throw ExitStatus(code: 1) }
+            if let signal = interrupted.signal { throw ExitStatus(code: 128 + signal) }
         }
     }
 }
 
-/// Set from a signal handler's queue, read by the main thread.
+/// The first signal that asked the run to stop, set from a signal handler's queue, read by the main thread.
 final class InterruptFlag: Sendable {
-    private let flag = Synchronization.Atomic<Bool>(false)
-    func set() { flag.store(true, ordering: .relaxed) }
-    var isSet: Bool { flag.load(ordering: .relaxed) }
+    private let received = Synchronization.Atomic<Int32>(0)
+    func set(_ signal: Int32) { _ = received.compareExchange(expected: 0, desired: signal, ordering: .relaxed) }
+    var signal: Int32? {
+        let s = received.load(ordering: .relaxed)
+        return s == 0 ? nil : s
+    }
 }
-
-import Synchronization

@@ -13,28 +13,28 @@ struct TrainingOptions: ParsableArguments {
     @Option(help: "Device: cpu, cuda or cuda:N.")
     var device = "cpu"
 
-    @Option(help: "CPU threads (default: all cores).")
+    @Option(parsing: .unconditional, help: "CPU threads (default: all cores).")
     var threads: Int?
 
     @Option(help: "Optimizer: sgd, adam or adamw.")
     var optimizer = "sgd"
 
-    @Option(help: "Learning rate.")
+    @Option(parsing: .unconditional, help: "Learning rate (above 0).")
     var lr: Double = 0.001
 
-    @Option(help: "SGD momentum.")
+    @Option(parsing: .unconditional, help: "SGD momentum.")
     var momentum: Double = 0.9
 
-    @Option(name: .customLong("weight-decay"), help: "Weight decay.")
+    @Option(name: .customLong("weight-decay"), parsing: .unconditional, help: "Weight decay.")
     var weightDecay: Double = 0
 
-    @Option(name: .customLong("batch-size"), help: "Samples per batch.")
+    @Option(name: .customLong("batch-size"), parsing: .unconditional, help: "Samples per batch.")
     var batchSize = 4
 
-    @Option(help: "Epochs to train (default 10 headless; the UI trains until you quit). Ignored when --steps is given.")
+    @Option(parsing: .unconditional, help: "Epochs to train (default 10 headless; the UI trains until you quit). Ignored when --steps is given.")
     var epochs: Int?
 
-    @Option(help: "Steps to train (overrides --epochs).")
+    @Option(parsing: .unconditional, help: "Steps to train (overrides --epochs).")
     var steps: Int?
 
     @Option(help: "Seed for initialisation, shuffling and synthetic data: same seed, same threads, same losses.")
@@ -43,7 +43,7 @@ struct TrainingOptions: ParsableArguments {
     @Flag(name: .customLong("no-shuffle"), help: "Keep the data set's order.")
     var noShuffle = false
 
-    @Option(name: .customLong("eval-every"), help: "Evaluate test accuracy every N steps (and at each epoch's end).")
+    @Option(name: .customLong("eval-every"), parsing: .unconditional, help: "Evaluate test accuracy every N steps (and at each epoch's end).")
     var evalEvery = 1000
 
     @Option(name: .customLong("init"), help: "Load weights from a safetensors state_dict (PyTorch names and layouts) before training.")
@@ -55,12 +55,13 @@ struct TrainingOptions: ParsableArguments {
         c.model = model
         c.dataset = dataset
         guard let parsed = Device(parsing: device) else {
-            throw .invalidFlag("--device must be cpu, cuda or cuda:N (got \(device))")
+            throw .invalidFlag(FlagError(flag: "--device", value: device, requirement: .oneOf(["cpu", "cuda", "cuda:N"])))
         }
         c.device = parsed
         c.threads = threads
         guard let kind = TrainingConfiguration.OptimizerKind(rawValue: optimizer.lowercased()) else {
-            throw .invalidFlag("--optimizer must be sgd, adam or adamw (got \(optimizer))")
+            let kinds = TrainingConfiguration.OptimizerKind.allCases.map(\.rawValue)
+            throw .invalidFlag(FlagError(flag: "--optimizer", value: optimizer, requirement: .oneOf(kinds)))
         }
         c.optimizer = kind
         c.learningRate = lr
