@@ -51,6 +51,8 @@ public struct FlagError: Error, Sendable, Equatable, CustomStringConvertible {
         case nonNegative
         /// One of the listed spellings.
         case oneOf([String])
+        /// The flag works only in a mode (`value` names what it was combined with).
+        case onlyWith(String)
     }
 
     public var flag: String
@@ -78,6 +80,8 @@ public struct FlagError: Error, Sendable, Equatable, CustomStringConvertible {
             return "\(subject) must be a finite number above 0 \(got)"
         case .nonNegative:
             return "\(subject) must be a finite number ≥ 0 \(got)"
+        case .onlyWith(let mode):
+            return "\(subject) works only with \(mode), not with \(value)"
         case .oneOf(let choices):
             let list = choices.count <= 2 ? choices.joined(separator: " or ")
                 : choices.dropLast().joined(separator: ", ") + " or " + choices.last!

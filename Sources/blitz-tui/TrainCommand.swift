@@ -18,6 +18,7 @@ struct TrainCommand: ParsableCommand {
               blitz-tui train --headless --epochs 2 --save net.safetensors
               blitz-tui train --json --steps 50 --seed 1        {"step":1,"epoch":1,"loss":2.31} per step
               blitz-tui train --init net.safetensors --headless --steps 10
+              blitz-tui train --speed 5 --paused                 the UI paused on step 0, then 5 steps a second
 
             Exit status: 0 done, 1 bad flag or file, 3 the loss diverged, 128+N stopped by signal N
             (130 ctrl-C, 143 SIGTERM, 129 SIGHUP, 131 SIGQUIT, 141 a closed pipe).
@@ -39,25 +40,46 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Draw the UI with ASCII only.")
     var ascii = false
 
+    @Option(help: ArgumentHelp("Steps per second while training runs: a number (1 to 1000000) or max. Default: 20 in the UI, max headless.",
+                               valueName: "N|max"))
+    var speed: String?
+
+    @Flag(help: "Start the UI paused on step 0 (space starts training, n runs one step).")
+    var paused = false
+
     func run() throws {
         var configuration = try options.configuration()
         configuration.savePath = save
+        let chosen = try parsedSpeed()
         if headless || json {
-            try runHeadless(configuration)
+            if paused {
+                throw TrainerError.invalidFlag(FlagError(flag: "--paused", value: "--headless", requirement: .onlyWith("the UI")))
+            }
+            try runHeadless(configuration, speed: chosen ?? .max)
         } else {
-            try runTUI(configuration)
+            try runTUI(configuration, speed: chosen ?? .watchable)
         }
+    }
+
+    private func parsedSpeed() throws(TrainerError) -> TrainingSpeed? {
+        guard let speed else { return nil }
+        guard let parsed = TrainingSpeed(parsing: speed) else {
+            throw .invalidFlag(FlagError(flag: "--speed", value: speed,
+                                         requirement: .oneOf(["a number of steps per second from 1 to \(TrainingSpeed.highest)", "max"])))
+        }
+        return parsed
     }
 
     /// The UI. Quitting with q is the normal end of a run and saves to --save; a signal
     /// (ctrl-C, SIGTERM, SIGHUP, SIGQUIT) is an interruption. Whatever happens, the trainer is
     /// stopped before the process exits: a BLAS call still running while the process tears
     /// down its libraries prints "BLAS : Bad memory unallocation!".
-    private func runTUI(_ configuration: TrainingConfiguration) throws {
+    private func runTUI(_ configuration: TrainingConfiguration, speed: TrainingSpeed) throws {
         var configuration = configuration
         // Someone watching decides when to stop, unless they asked for a length.
         if options.epochs == nil && options.steps == nil { configuration.epochs = TrainingConfiguration.maxEpochs }
-        let session = try TrainingSession(configuration: configuration, startRunning: true, endWhenFinished: false)
+        let session = try TrainingSession(configuration: configuration, startRunning: !paused, endWhenFinished: false,
+                                          speed: speed)
         session.start()
         let status: Int32
         do {
@@ -70,7 +92,9 @@ struct TrainCommand: ParsableCommand {
         }
         session.send(.quit)
         session.waitUntilDone()
+        // What saving said, printed once the screen is gone.
         let saved = session.saveAtEnd(to: save, interrupted: status != 0)
+        if case .saved(let path) = saved { Output.out("saved \(PrintableText.escaped(path))\n") }
         if let message = saved.message { printError("blitz-tui: \(saved.succeeded ? "" : "error: ")\(message)") }
         if !saved.succeeded { throw ExitStatus(code: 1) }
         if status != 0 { throw ExitStatus(code: status) }
@@ -79,9 +103,10 @@ struct TrainCommand: ParsableCommand {
     /// Headless: SIGINT, SIGTERM, SIGHUP and SIGQUIT stop the run after the step under way, and
     /// so does a closed pipe on stdout (`--json | head`); each ends as an interruption with
     /// 128 + the signal's number.
-    private func runHeadless(_ configuration: TrainingConfiguration) throws {
+    private func runHeadless(_ configuration: TrainingConfiguration, speed: TrainingSpeed) throws {
         let printer = ProgressPrinter(json: json, interactive: !json && isatty(STDOUT_FILENO) == 1)
-        let session = try TrainingSession(configuration: configuration, startRunning: true, endWhenFinished: true) { event in
+        let session = try TrainingSession(configuration: configuration, startRunning: true, endWhenFinished: true,
+                                          speed: speed) { event in
             printer.handle(event)
         }
         printer.begin(session.latestSnapshot, configuration: configuration)

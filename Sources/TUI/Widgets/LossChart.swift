@@ -17,7 +17,7 @@ public enum LossScale: Sendable, Equatable {
 /// 100,000 steps still draws well inside a frame. Older steps come from the history's
 /// per-bucket summaries (min, max, mean), which a column spanning many steps draws as it would
 /// the raw values.
-public struct LossChart: Sendable {
+public struct LossChart: Widget, Sendable {
     /// Every loss so far, oldest first (step i + 1's loss at index i).
     public var losses: LossHistory
     public var accuracies: [AccuracyPoint]
