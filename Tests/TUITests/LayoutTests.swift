@@ -122,7 +122,7 @@ import TUI
     @Test func compactFrameAt80x24() {
         let lines = TUIApp.renderFrame(snapshot: Fake.stepping(run: 7), state: AppState(), width: 80, height: 24)
         expectLines(lines, [
-            " blitz-net · digits · cpu │ step 1200 │ lr 0.001 sgd │ paused │ zero_grad: on",
+            " step 1200 │ speed 20/s │ lr 0.001 sgd │ paused │ zero_grad: on",
             "╭ Loss ──────────────────────── linear ╮╭ Gradient norms ──── 10/10 with .grad ╮",
             "│loss 0.8465  mean(60) 0.7939          ││conv1.weight ████████▎           0.412│",
             "│ 2.44│⡆                           100%││conv1.bias   ██████▎            0.0521│",
@@ -145,7 +145,7 @@ import TUI
             "│    └─TBackward0         fc2          ││          min -0.231  max 0.193       │",
             "│      └─AccumulateGrad   fc2.weight   ││          [-0.0213, 0.0344, -0.110,  ↓│",
             "╰──────────────────────────────────────╯╰──────────────────────────────────────╯",
-            " space resume  n step  b backward node  z zero_grad  +/- lr  ? help  q quit",
+            " space resume  n step  b backward node  z zero_grad  < > speed  ? help  q quit",
         ])
     }
 
