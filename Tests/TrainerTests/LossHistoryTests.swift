@@ -61,3 +61,16 @@ import Testing
         #expect(merged.point(3) == 6)
     }
 }
+
+@Suite struct AccuracyBoundTests {
+    @Test func accuraciesStayBoundedWithTheRecentHalfExact() {
+        var points: [AccuracyPoint] = []
+        for step in 1...10_000 { points.appendBounded(AccuracyPoint(step: step, epoch: 1, accuracy: Double(step) / 10_000), limit: 64) }
+        #expect(points.count <= 64)
+        #expect(points.last?.step == 10_000)
+        #expect(points.first?.step == 1)
+        // In step order, and the latest ones all there.
+        #expect(zip(points, points.dropFirst()).allSatisfy { $0.step < $1.step })
+        #expect(points.suffix(20).map(\.step) == Array(9_981...10_000))
+    }
+}
