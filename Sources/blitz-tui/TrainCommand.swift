@@ -127,8 +127,10 @@ struct TrainCommand: ParsableCommand {
             session.send(.quit)
         }
         session.start()
+        // The handlers stay until the process is done: a signal during the final save lets the
+        // save finish and still ends the run with its status.
+        defer { sources.forEach { $0.cancel() } }
         let outcome = session.waitUntilDone()
-        sources.forEach { $0.cancel() }
         printer.end()
         switch outcome {
         case .diverged(let message):
