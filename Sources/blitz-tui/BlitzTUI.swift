@@ -1,6 +1,7 @@
 import Glibc
 import ArgumentParser
 import Autograd
+import Glibc
 import Trainer
 
 /// `blitz-tui`: train the 60-minute blitz's Net and watch autograd work. The subcommands are the

@@ -47,10 +47,17 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Start the UI paused on step 0 (space starts training, n runs one step).")
     var paused = false
 
+    @Option(help: ArgumentHelp("The terminal's background, for the colours: dark or light (default: asked of the terminal).",
+                               valueName: "dark|light"))
+    var background: String?
+
     func run() throws {
         var configuration = try options.configuration()
         configuration.savePath = save
         let chosen = try parsedSpeed()
+        if let background, Background(rawValue: background) == nil {
+            throw TrainerError.invalidFlag(FlagError(flag: "--background", value: background, requirement: .oneOf(["dark", "light"])))
+        }
         if headless || json {
             if paused {
                 throw TrainerError.invalidFlag(FlagError(flag: "--paused", value: "--headless", requirement: .onlyWith("the UI")))
@@ -84,7 +91,8 @@ struct TrainCommand: ParsableCommand {
         let status: Int32
         do {
             // Only --ascii forces ASCII; without it the locale decides (non-UTF-8 → ASCII).
-            status = try TUIApp.run(control: session, options: TUIOptions(ascii: ascii ? true : nil))
+            let options = TUIOptions(ascii: ascii ? true : nil, background: background.flatMap(Background.init(rawValue:)))
+            status = try TUIApp.run(control: session, options: options)
         } catch {
             session.send(.quit)
             session.waitUntilDone()
