@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "Models", targets: ["Models"]),
         .library(name: "Trainer", targets: ["Trainer"]),
         .library(name: "TUI", targets: ["TUI"]),
+        .library(name: "TensorBoard", targets: ["TensorBoard"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -28,7 +29,10 @@ let package = Package(
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O2"])]),
         .target(name: "Autograd", dependencies: ["CBLAS", "CKernels"], swiftSettings: optimize),
         .target(name: "Models", dependencies: ["Autograd"], swiftSettings: optimize),
-        .target(name: "Trainer", dependencies: ["Autograd", "Models"], swiftSettings: optimize),
+        // TensorBoard event files: TFRecord framing and the few protobuf messages, by hand
+        // (proto/README.md says why not apple/swift-protobuf).
+        .target(name: "TensorBoard", swiftSettings: optimize),
+        .target(name: "Trainer", dependencies: ["Autograd", "Models", "TensorBoard"], swiftSettings: optimize),
         .target(name: "TUI", dependencies: ["Trainer", "CCurses"], swiftSettings: optimize),
         .executableTarget(
             name: "blitz-tui",
@@ -45,6 +49,7 @@ let package = Package(
         .testTarget(name: "ModelsTests", dependencies: ["Autograd", "Models"]),
         .testTarget(name: "TrainerTests", dependencies: ["Autograd", "Models", "Trainer"]),
         .testTarget(name: "TUITests", dependencies: ["TUI", "Trainer"]),
+        .testTarget(name: "TensorBoardTests", dependencies: ["TensorBoard"]),
         .testTarget(name: "EndToEndTests", dependencies: []),
     ]
 )

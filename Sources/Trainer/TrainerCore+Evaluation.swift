@@ -21,6 +21,7 @@ extension TrainerCore {
         guard total > 0 else { return }
         let accuracy = Double(correct) / Double(total)
         accuracies.append(AccuracyPoint(step: step, epoch: epoch + 1, accuracy: accuracy))
+        recordAccuracy(accuracy)
         events.append(.evaluation(step: step, epoch: epoch + 1, accuracy: accuracy))
     }
 }

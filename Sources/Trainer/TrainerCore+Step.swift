@@ -55,7 +55,7 @@ extension TrainerCore {
             stop(message: "moving a batch to \(configuration.device) failed: \(error)")
             return false
         }
-        let loss = Tensor.crossEntropy(model(x), y)
+        let loss = Tensor.crossEntropy(forwardProbingDeadUnits { model(x) }, y)
         let value = loss.item()
         guard value.isFinite else {
             diverge(loss: loss, value: value)
@@ -129,6 +129,7 @@ extension TrainerCore {
         stepTimes.append(DispatchTime.now().uptimeNanoseconds)
         if stepTimes.count > 64 { stepTimes.removeFirst(stepTimes.count - 64) }
         events.append(.step(step: step, epoch: epoch + 1, loss: p.value))
+        recordStep(loss: p.value)
         if step % configuration.evaluateEvery == 0 { evaluate() }
         if let limit = configuration.steps, step >= limit { finish() }
     }

@@ -1,6 +1,7 @@
 import Autograd
 import Dispatch
 import Models
+import TensorBoard
 
 /// The training loop's state and its one-step operations. Everything here (model, optimizer,
 /// loader, tensors, graph nodes) lives on the trainer's queue; `snapshot()` is the only way out.
@@ -49,6 +50,9 @@ final class TrainerCore {
         var stepped = false
     }
     var pass: Pass?
+    /// TensorBoard event files (`--logdir`), and the Distributions page's samples.
+    let summaries: SummaryWriter?
+    var distributions: DistributionHistory?
 
     var stepsPerEpoch: Int { loader.batchesPerEpoch }
 
@@ -95,6 +99,9 @@ final class TrainerCore {
         } catch {
             throw .invalidFlag("--optimizer \(configuration.optimizer.rawValue): \(error)")
         }
+        if let every = configuration.distributionEvery {
+            distributions = DistributionHistory(every: every, parameterNames: parameterNames)
+        }
         do {
             loader = try DataLoader(split.train, batchSize: configuration.batchSize, shuffle: configuration.shuffle,
                                     seed: configuration.seed, dropLast: false)
@@ -102,6 +109,8 @@ final class TrainerCore {
         } catch {
             throw .dataset("\(split.name): \(error)")
         }
+        // Last, so a run that cannot start leaves no event file behind.
+        summaries = try Self.makeSummaryWriter(configuration)
     }
 
     // MARK: commands

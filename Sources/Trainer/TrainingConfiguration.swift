@@ -27,6 +27,13 @@ public struct TrainingConfiguration: Sendable, Equatable {
     public var evaluateEvery = 1000
     public var initPath: String? = nil
     public var savePath: String? = nil
+    /// TensorBoard: write event files into this folder (`--logdir`), scalars every step and
+    /// histograms of every parameter and gradient every `histogramEvery` steps.
+    public var logdir: String? = nil
+    public var histogramEvery = 100
+    /// The Distributions page: sample weights, gradients and dead ReLU units every this many
+    /// steps (nil: not collected, as in headless runs).
+    public var distributionEvery: Int? = nil
 
     public init() {}
 
@@ -43,6 +50,8 @@ public struct TrainingConfiguration: Sendable, Equatable {
         guard epochs >= 1 && epochs <= Self.maxEpochs else { throw .invalidFlag("--epochs must be between 1 and \(Self.maxEpochs) (got \(epochs))") }
         if let steps { guard steps >= 1 && steps <= Self.maxSteps else { throw .invalidFlag("--steps must be between 1 and \(Self.maxSteps) (got \(steps))") } }
         if let threads { guard threads >= 1 && threads <= 1024 else { throw .invalidFlag("--threads must be between 1 and 1024 (got \(threads))") } }
+        guard histogramEvery >= 1 else { throw .invalidFlag("--histogram-every must be at least 1 (got \(histogramEvery))") }
+        if let distributionEvery { guard distributionEvery >= 1 else { throw .invalidFlag("distribution sampling must be every 1 or more steps (got \(distributionEvery))") } }
         guard evaluateEvery >= 1 else { throw .invalidFlag("--eval-every must be at least 1 (got \(evaluateEvery))") }
     }
 }

@@ -189,6 +189,7 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
 
     private func end(_ how: Outcome) {
         core.setRunning(false)
+        core.closeSummaries()
         publish(parameterNorms: true)
         outcome.withLock { $0 = how }
         done.signal()

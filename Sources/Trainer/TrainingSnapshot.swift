@@ -41,6 +41,9 @@ public struct TrainingSnapshot: Sendable, Equatable {
     public var message: String? = nil
     public var diverged: Bool = false
 
+    /// The Distributions page (weights, gradients, dead ReLU units over time); nil when not sampled.
+    public var distributions: DistributionHistory? = nil
+
     public init() {}
 }
 

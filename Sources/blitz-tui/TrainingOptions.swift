@@ -49,6 +49,12 @@ struct TrainingOptions: ParsableArguments {
     @Option(name: .customLong("init"), help: "Load weights from a safetensors state_dict (PyTorch names and layouts) before training.")
     var initPath: String?
 
+    @Option(help: "Write TensorBoard event files into this folder (tensorboard --logdir DIR to watch).")
+    var logdir: String?
+
+    @Option(name: .customLong("histogram-every"), help: "With --logdir: histograms of every parameter and gradient every N steps.")
+    var histogramEvery = 100
+
     /// The configuration, with every flag checked that can be checked without data.
     func configuration() throws(TrainerError) -> TrainingConfiguration {
         var c = TrainingConfiguration()
@@ -73,6 +79,8 @@ struct TrainingOptions: ParsableArguments {
         c.shuffle = !noShuffle
         c.evaluateEvery = evalEvery
         c.initPath = initPath
+        c.logdir = logdir
+        c.histogramEvery = histogramEvery
         try c.validateFlags()
         return c
     }
