@@ -1,6 +1,7 @@
 # blitz-tui: `make run` and `make test` are the whole set-up on a fresh machine.
 SWIFT ?= swift
-PACKAGES := libopenblas-dev libncurses-dev tmux
+# libcurl and libarchive: the data set downloads (Sources/DatasetDownloads says why these two).
+PACKAGES := libopenblas-dev libncurses-dev tmux libcurl4-openssl-dev libarchive-dev
 RELEASE := $(SWIFT) build -c release
 
 .PHONY: deps nvrtc tensorboard build run test test-long bench clean

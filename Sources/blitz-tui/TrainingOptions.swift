@@ -7,7 +7,7 @@ struct TrainingOptions: ParsableArguments {
     @Option(help: "Model: blitz-net or mlp (mlp:256,128 sets the hidden sizes).")
     var model = "blitz-net"
 
-    @Option(help: "Data set: digits, shapes, spirals, cifar10:DIR or mnist:DIR.")
+    @Option(help: "Data set: digits, shapes, spirals, cifar10 or mnist (downloaded once into the cache), cifar10:DIR or mnist:DIR.")
     var dataset = "digits"
 
     @Option(help: "Device: cpu, cuda or cuda:N.")
@@ -82,6 +82,8 @@ struct TrainingOptions: ParsableArguments {
         c.logdir = logdir
         c.histogramEvery = histogramEvery
         try c.validateFlags()
+        // Last: a download starts only once every other flag is known to be good.
+        c.dataset = try DatasetResolution.resolve(dataset)
         return c
     }
 }
