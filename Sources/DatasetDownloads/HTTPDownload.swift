@@ -118,7 +118,7 @@ struct HTTPDownload {
         if code == CURLE_HTTP_RETURNED_ERROR && status == 416 && start > 0 {
             return .alreadyComplete
         }
-        let detail = String(cString: errorBuffer)
+        let detail = errorBuffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
         let text = String(cString: curl_easy_strerror(code))
         var reason = detail.isEmpty ? text : "\(text): \(detail)"
         if code == CURLE_OPERATION_TIMEDOUT {
