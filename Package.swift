@@ -26,16 +26,16 @@ let package = Package(
         .systemLibrary(name: "CCurses", providers: [.apt(["libncurses-dev"])]),
         // AVX2/FMA kernels, chosen at run time (Sources/CKernels/include/CKernels.h); optimised in
         // debug builds too, where the tests run them.
-        // Data set downloads: libcurl for HTTP, libarchive (with zlib) for .tar.gz and .gz.
-        .systemLibrary(name: "CCurl", providers: [.apt(["libcurl4-openssl-dev"])]),
-        .systemLibrary(name: "CArchive", providers: [.apt(["libarchive-dev"])]),
+        // Data set downloads: libcurl for HTTP, libarchive (with zlib) for .tar.gz and .gz, both
+        // found at run time (Sources/CDownloads/include/CDownloads.h says why).
+        .target(name: "CDownloads", linkerSettings: [.linkedLibrary("dl")]),
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O2"])]),
         .target(name: "Autograd", dependencies: ["CBLAS", "CKernels"], swiftSettings: optimize),
         .target(name: "Models", dependencies: ["Autograd"], swiftSettings: optimize),
         // TensorBoard event files: TFRecord framing and the few protobuf messages, by hand
         // (proto/README.md says why not apple/swift-protobuf).
         .target(name: "TensorBoard", swiftSettings: optimize),
-        .target(name: "DatasetDownloads", dependencies: ["CCurl", "CArchive"], swiftSettings: optimize),
+        .target(name: "DatasetDownloads", dependencies: ["CDownloads"], swiftSettings: optimize),
         .target(name: "Trainer", dependencies: ["Autograd", "Models", "TensorBoard"], swiftSettings: optimize),
         .target(name: "TUI", dependencies: ["Trainer", "CCurses"], swiftSettings: optimize),
         .executableTarget(
@@ -54,7 +54,7 @@ let package = Package(
         .testTarget(name: "TrainerTests", dependencies: ["Autograd", "Models", "Trainer"]),
         .testTarget(name: "TUITests", dependencies: ["TUI", "Trainer"]),
         .testTarget(name: "TensorBoardTests", dependencies: ["TensorBoard"]),
-        .testTarget(name: "DatasetDownloadsTests", dependencies: ["DatasetDownloads", "CArchive", "Models"]),
+        .testTarget(name: "DatasetDownloadsTests", dependencies: ["DatasetDownloads", "CDownloads", "Models"]),
         .testTarget(name: "EndToEndTests", dependencies: []),
     ]
 )

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import CArchive
+import CDownloads
 
 /// Unpacking with libarchive (zlib underneath for gzip): a .tar.gz into a folder, or one .gz file.
 /// Entries are written by this code, not by libarchive's disk writer, so that each one is
@@ -14,23 +14,23 @@ import CArchive
 enum ArchiveExtraction {
     /// Unpacks `archive` (tar, optionally gzip-compressed) into `folder`, which exists and is empty.
     static func untar(_ archive: String, into folder: String, name: String) throws(DownloadError) {
-        guard let reader = archive_read_new() else { throw .badArchive(file: name, reason: "libarchive could not start") }
-        defer { archive_read_free(reader) }
-        archive_read_support_filter_gzip(reader)
-        archive_read_support_format_tar(reader)
-        guard archive_read_open_filename(reader, archive, 1 << 16) == ARCHIVE_OK else {
+        guard let reader = blitz_archive_read_new() else { throw .badArchive(file: name, reason: "libarchive could not start") }
+        defer { blitz_archive_read_free(reader) }
+        blitz_archive_read_support_filter_gzip(reader)
+        blitz_archive_read_support_format_tar(reader)
+        guard blitz_archive_read_open_filename(reader, archive, 1 << 16) == ARCHIVE_OK else {
             throw .badArchive(file: name, reason: errorText(reader))
         }
         var entry: OpaquePointer?
         while true {
-            let status = archive_read_next_header(reader, &entry)
+            let status = blitz_archive_read_next_header(reader, &entry)
             if status == ARCHIVE_EOF { break }
             guard status == ARCHIVE_OK || status == ARCHIVE_WARN, let entry else {
                 throw .badArchive(file: name, reason: errorText(reader))
             }
-            let path = archive_entry_pathname(entry).map { String(cString: $0) } ?? ""
+            let path = blitz_archive_entry_pathname(entry).map { String(cString: $0) } ?? ""
             let relative = try safeRelativePath(path, file: name)
-            let type = archive_entry_filetype(entry)
+            let type = blitz_archive_entry_filetype(entry)
             let target = FileSystem.join(folder, relative)
             if type == S_IFDIR {
                 try FileSystem.makeFolders(target)
@@ -48,18 +48,18 @@ enum ArchiveExtraction {
 
     /// Decompresses the single gzip file `source` into `target`.
     static func gunzip(_ source: String, to target: String, name: String) throws(DownloadError) {
-        guard let reader = archive_read_new() else { throw .badArchive(file: name, reason: "libarchive could not start") }
-        defer { archive_read_free(reader) }
-        archive_read_support_filter_gzip(reader)
-        archive_read_support_format_raw(reader)
-        guard archive_read_open_filename(reader, source, 1 << 16) == ARCHIVE_OK else {
+        guard let reader = blitz_archive_read_new() else { throw .badArchive(file: name, reason: "libarchive could not start") }
+        defer { blitz_archive_read_free(reader) }
+        blitz_archive_read_support_filter_gzip(reader)
+        blitz_archive_read_support_format_raw(reader)
+        guard blitz_archive_read_open_filename(reader, source, 1 << 16) == ARCHIVE_OK else {
             throw .badArchive(file: name, reason: errorText(reader))
         }
         var entry: OpaquePointer?
-        guard archive_read_next_header(reader, &entry) == ARCHIVE_OK else {
+        guard blitz_archive_read_next_header(reader, &entry) == ARCHIVE_OK else {
             throw .badArchive(file: name, reason: errorText(reader))
         }
-        guard archive_filter_code(reader, 0) == ARCHIVE_FILTER_GZIP else {
+        guard blitz_archive_filter_code(reader, 0) == ARCHIVE_FILTER_GZIP else {
             throw .badArchive(file: name, reason: "not gzip-compressed")
         }
         try copyData(reader, to: target, name: name)
@@ -80,7 +80,7 @@ enum ArchiveExtraction {
         defer { close(fd) }
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
         while true {
-            let n = buffer.withUnsafeMutableBytes { archive_read_data(reader, $0.baseAddress, $0.count) }
+            let n = buffer.withUnsafeMutableBytes { blitz_archive_read_data(reader, $0.baseAddress, $0.count) }
             if n == 0 { return }
             if n < 0 { throw .badArchive(file: name, reason: errorText(reader)) }
             var offset = 0
@@ -96,6 +96,6 @@ enum ArchiveExtraction {
     }
 
     private static func errorText(_ reader: OpaquePointer) -> String {
-        archive_error_string(reader).map { String(cString: $0) } ?? "unreadable (libarchive error \(archive_errno(reader)))"
+        blitz_archive_error_string(reader).map { String(cString: $0) } ?? "unreadable (libarchive error \(blitz_archive_errno(reader)))"
     }
 }

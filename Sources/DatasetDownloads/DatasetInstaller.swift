@@ -42,6 +42,7 @@ public struct DatasetInstaller {
     /// The folder holding the unpacked data set, downloading and unpacking it first if needed.
     public func ensure(_ source: DatasetSource) throws(DownloadError) -> String {
         if let folder = cache.installed(source) { return folder }
+        try DownloadLibraries.require()
         try FileSystem.makeFolders(cache.downloads)
         cache.removeStaleUnpacking()
         for file in source.files {

@@ -7,6 +7,8 @@ public enum DownloadError: Error, Sendable, Equatable, CustomStringConvertible {
     case badArchive(file: String, reason: String)
     case incomplete(file: String, missing: [String])
     case cache(path: String, reason: String)
+    /// libcurl or libarchive could not be loaded.
+    case librariesMissing(String)
 
     public struct Attempt: Sendable, Equatable {
         public var url: String
@@ -34,6 +36,8 @@ public enum DownloadError: Error, Sendable, Equatable, CustomStringConvertible {
             return "\(file) unpacked without \(missing.joined(separator: ", ")); it was deleted, and nothing was kept"
         case .cache(let path, let reason):
             return "\(path): \(reason)"
+        case .librariesMissing(let problem):
+            return "downloading needs libcurl and libarchive: \(problem). Or download the data set by hand and pass its folder (--dataset NAME:DIR)"
         }
     }
 }

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import CCurl
+import CDownloads
 
 /// One file over HTTP(S) with libcurl, appended to a `.part` file so that an interrupted
 /// download resumes where it stopped (an HTTP Range request; a server that ignores the range
@@ -31,7 +31,7 @@ struct HTTPDownload {
         var retryable: Bool
     }
 
-    private static let globalInit: Bool = curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK
+    private static let globalInit: Bool = blitz_curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK
 
     /// The state the C callbacks reach through their context pointer.
     private final class Transfer {
@@ -52,10 +52,10 @@ struct HTTPDownload {
 
     /// Downloads `url` into `partPath`, continuing after the bytes already there.
     func fetch(_ url: String, to partPath: String, expectedSize: Int?, progress: @escaping Progress) throws(Failure) -> Outcome {
-        guard Self.globalInit, let curl = curl_easy_init() else {
+        guard Self.globalInit, let curl = blitz_curl_easy_init() else {
             throw Failure(reason: "libcurl could not start", retryable: false)
         }
-        defer { curl_easy_cleanup(curl) }
+        defer { blitz_curl_easy_cleanup(curl) }
         let start = FileSystem.size(partPath) ?? 0
         let fd = open(partPath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw Failure(reason: "cannot write \(partPath): \(FileSystem.lastError)", retryable: false) }
@@ -101,7 +101,7 @@ struct HTTPDownload {
                 transfer.progress(transfer.start + Int(now), whole)
                 return 0
             }
-            return curl_easy_perform(curl)
+            return blitz_curl_easy_perform(curl)
         }
         var status = 0
         _ = blitz_curl_response_code(curl, &status)
@@ -119,7 +119,7 @@ struct HTTPDownload {
             return .alreadyComplete
         }
         let detail = errorBuffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
-        let text = String(cString: curl_easy_strerror(code))
+        let text = String(cString: blitz_curl_easy_strerror(code))
         var reason = detail.isEmpty ? text : "\(text): \(detail)"
         if code == CURLE_OPERATION_TIMEDOUT {
             reason = "timed out (no data for \(stallTimeout) s, or no connection within \(connectTimeout) s): \(detail)"
