@@ -90,9 +90,10 @@ extension DistributionHistory {
         let fineCount = 2048
         var fine = [Int](repeating: 0, count: fineCount)
         var coarse = [Int](repeating: 0, count: binCount)
-        let width = hi - lo
+        // Halves, so that a range wider than the largest Double (±1.7e308) still divides.
+        let half = hi / 2 - lo / 2
         for v in finite {
-            let t = width > 0 ? (v - lo) / width : 0
+            let t = half > 0 ? (v / 2 - lo / 2) / half : 0
             fine[min(fineCount - 1, Int(t * Double(fineCount)))] += 1
             coarse[min(binCount - 1, Int(t * Double(binCount)))] += 1
         }
@@ -110,7 +111,8 @@ extension DistributionHistory {
             }
             // Linear within the bucket that holds the target rank.
             let inBucket = fine[bucket] > 0 ? (target - Double(cumulative)) / Double(fine[bucket]) : 0
-            let value = lo + (Double(bucket) + min(1, max(0, inBucket))) / Double(fineCount) * width
+            let fraction = (Double(bucket) + min(1, max(0, inBucket))) / Double(fineCount)
+            let value = (lo / 2 + fraction * half) * 2
             result.append(min(hi, max(lo, value)))
         }
         return (Point(step: step, values: result), Bins(step: step, lower: lo, upper: hi, counts: coarse))

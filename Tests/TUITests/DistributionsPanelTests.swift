@@ -98,3 +98,29 @@ import TUI
         #expect(empty[1] == "weights  no samples yet (a gradient appears after the first backward)")
     }
 }
+
+/// The page fed every awkward Double: it stays inside its rectangle and prints no raw nan/inf.
+@Suite struct DistributionsPanelExtremeTests {
+    @Test(arguments: [(2, 1, 50, 24), (0, 0, 20, 3), (1, 1, 30, 12)])
+    func staysInsideWithAnyDouble(x: Int, y: Int, width: Int, height: Int) throws {
+        var history = DistributionHistory(every: 1, parameterNames: ["w"])
+        let nasty = ExtremeValueTests.nasty
+        for step in 1...3 {
+            let (point, bins) = try #require(DistributionHistory.summarise(nasty, step: step))
+            #expect(point.values.allSatisfy { $0.isFinite })
+            history.parameters[0].weights.append(point)
+            history.parameters[0].weightHistogram = bins
+            history.parameters[0].grads.append(.init(step: step, values: nasty.prefix(9).map { $0 }))
+        }
+        var dead = DistributionHistory.DeadUnits(layer: "fc1", units: 3)
+        dead.steps = [1, 2]
+        dead.fractions = [0, 1]
+        history.deadUnits = [dead]
+        let rect = Rect(x: x, y: y, width: width, height: height)
+        let buffer = ExtremeValueTests.renderInside(rect) {
+            DistributionsPanel(history: history, selected: 0).render(in: $0, buffer: &$1, theme: colorTheme)
+        }
+        ExtremeValueTests.expectNothingOutside(rect, buffer, "DistributionsPanel")
+        ExtremeValueTests.expectReadable(rect, buffer, "DistributionsPanel")
+    }
+}

@@ -87,13 +87,16 @@ struct Bands: Widget, Sendable {
 
         let plotRows = area.height - 2
         guard plotRows >= 1 else { return }
-        var lo = points.map { $0.values[0] }.min()!
-        var hi = points.map { $0.values[8] }.max()!
-        if hi - lo < 1e-12 {
+        let finite = points.flatMap(\.values).filter(\.isFinite)
+        guard var lo = finite.min(), var hi = finite.max() else { return }
+        if hi / 2 - lo / 2 < 1e-12 {
             let pad = max(abs(hi) * 0.1, 1e-6)
             lo -= pad
             hi += pad
         }
+        // Halves, so that a range wider than the largest Double still divides.
+        let half = hi / 2 - lo / 2
+        func fraction(_ v: Double) -> Double { (hi / 2 - v / 2) / half }
         let labels = [Format.significant(hi, 3), Format.significant(lo, 3)]
         let labelWidth = labels.map(\.count).max()! + 1
         let plot = Rect(x: area.x + labelWidth, y: area.y + 1, width: area.width - labelWidth, height: plotRows)
@@ -122,13 +125,15 @@ struct Bands: Widget, Sendable {
         for column in 0..<dotsX {
             let p = points[min(points.count - 1, column * points.count / dotsX)].values
             for row in 0..<dotsY {
-                let value = hi - (Double(row) + 0.5) / Double(dotsY) * (hi - lo)
+                let value = (hi / 2 - (Double(row) + 0.5) / Double(dotsY) * half) * 2
                 var band = -1
                 for k in 0..<4 where value >= p[k] && value <= p[8 - k] { band = k }
                 if band >= 0 { canvas.set(column, row, layer: band) }
             }
-            let medianRow = Int(((hi - p[4]) / (hi - lo) * Double(dotsY)).rounded(.down))
-            canvas.set(column, min(dotsY - 1, max(0, medianRow)), layer: 4)
+            let median = fraction(p[4]) * Double(dotsY)
+            if median.isFinite {
+                canvas.set(column, min(dotsY - 1, max(0, Int(min(1e9, max(-1e9, median)).rounded(.down)))), layer: 4)
+            }
         }
         canvas.render(into: &buffer, x: plot.x, y: plot.y, styles: Self.styles(theme))
     }
