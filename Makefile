@@ -71,12 +71,8 @@ build: deps
 run: build
 	.build/release/blitz-tui
 
-<<<<<<< HEAD
-test: deps nvrtc tensorboard
-=======
 # Every test, then the blitz's 10-epoch recipe on the digits (the debug binary: no release build).
-test: deps nvrtc
->>>>>>> main
+test: deps nvrtc tensorboard
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
 	scripts/long-check.sh .build/debug/blitz-tui
