@@ -1,6 +1,7 @@
 # blitz-tui: `make run` and `make test` are the whole set-up on a fresh machine.
 SWIFT ?= swift
-# libcurl and libarchive: the data set downloads (Sources/DatasetDownloads says why these two).
+# libcurl and libarchive: the data set downloads (headers to build; the libraries are loaded at run time,
+# Sources/CDownloads/include/CDownloads.h says why).
 PACKAGES := libopenblas-dev libncurses-dev tmux libcurl4-openssl-dev libarchive-dev
 RELEASE := $(SWIFT) build -c release
 
