@@ -14,6 +14,12 @@ public enum TrainerCommand: Sendable, Equatable {
     /// Multiply the learning rate (the `+`/`-` keys).
     case scaleLearningRate(Double)
     case save(path: String)
+    /// The page on screen: the trainer computes only the records it shows.
+    case showPage(Page)
+    /// The parameter (index in `namedParameters()` order) the Optimizer page looks at.
+    case selectParameter(Int)
+    /// `x`: take that parameter out of the optimizer, or put it back.
+    case toggleInOptimizer(Int)
     case quit
 }
 

@@ -55,7 +55,10 @@ extension TrainerCore {
             stop(message: "moving a batch to \(configuration.device) failed: \(error)")
             return false
         }
-        let loss = Tensor.crossEntropy(model(x), y)
+        pages.forward.step = step + 1
+        let logits = model(x)
+        recordBatch(batch, logits: logits)
+        let loss = Tensor.crossEntropy(logits, y)
         let value = loss.item()
         guard value.isFinite else {
             diverge(loss: loss, value: value)
@@ -112,8 +115,10 @@ extension TrainerCore {
         guard let p = pass else { return }
         pass = nil
         accumulated += 1
+        let capture = captureBeforeStep()
         optimizer.step()
         step += 1
+        recordStep(capture)
         losses.append(p.value)
         var g = p.capture.snapshot
         g.executionOrder = p.order

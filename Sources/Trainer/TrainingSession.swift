@@ -137,6 +137,12 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
             core.setLearningRate(core.learningRate * factor)
         case .save(let path):
             save(to: path)
+        case .showPage(let page):
+            core.showPage(page)
+        case .selectParameter(let index):
+            core.selectParameter(index)
+        case .toggleInOptimizer(let index):
+            core.toggleHeld(index)
         case .quit:
             return false
         }

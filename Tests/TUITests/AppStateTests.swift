@@ -41,8 +41,11 @@ import TUI
         #expect(state.focus == .loss)
         _ = press([.backTab], &state, s)
         #expect(state.focus == .backward)
-        _ = press([.character("3")], &state, s)
-        #expect(state.focus == .graph)
+        // 1-5 are pages now; tab alone moves between the Train page's panels.
+        #expect(press([.character("3")], &state, s) == [.showPage(.forward)])
+        #expect(state.page == .forward && state.focus == .backward)
+        #expect(press([.character("1")], &state, s) == [.showPage(.train)])
+        #expect(state.page == .train)
         _ = press([.character("l")], &state, s)
         #expect(state.lossScale == .log)
         _ = press([.character("l")], &state, s)

@@ -31,7 +31,29 @@ extension AppState {
         case .toggleLossScale:
             lossScale = lossScale == .linear ? .log : .linear
         case .toggleHelp:
-            showHelp.toggle()
+            // ? shows what this page's numbers mean (and the keys if they fit); where they did not,
+            // a second ? shows the keys; then ? closes.
+            if !showHelp {
+                showHelp = true
+                helpShowsKeysOnly = false
+            } else if !helpShowsKeysOnly && !Help(page: page).fits(height: viewport.height) {
+                helpShowsKeysOnly = true
+            } else {
+                showHelp = false
+            }
+        case .showPage(let newPage):
+            showHelp = false
+            guard newPage != page else { return [] }
+            page = newPage
+            pageScroll = 0
+            return newPage == .optimizer ? [.showPage(newPage), .selectParameter(optimizerSelection)] : [.showPage(newPage)]
+        case .toggleInOptimizer:
+            if page == .optimizer {
+                return [.toggleInOptimizer(optimizerSelection)]
+            }
+            if page == .train && focus == .gradients {
+                return [.toggleInOptimizer(gradientSelection)]
+            }
         case .escape:
             if showHelp {
                 showHelp = false
@@ -48,7 +70,19 @@ extension AppState {
         case .toggleAllModules:
             toggleAllModules(snapshot)
         case .up, .down, .left, .right, .pageUp, .pageDown, .home, .end:
-            move(action, snapshot: snapshot)
+            switch page {
+            case .train:
+                move(action, snapshot: snapshot)
+            case .optimizer:
+                let count = snapshot.parameters.count
+                let selected = AppState.moved(optimizerSelection, action, count: count, page: 5)
+                if selected != optimizerSelection {
+                    optimizerSelection = selected
+                    return [.selectParameter(selected)]
+                }
+            case .model, .forward, .data:
+                pageScroll = max(0, AppState.moved(pageScroll, action, count: 1000, page: 10))
+            }
         }
         return []
     }

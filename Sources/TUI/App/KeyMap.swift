@@ -1,3 +1,5 @@
+import Trainer
+
 /// Keys to actions. Space is pause, so folding a module in the graph is enter (or c).
 public enum KeyMap {
     /// How much + and - multiply or divide the learning rate by.
@@ -19,13 +21,10 @@ public enum KeyMap {
             case "a", "A": return .toggleAllModules
             case "?", "h", "H": return .toggleHelp
             case "q", "Q": return .quit
-            case "1": return .focus(.loss)
-            case "2": return .focus(.gradients)
-            case "3": return .focus(.graph)
-            case "4": return .focus(.backward)
+            case "x", "X": return .toggleInOptimizer
             case "k": return .up
             case "j": return .down
-            default: return nil
+            default: return Page(key: c).map(Action.showPage)
             }
         case .up: return .up
         case .down: return .down
@@ -53,12 +52,14 @@ public enum KeyMap {
         ("z", "zero_grad on / off (off: .grad accumulates)"),
         ("+  -", "learning rate ×2 / ÷2"),
         ("l", "loss chart: linear / log scale"),
-        ("tab  shift-tab", "next / previous panel (1-4 jump to one)"),
+        ("1 2 3 4 5", "pages: Train, Model, Forward, Optimizer, Data"),
+        ("tab  shift-tab", "Train page: next / previous panel"),
         ("↑ ↓  j k", "select a node or parameter; scroll; zoom the loss"),
         ("← →", "graph: fold / unfold the module; loss: zoom"),
         ("pgup pgdn home end", "page through the selected panel"),
         ("enter  c", "graph: fold / unfold the selected module"),
         ("a", "graph: fold / unfold every module"),
+        ("x", "Optimizer page: take the parameter out of the optimizer / put it back"),
         ("esc", "close help; graph: follow the backward stepper"),
         ("?  h", "this help"),
         ("q  ctrl-c", "quit"),

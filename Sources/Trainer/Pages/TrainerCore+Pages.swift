@@ -1,0 +1,198 @@
+import Autograd
+
+/// The records behind the Model, Forward, Optimizer and Data pages, computed on the trainer's
+/// queue around the real training step, and only for the page that is on screen.
+extension TrainerCore {
+    // MARK: commands
+
+    func showPage(_ page: Page) {
+        pages.visible = page
+        pages.forward.target = page == .forward ? .training : .off
+    }
+
+    func selectParameter(_ index: Int) {
+        guard parameters.indices.contains(index) else { return }
+        if index != pages.selectedParameter { pages.optimizerUpdate = nil }
+        pages.selectedParameter = index
+    }
+
+    /// `x`: takes the parameter out of the optimizer, or puts it back.
+    func toggleHeld(_ index: Int) {
+        guard parameters.indices.contains(index) else { return }
+        held[index].toggle()
+        optimizer.setHeld(parameters[index], held[index])
+    }
+
+    // MARK: around the step
+
+    /// Called after the forward of a training step: the batch and the model's predictions.
+    func recordBatch(_ batch: Batch, logits: Tensor) {
+        guard pages.visible == .data else { return }
+        let predictions = logits.max(dim: 1).indices.toArray(Int64.self).map(Int.init)
+        pages.data = dataRecord(batch: batch, predictions: predictions)
+    }
+
+    /// What the Optimizer page needs from before `optimizer.step()`.
+    struct StepCapture {
+        let index: Int
+        let before: [Double]
+        let grad: [Double]?
+        let gradNorm: Double?
+        let first: [Double]?
+        let second: [Double]?
+        let firstStep: Bool
+    }
+
+    func captureBeforeStep() -> StepCapture? {
+        guard pages.visible == .optimizer else { return nil }
+        let i = pages.selectedParameter
+        let p = parameters[i]
+        let k = PageState.elementsShown
+        let grad = p.grad?.storage.values
+        let state = optimizerState(of: p, count: k)
+        let sgdFirst = (optimizer as? SGD).map { $0.momentum != 0 && $0.momentumBuffer(of: p) == nil } ?? false
+        return StepCapture(index: i, before: p.storage.values, grad: grad.map { Array($0.prefix(k)) },
+                           gradNorm: grad.map { $0.reduce(0) { $0 + $1 * $1 }.squareRoot() },
+                           first: state.first, second: state.second, firstStep: sgdFirst && grad != nil)
+    }
+
+    func recordStep(_ capture: StepCapture?) {
+        guard let c = capture else { return }
+        let p = parameters[c.index]
+        let after = p.storage.values
+        let state = optimizerState(of: p, count: PageState.elementsShown)
+        var delta = 0.0
+        var weight = 0.0
+        for (a, b) in zip(after, c.before) {
+            delta += (a - b) * (a - b)
+            weight += b * b
+        }
+        let elements = (0..<min(PageState.elementsShown, after.count)).map { e in
+            ElementUpdate(index: e, before: c.before[e], grad: c.grad?[e], after: after[e],
+                          firstBefore: c.first?[e], firstAfter: state.first?[e],
+                          secondBefore: c.second?[e], secondAfter: state.second?[e])
+        }
+        let rule: ParameterUpdate.Rule
+        if let sgd = optimizer as? SGD {
+            rule = .sgd(lr: sgd.learningRate, momentum: sgd.momentum, dampening: sgd.dampening,
+                        weightDecay: sgd.weightDecay, nesterov: sgd.nesterov, firstStep: c.firstStep)
+        } else if let adam = optimizer as? AdamFamily {
+            rule = .adam(lr: adam.learningRate, beta1: adam.betas.0, beta2: adam.betas.1, eps: adam.eps,
+                         weightDecay: adam.weightDecay, decoupled: adam is AdamW, t: adam.state(of: p)?.step ?? 0)
+        } else {
+            return
+        }
+        pages.optimizerUpdate = ParameterUpdate(
+            parameter: parameterNames[c.index], shape: p.shape, step: step, held: held[c.index], rule: rule,
+            elements: elements, updateNorm: delta.squareRoot(), weightNorm: weight.squareRoot(), gradNorm: c.gradNorm)
+    }
+
+    /// The first `count` elements of the optimizer's state for `p`: SGD's momentum buffer, or
+    /// Adam's m and v.
+    private func optimizerState(of p: Tensor, count: Int) -> (first: [Double]?, second: [Double]?) {
+        if let sgd = optimizer as? SGD {
+            return (sgd.momentumBuffer(of: p).map { Array($0.values.prefix(count)) }, nil)
+        }
+        if let adam = optimizer as? AdamFamily, let s = adam.state(of: p) {
+            return (s.m.map { Array($0.values.prefix(count)) }, s.v.map { Array($0.values.prefix(count)) })
+        }
+        return (nil, nil)
+    }
+
+    // MARK: data
+
+    private func dataRecord(batch: Batch, predictions: [Int]) -> DataRecord {
+        let k = PageState.orderShown
+        if pages.orderPrefix?.epoch != epoch {
+            pages.orderPrefix = (epoch, Array(loader.order(epoch: epoch).prefix(k)),
+                                 epoch > 0 ? Array(loader.order(epoch: epoch - 1).prefix(k)) : nil)
+        }
+        let count = split.train.count
+        let last = count % configuration.batchSize == 0 ? configuration.batchSize : count % configuration.batchSize
+        return DataRecord(dataset: split.name, trainCount: count, testCount: split.test.count,
+                          sampleShape: split.sampleShape, classNames: split.classNames,
+                          batchSize: configuration.batchSize, batchesPerEpoch: loader.batchesPerEpoch,
+                          lastBatchSize: last, shuffle: configuration.shuffle, epoch: epoch + 1,
+                          order: pages.orderPrefix!.order, previousOrder: pages.orderPrefix!.previous,
+                          batch: TrainerCore.batchRecord(batch, predictions: predictions,
+                                                         number: epochBatches?.batchesDelivered ?? 0))
+    }
+
+    /// The batch's images as grey planes: channels averaged, each image stretched to 0…1.
+    static func batchRecord(_ batch: Batch, predictions: [Int], number: Int) -> BatchRecord {
+        let shape = batch.inputShape
+        var images: [[Float]] = []
+        var height = 0
+        var width = 0
+        if shape.count == 4 {
+            let (n, c, h, w) = (shape[0], shape[1], shape[2], shape[3])
+            height = h
+            width = w
+            for s in 0..<n {
+                var plane = [Float](repeating: 0, count: h * w)
+                for ch in 0..<c {
+                    let base = (s * c + ch) * h * w
+                    for i in 0..<(h * w) { plane[i] += batch.inputs[base + i] / Float(c) }
+                }
+                let lo = plane.min() ?? 0
+                let hi = plane.max() ?? 0
+                let span = hi > lo ? hi - lo : 1
+                images.append(plane.map { ($0 - lo) / span })
+            }
+        }
+        return BatchRecord(number: number, indices: batch.indices, labels: batch.labels.map(Int.init),
+                           predictions: predictions, shape: shape, imageHeight: height, imageWidth: width, images: images)
+    }
+
+    // MARK: evaluation
+
+    /// Adds one test batch's results to a confusion matrix.
+    static func count(truth: [Int64], predicted: [Int64], into counts: inout [[Int]]) {
+        for (t, p) in zip(truth, predicted) where counts.indices.contains(Int(t)) && counts.indices.contains(Int(p)) {
+            counts[Int(t)][Int(p)] += 1
+        }
+    }
+
+    // MARK: the snapshot's field
+
+    func pageRecords(previous: PageRecords) -> PageRecords {
+        var r = PageRecords()
+        var model = pages.model
+        for i in model.parameters.indices {
+            model.parameters[i].hasGrad = parameters[i].grad != nil
+            model.parameters[i].device = parameters[i].device.description
+        }
+        r.model = model
+        r.forward = pages.forward.training
+        r.evaluationForward = pages.forward.evaluation
+        r.data = pages.data
+        r.confusion = pages.confusion
+        if pages.visible == .optimizer {
+            r.optimizer = optimizerRecord()
+        } else {
+            r.optimizer = previous.optimizer
+        }
+        return r
+    }
+
+    private func optimizerRecord() -> OptimizerRecord {
+        var settings: [OptimizerSetting] = []
+        func number(_ v: Double) -> String { v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : String(v) }
+        if let sgd = optimizer as? SGD {
+            settings = [OptimizerSetting("lr", number(sgd.learningRate)), OptimizerSetting("momentum", number(sgd.momentum)),
+                        OptimizerSetting("dampening", number(sgd.dampening)),
+                        OptimizerSetting("weight_decay", number(sgd.weightDecay)),
+                        OptimizerSetting("nesterov", sgd.nesterov ? "True" : "False")]
+        } else if let adam = optimizer as? AdamFamily {
+            settings = [OptimizerSetting("lr", number(adam.learningRate)),
+                        OptimizerSetting("betas", "(\(number(adam.betas.0)), \(number(adam.betas.1)))"),
+                        OptimizerSetting("eps", number(adam.eps)), OptimizerSetting("weight_decay", number(adam.weightDecay))]
+        }
+        let list = parameters.indices.map { i in
+            HeldParameter(name: parameterNames[i], held: held[i],
+                          gradNorm: parameters[i].grad.map { $0.backendSumOfSquares.squareRoot() })
+        }
+        return OptimizerRecord(name: optimizer.name, settings: settings, parameters: list,
+                               selected: pages.selectedParameter, update: pages.optimizerUpdate)
+    }
+}
