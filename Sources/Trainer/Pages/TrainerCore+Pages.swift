@@ -32,71 +32,16 @@ extension TrainerCore {
         pages.data = dataRecord(batch: batch, predictions: predictions)
     }
 
-    /// What the Optimizer page needs from before `optimizer.step()`.
-    struct StepCapture {
-        let index: Int
-        let before: [Double]
-        let grad: [Double]?
-        let gradNorm: Double?
-        let first: [Double]?
-        let second: [Double]?
-        let firstStep: Bool
-    }
-
-    func captureBeforeStep() -> StepCapture? {
+    /// What the Optimizer page needs from before `optimizer.step()` (nil when it is not shown).
+    func captureBeforeStep() -> OptimizerStepCapture? {
         guard pages.visible == .optimizer else { return nil }
         let i = pages.selectedParameter
-        let p = parameters[i]
-        let k = PageState.elementsShown
-        let grad = p.grad?.storage.values
-        let state = optimizerState(of: p, count: k)
-        let sgdFirst = (optimizer as? SGD).map { $0.momentum != 0 && $0.momentumBuffer(of: p) == nil } ?? false
-        return StepCapture(index: i, before: p.storage.values, grad: grad.map { Array($0.prefix(k)) },
-                           gradNorm: grad.map { $0.reduce(0) { $0 + $1 * $1 }.squareRoot() },
-                           first: state.first, second: state.second, firstStep: sgdFirst && grad != nil)
+        return OptimizerStepCapture(parameter: parameters[i], name: parameterNames[i], held: held[i], optimizer: optimizer)
     }
 
-    func recordStep(_ capture: StepCapture?) {
-        guard let c = capture else { return }
-        let p = parameters[c.index]
-        let after = p.storage.values
-        let state = optimizerState(of: p, count: PageState.elementsShown)
-        var delta = 0.0
-        var weight = 0.0
-        for (a, b) in zip(after, c.before) {
-            delta += (a - b) * (a - b)
-            weight += b * b
-        }
-        let elements = (0..<min(PageState.elementsShown, after.count)).map { e in
-            ElementUpdate(index: e, before: c.before[e], grad: c.grad?[e], after: after[e],
-                          firstBefore: c.first?[e], firstAfter: state.first?[e],
-                          secondBefore: c.second?[e], secondAfter: state.second?[e])
-        }
-        let rule: ParameterUpdate.Rule
-        if let sgd = optimizer as? SGD {
-            rule = .sgd(lr: sgd.learningRate, momentum: sgd.momentum, dampening: sgd.dampening,
-                        weightDecay: sgd.weightDecay, nesterov: sgd.nesterov, firstStep: c.firstStep)
-        } else if let adam = optimizer as? AdamFamily {
-            rule = .adam(lr: adam.learningRate, beta1: adam.betas.0, beta2: adam.betas.1, eps: adam.eps,
-                         weightDecay: adam.weightDecay, decoupled: adam is AdamW, t: adam.state(of: p)?.step ?? 0)
-        } else {
-            return
-        }
-        pages.optimizerUpdate = ParameterUpdate(
-            parameter: parameterNames[c.index], shape: p.shape, step: step, held: held[c.index], rule: rule,
-            elements: elements, updateNorm: delta.squareRoot(), weightNorm: weight.squareRoot(), gradNorm: c.gradNorm)
-    }
-
-    /// The first `count` elements of the optimizer's state for `p`: SGD's momentum buffer, or
-    /// Adam's m and v.
-    private func optimizerState(of p: Tensor, count: Int) -> (first: [Double]?, second: [Double]?) {
-        if let sgd = optimizer as? SGD {
-            return (sgd.momentumBuffer(of: p).map { Array($0.values.prefix(count)) }, nil)
-        }
-        if let adam = optimizer as? AdamFamily, let s = adam.state(of: p) {
-            return (s.m.map { Array($0.values.prefix(count)) }, s.v.map { Array($0.values.prefix(count)) })
-        }
-        return (nil, nil)
+    func recordStep(_ capture: OptimizerStepCapture?) {
+        guard let capture else { return }
+        pages.optimizerUpdate = capture.record(after: optimizer, step: step)
     }
 
     // MARK: data
