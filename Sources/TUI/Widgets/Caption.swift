@@ -60,7 +60,8 @@ extension Page {
             ]
         case .forward:
             return [
-                ("hook", "order in which forward hooks fired: a module's fires when its forward returns"),
+                ("#", "order in which the forward hooks fired: a module's fires when its forward returns"),
+                ("hooks fired", "one hook per module, registered by blitz-tui like register_forward_hook"),
                 ("conv1 (Conv2d)", "a module called as net(x) calls it: hooks run, then forward"),
                 ("F.relu  torch.flatten", "functions called inside forward: no module, so no hook"),
                 ("[4, 16, 5, 5] → [4, 400]", "input shape → output shape; 4 is the batch"),

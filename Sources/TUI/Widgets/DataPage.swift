@@ -40,8 +40,10 @@ public struct DataPage: Sendable {
         y += 1
         let loaderLine = "DataLoader(batch_size=\(d.batchSize), shuffle=\(d.shuffle ? "True" : "False")): len = "
             + "\(d.batchesPerEpoch) batches per epoch (\(Format.grouped(d.trainCount)) = \(split))"
-        buffer.put(loaderLine, x: inner.x, y: y, style: theme.text, clip: inner)
-        y += 1
+        for piece in Format.wrap(loaderLine, inner.width) {
+            buffer.put(piece, x: inner.x, y: y, style: theme.text, clip: inner)
+            y += 1
+        }
         let orderWidth = inner.width - 16
         buffer.put("epoch \(d.epoch) order", x: inner.x, y: y, style: theme.label, clip: inner)
         buffer.put(DataPage.list(d.order, width: orderWidth), x: inner.x + 16, y: y, style: theme.value, clip: inner)
@@ -57,8 +59,10 @@ public struct DataPage: Sendable {
         if let b = d.batch {
             let batchLine = "batch \(b.number) of \(d.batchesPerEpoch): inputs torch.Size(\(Format.shape(b.shape))), "
                 + "labels torch.Size([\(b.labels.count)]), indices " + DataPage.list(b.indices, width: inner.width / 2)
-            buffer.put(batchLine, x: inner.x, y: y, style: theme.text, clip: inner)
-            y += 1
+            for piece in Format.wrap(batchLine, inner.width) {
+                buffer.put(piece, x: inner.x, y: y, style: theme.text, clip: inner)
+                y += 1
+            }
             let confusionRows = (confusion?.classNames.count ?? 0) + 2
             // Images shrink when the terminal is short, so the confusion matrix still fits.
             let room = inner.maxY - y - 1 - (inner.height >= 30 ? confusionRows : 0)
@@ -153,7 +157,7 @@ public struct DataPage: Sendable {
                 "\(Format.truncate(c.classNames[k], 6)) " + (c.accuracy(ofClass: k).map { Format.percent($0) } ?? "-")
             }
             let lines = Format.wrap(pieces: parts, area.width - 2)
-            buffer.put("test accuracy per class (step \(c.step), \(Format.percent(c.accuracy)) overall; taller terminal: confusion matrix)",
+            buffer.put("test accuracy per class at step \(c.step) (\(Format.percent(c.accuracy)) overall)",
                        x: area.x, y: area.y, style: theme.label, clip: area)
             for (i, line) in lines.prefix(area.height - 1).enumerated() {
                 buffer.put(line, x: area.x, y: area.y + 1 + i, style: theme.text, clip: area)

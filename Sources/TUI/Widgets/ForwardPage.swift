@@ -40,8 +40,8 @@ public struct ForwardPage: Sendable {
         var y = inner.y
         var x = inner.x
         // Header.
-        let header = "hook " + Format.padRight("call", labelWidth) + " " + Format.padRight("input", inWidth) + "   "
-            + Format.padRight("output", outWidth) + " " + Format.padLeft("mean", 8) + " " + Format.padLeft("std", 8)
+        let header = "  # " + Format.padRight("call", labelWidth) + " " + Format.padRight("input", inWidth) + "   "
+            + Format.padRight("output", outWidth) + Format.padLeft("mean", 8) + " " + Format.padLeft("std", 7)
             + " " + Format.padLeft("zeros", 6) + (wide ? "  " + "grad_fn" : "")
         buffer.put(header, x: x, y: y, style: theme.title, clip: inner)
         y += 1
@@ -51,16 +51,16 @@ public struct ForwardPage: Sendable {
             x = inner.x
             let isRoot = call.kind == .module && call.name.isEmpty
             let rowStyle = call.isFlatten ? theme.warning : (call.kind == .function ? theme.dim : theme.text)
-            x = buffer.put(Format.padLeft(call.hookOrder.map(String.init) ?? "-", 3) + "  ", x: x, y: y,
+            x = buffer.put(Format.padLeft(call.hookOrder.map(String.init) ?? "-", 3) + " ", x: x, y: y,
                            style: call.hookOrder == nil ? theme.dim : theme.key, clip: inner)
             x = buffer.put(Format.padRight(ForwardPage.label(call), labelWidth), x: x, y: y,
                            style: call.kind == .module ? (isRoot ? theme.title : theme.module) : rowStyle, clip: inner) + 1
             x = buffer.put(Format.padRight(Format.shape(call.inputShape), inWidth), x: x, y: y, style: theme.shape, clip: inner)
             x = buffer.put(" → ", x: x, y: y, style: rowStyle, clip: inner)
             x = buffer.put(Format.padRight(Format.shape(call.outputShape), outWidth), x: x, y: y,
-                           style: call.isFlatten ? theme.warning : theme.shape, clip: inner) + 1
+                           style: call.isFlatten ? theme.warning : theme.shape, clip: inner)
             x = buffer.put(Format.padLeft(Format.significant(call.mean, 3), 8), x: x, y: y, style: theme.value, clip: inner) + 1
-            x = buffer.put(Format.padLeft(Format.significant(call.std, 3), 8), x: x, y: y, style: theme.text, clip: inner) + 1
+            x = buffer.put(Format.padLeft(Format.significant(call.std, 3), 7), x: x, y: y, style: theme.text, clip: inner) + 1
             let zeros = call.zeroFraction > 0 ? Format.percent(call.zeroFraction) : "0"
             x = buffer.put(Format.padLeft(zeros, 6), x: x, y: y, style: call.typeName == "F.relu" ? theme.value : theme.dim, clip: inner)
             if wide {
@@ -70,32 +70,30 @@ public struct ForwardPage: Sendable {
         }
         if let flatten = calls.first(where: \.isFlatten), y < inner.maxY - 4 {
             let per = flatten.inputShape.dropFirst().map(String.init).joined(separator: "·")
-            let line = "torch.flatten(x, 1) is the step from the convolutions to the Linear layers: "
-                + "\(Format.shape(flatten.inputShape)) → \(Format.shape(flatten.outputShape)), \(per) = \(flatten.outputShape.last ?? 0) features per sample"
-            for piece in Format.wrap(line, inner.width).prefix(2) {
+            let line = "torch.flatten(x, 1): conv → linear, \(Format.shape(flatten.inputShape)) → "
+                + "\(Format.shape(flatten.outputShape)), \(per) = \(flatten.outputShape.last ?? 0)"
+            for piece in Format.wrap(line, inner.width).prefix(1) {
                 y += 1
                 buffer.put(piece, x: inner.x, y: y, style: theme.warning, clip: inner)
             }
             y += 1
         }
-        y = max(y + 1, inner.maxY - 4)
+        y = max(y + 1, inner.maxY - 3)
         // The hooks, in firing order.
         let hooks = record.hooks.map { $0.name.isEmpty ? "net" : $0.name }
-        let hookLine = "forward hooks fired (\(hooks.count), one per module, registered by blitz-tui): " + hooks.joined(separator: " → ")
-        for line in Format.wrap(hookLine, inner.width).prefix(2) {
-            buffer.put(line, x: inner.x, y: y, style: theme.text, clip: inner)
-            y += 1
-        }
+        let hookLine = "\(hooks.count) forward hooks fired: " + hooks.joined(separator: " → ")
+        buffer.put(hookLine, x: inner.x, y: y, style: theme.text, clip: inner)
+        y += 1
         // Grad mode: this pass, and the last evaluation's.
         let mode = "step \(record.step): net." + (record.training ? "train()" : "eval()") + ", grad "
-            + (record.gradEnabled ? "enabled: every output has a grad_fn, backward can run" : "disabled")
+            + (record.gradEnabled ? "enabled: outputs have a grad_fn, backward can run" : "disabled")
         buffer.put(mode, x: inner.x, y: y, style: record.gradEnabled ? theme.good : theme.warning, clip: inner)
         y += 1
         if let evaluation {
             let out = evaluation.calls.last
-            let eval = "evaluation after step \(evaluation.step): net." + (evaluation.training ? "train()" : "eval()")
-                + (evaluation.gradEnabled ? ", grad enabled" : " under torch.no_grad(): grad_fn None, no graph to backward through")
-                + (out.map { ", " + Format.shape($0.inputShape) + " → " + Format.shape($0.outputShape) } ?? "")
+            let eval = "test at step \(evaluation.step): net." + (evaluation.training ? "train()" : "eval()")
+                + (evaluation.gradEnabled ? ", grad enabled" : " + torch.no_grad(): no grad_fn, no graph")
+                + (wide ? (out.map { ", " + Format.shape($0.inputShape) + " → " + Format.shape($0.outputShape) } ?? "") : "")
             buffer.put(eval, x: inner.x, y: y, style: theme.dim, clip: inner)
         } else {
             buffer.put("evaluation (net.eval(), torch.no_grad()) runs every --eval-every steps and at each epoch's end",

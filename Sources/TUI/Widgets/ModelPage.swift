@@ -48,11 +48,26 @@ public struct ModelPage: Sendable {
         let inner = Rect(x: area.x + 1, y: area.y, width: area.width - 2, height: area.height)
         let wide = inner.width >= 100
         let all = rows(width: inner.width)
-        let body = Rect(x: inner.x, y: inner.y, width: inner.width, height: max(0, inner.height - 1))
+        var body = Rect(x: inner.x, y: inner.y, width: inner.width, height: max(0, inner.height - 1))
+        if !wide {
+            // Column heads over the parameters' attributes.
+            let nameWidth = record.parameters.map(\.name.count).max() ?? 0
+            let shapeWidth = record.parameters.map { Format.shape($0.shape).count }.max() ?? 0
+            let numelWidth = record.parameters.map { Format.grouped($0.numel).count }.max() ?? 0
+            let dtypeWidth = record.parameters.map { $0.dtype.replacingPrefix("torch.").count }.max() ?? 0
+            let deviceWidth = max(6, record.parameters.map(\.device.count).max() ?? 0)
+            let head = Format.padRight("", 4) + Format.padRight("name", nameWidth) + " " + Format.padRight("shape", shapeWidth) + " "
+                + Format.padLeft("numel", numelWidth) + " " + Format.padRight("dtype", dtypeWidth) + " "
+                + Format.padRight("device", deviceWidth) + " requires_grad .grad"
+            buffer.put(head, x: body.x, y: body.y, style: theme.label, clip: body)
+            body = Rect(x: body.x, y: body.y + 1, width: body.width, height: body.height - 1)
+        }
         let start = min(max(0, scroll), max(0, all.count - body.height))
         let nameWidth = record.parameters.map(\.name.count).max() ?? 0
         let shapeWidth = record.parameters.map { Format.shape($0.shape).count }.max() ?? 0
         let numelWidth = record.parameters.map { Format.grouped($0.numel).count }.max() ?? 0
+        let dtypeWidth = record.parameters.map { (wide ? $0.dtype : $0.dtype.replacingPrefix("torch.")).count }.max() ?? 0
+        let deviceWidth = max(6, record.parameters.map(\.device.count).max() ?? 0)
         for (i, row) in all[start...].prefix(body.height).enumerated() {
             let y = body.y + i
             switch row {
@@ -64,11 +79,15 @@ public struct ModelPage: Sendable {
                 x = buffer.put(Format.padRight(p.name, nameWidth), x: x, y: y, style: theme.module, clip: body) + 1
                 x = buffer.put(Format.padRight(Format.shape(p.shape), shapeWidth), x: x, y: y, style: theme.shape, clip: body) + 1
                 x = buffer.put(Format.padLeft(Format.grouped(p.numel), numelWidth), x: x, y: y, style: theme.value, clip: body) + 1
-                x = buffer.put(wide ? p.dtype : p.dtype.replacingPrefix("torch."), x: x, y: y, style: theme.text, clip: body) + 1
-                x = buffer.put(p.device, x: x, y: y, style: theme.text, clip: body) + 1
-                x = buffer.put("requires_grad=" + (p.requiresGrad ? "True" : "False"), x: x, y: y,
+                x = buffer.put(Format.padRight(wide ? p.dtype : p.dtype.replacingPrefix("torch."), dtypeWidth), x: x, y: y,
+                               style: theme.text, clip: body) + 1
+                x = buffer.put(Format.padRight(p.device, deviceWidth), x: x, y: y, style: theme.text, clip: body) + 1
+                // Narrow: `requires_grad`, `.grad` as column heads over True / None.
+                let requires = (wide ? "requires_grad=" : "") + (p.requiresGrad ? "True" : "False")
+                x = buffer.put(Format.padRight(requires, wide ? 0 : 13), x: x, y: y,
                                style: p.requiresGrad ? theme.text : theme.warning, clip: body) + 1
-                buffer.put(p.hasGrad ? "grad=Tensor" : "grad=None", x: x, y: y, style: p.hasGrad ? theme.good : theme.dim, clip: body)
+                let grad = (wide ? "grad=" : "") + (p.hasGrad ? "Tensor" : "None")
+                buffer.put(grad, x: x, y: y, style: p.hasGrad ? theme.good : theme.dim, clip: body)
             }
         }
         let footerY = inner.maxY - 1

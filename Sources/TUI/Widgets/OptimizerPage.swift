@@ -25,6 +25,9 @@ public struct OptimizerPage: Sendable {
         // print(optimizer)'s settings on one line.
         let settings = record.settings.map { "\($0.name)=\($0.value)" }.joined(separator: ", ")
         buffer.put(record.name + " (" + settings + ")", x: inner.x, y: inner.y, style: theme.title, clip: inner)
+        let held = record.parameters.filter(\.held).count
+        buffer.put("param_groups[0]['params'] holds \(held) of \(record.parameters.count) parameters (x takes one out / back)",
+                   x: inner.x, y: inner.y + 1, style: held < record.parameters.count ? theme.warning : theme.dim, clip: inner)
 
         let nameWidth = record.parameters.map(\.name.count).max() ?? 0
         let listWidth = min(inner.width / 2, nameWidth + 13)
@@ -53,8 +56,7 @@ public struct OptimizerPage: Sendable {
     }
 
     private func renderList(_ record: OptimizerRecord, in list: Rect, nameWidth: Int, buffer: inout ScreenBuffer, theme: Theme) {
-        let held = record.parameters.filter(\.held).count
-        buffer.put(Format.padRight("param_groups[0]: \(held)/\(record.parameters.count)", nameWidth + 2) + Format.padLeft("‖grad‖", 10),
+        buffer.put(Format.padRight("  parameter", nameWidth + 2) + Format.padLeft("‖grad‖", 10),
                    x: list.x, y: list.y, style: theme.label, clip: list)
         let body = Rect(x: list.x, y: list.y + 1, width: list.width, height: list.height - 1)
         let window = ScrollWindow(count: record.parameters.count, visible: body.height, selected: selected)
@@ -78,7 +80,7 @@ public struct OptimizerPage: Sendable {
     static func number(_ v: Double) -> String { Format.trimmed(v, 6) }
 
     /// The step written out: the rule once, then each element with its numbers.
-    static func arithmetic(_ u: ParameterUpdate, theme: Theme) -> [(String, Style)] {
+    public static func arithmetic(_ u: ParameterUpdate, theme: Theme) -> [(String, Style)] {
         var out: [(String, Style)] = []
         out.append(("optimizer.step() at step \(u.step) on \(u.parameter) \(Format.shape(u.shape))", theme.title))
         guard u.held else {
