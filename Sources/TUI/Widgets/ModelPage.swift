@@ -84,7 +84,7 @@ public struct ModelPage: Sendable {
                 x = buffer.put(Format.padRight(p.device, deviceWidth), x: x, y: y, style: theme.text, clip: body) + 1
                 // Narrow: `requires_grad`, `.grad` as column heads over True / None.
                 let requires = (wide ? "requires_grad=" : "") + (p.requiresGrad ? "True" : "False")
-                x = buffer.put(Format.padRight(requires, wide ? 0 : 13), x: x, y: y,
+                x = buffer.put(wide ? requires : Format.padRight(requires, 13), x: x, y: y,
                                style: p.requiresGrad ? theme.text : theme.warning, clip: body) + 1
                 let grad = (wide ? "grad=" : "") + (p.hasGrad ? "Tensor" : "None")
                 buffer.put(grad, x: x, y: y, style: p.hasGrad ? theme.good : theme.dim, clip: body)
