@@ -13,7 +13,7 @@ import TUI
 
     @Test func modelPageAt80x24() {
         expectLines(Self.frame(.model, 80, 24), [
-            " blitz-net · digits · cpu │ step 1200 │ lr 0.001 sgd │ running │ zero_grad: on",
+            " step 1200 │ speed 20/s │ lr 0.001 sgd │ running │ zero_grad: on",
             " 2 Model  print(net) and net.named_parameters(): the module tree, its tensors",
             "     name         shape          numel dtype   device requires_grad .grad",
             " Net(",
@@ -42,7 +42,7 @@ import TUI
 
     @Test func modelPageAt120x40() {
         expectLines(Self.frame(.model, 120, 40), [
-            " blitz-tui │ blitz-net · digits · cpu │ epoch 3 │ step 1200 │ 212 steps/s │ lr 0.001 sgd │ running │ zero_grad: on",
+            " blitz-net · digits · cpu │ epoch 3 │ step 1200 │ speed 20/s │ 19.9 steps/s │ lr 0.001 sgd │ running │ zero_grad: on",
             " 2 Model  print(net) and net.named_parameters(): the module tree, its tensors",
             " Net(",
             "   (conv1): Conv2d(1, 6, kernel_size=(5, 5), stride=(1, 1))",
@@ -87,7 +87,7 @@ import TUI
 
     @Test func forwardPageAt80x24() {
         expectLines(Self.frame(.forward, 80, 24), [
-            " blitz-net · digits · cpu │ step 1200 │ lr 0.001 sgd │ running │ zero_grad: on",
+            " step 1200 │ speed 20/s │ lr 0.001 sgd │ running │ zero_grad: on",
             " 3 Forward  output = net(x): each module's forward, hook and output shape",
             "   # call             input             output             mean     std  zeros",
             "   1 conv1 (Conv2d)   [4, 1, 32, 32]  → [4, 6, 28, 28]  -0.0122   0.497      0",
@@ -110,13 +110,13 @@ import TUI
             " 8 forward hooks fired: conv1 → pool → conv2 → pool → fc1 → fc2 → fc3 → net",
             " step 135: net.train(), grad enabled: outputs have a grad_fn, backward can run",
             " test at step 1000: net.eval() + torch.no_grad(): no grad_fn, no graph",
-            " 1-5 forward  space pause  n step  b backward node  +/- lr  ? help  q quit",
+            " 1-5 forward  space pause  n step  b backward node  < > speed  ? help  q quit",
         ])
     }
 
     @Test func optimizerPageAt80x24() {
         expectLines(Self.frame(.optimizer, 80, 24), [
-            " blitz-net · digits · cpu │ step 1200 │ lr 0.001 sgd │ running │ zero_grad: on",
+            " step 1200 │ speed 20/s │ lr 0.001 sgd │ running │ zero_grad: on",
             " 4 Optimizer  optimizer.step(): p updated from p.grad, for each p it holds",
             " SGD (lr=0.001, momentum=0.9, dampening=0, weight_decay=0, nesterov=False)",
             " param_groups[0]['params'] holds 9 of 10 parameters (x takes one out / back)",
@@ -145,7 +145,7 @@ import TUI
 
     @Test func optimizerPageAt120x40() {
         expectLines(Self.frame(.optimizer, 120, 40), [
-            " blitz-tui │ blitz-net · digits · cpu │ epoch 3 │ step 1200 │ 212 steps/s │ lr 0.001 sgd │ running │ zero_grad: on",
+            " blitz-net · digits · cpu │ epoch 3 │ step 1200 │ speed 20/s │ 19.9 steps/s │ lr 0.001 sgd │ running │ zero_grad: on",
             " 4 Optimizer  optimizer.step(): p updated from p.grad, for each p it holds",
             " SGD (lr=0.001, momentum=0.9, dampening=0, weight_decay=0, nesterov=False)",
             " param_groups[0]['params'] holds 9 of 10 parameters (x takes one out / back)",
@@ -190,7 +190,7 @@ import TUI
 
     @Test func dataPageAt80x24() {
         expectLines(Self.frame(.data, 80, 24), [
-            " blitz-net · digits · cpu │ step 1200 │ lr 0.001 sgd │ running │ zero_grad: on",
+            " step 1200 │ speed 20/s │ lr 0.001 sgd │ running │ zero_grad: on",
             " 5 Data  DataLoader(dataset, batch_size, shuffle): the batches a step sees",
             " digits: 1,437 train, 360 test samples of [1, 8, 8], 10 classes",
             " DataLoader(batch_size=4, shuffle=True): len = 360 batches per epoch (1,437 =",
@@ -219,7 +219,7 @@ import TUI
 
     @Test func dataPageAt120x40() {
         expectLines(Self.frame(.data, 120, 40), [
-            " blitz-tui │ blitz-net · digits · cpu │ epoch 3 │ step 1200 │ 212 steps/s │ lr 0.001 sgd │ running │ zero_grad: on",
+            " blitz-net · digits · cpu │ epoch 3 │ step 1200 │ speed 20/s │ 19.9 steps/s │ lr 0.001 sgd │ running │ zero_grad: on",
             " 5 Data  DataLoader(dataset, batch_size, shuffle): the batches a step sees",
             " digits: 1,437 train, 360 test samples of [1, 8, 8], 10 classes",
             " DataLoader(batch_size=4, shuffle=True): len = 360 batches per epoch (1,437 = 359 × 4 + 1)",
@@ -264,7 +264,7 @@ import TUI
 
     @Test func forwardPageAt120x40() {
         expectLines(Self.frame(.forward, 120, 40), [
-            " blitz-tui │ blitz-net · digits · cpu │ epoch 3 │ step 1200 │ 212 steps/s │ lr 0.001 sgd │ running │ zero_grad: on",
+            " blitz-net · digits · cpu │ epoch 3 │ step 1200 │ speed 20/s │ 19.9 steps/s │ lr 0.001 sgd │ running │ zero_grad: on",
             " 3 Forward  output = net(x): each module's forward, hook and output shape",
             "   # call             input             output             mean     std  zeros  grad_fn",
             "   1 conv1 (Conv2d)   [4, 1, 32, 32]  → [4, 6, 28, 28]  -0.0122   0.497      0  ConvolutionBackward0",

@@ -1,7 +1,7 @@
 import Trainer
 
 /// The line under the status bar: which page this is and, in PyTorch's words, what it shows.
-public struct Caption: Sendable {
+public struct Caption: Widget, Sendable {
     public var page: Page
 
     public init(page: Page) {

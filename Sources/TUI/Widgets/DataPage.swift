@@ -4,7 +4,7 @@ import Trainer
 /// batches per epoch, the short last batch), the order this epoch visits the samples in beside
 /// the previous epoch's, the current batch's images with label and prediction, and the last
 /// evaluation's per-class accuracy and confusion matrix.
-public struct DataPage: Sendable {
+public struct DataPage: Widget, Sendable {
     public var record: DataRecord?
     public var confusion: ConfusionMatrix?
     public var scroll: Int

@@ -4,7 +4,7 @@ import Trainer
 /// module call or function, with the shape it took in and handed on (the flatten between the
 /// convolutions and the Linear layers highlighted), its output's mean, std and share of zeros,
 /// the forward hooks in the order they fired, and whether grad mode was on.
-public struct ForwardPage: Sendable {
+public struct ForwardPage: Widget, Sendable {
     public var record: ForwardRecord?
     public var evaluation: ForwardRecord?
     public var scroll: Int

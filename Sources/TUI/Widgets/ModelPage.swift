@@ -3,7 +3,7 @@ import Trainer
 /// Page 2, Model (worksheet b): `print(net)` exactly as PyTorch prints it, with each module's
 /// parameters listed under its line (dotted name, shape, numel, dtype, device, requires_grad and
 /// whether .grad is None), and the total `sum(p.numel() for p in net.parameters())`.
-public struct ModelPage: Sendable {
+public struct ModelPage: Widget, Sendable {
     public var record: ModelRecord?
     public var scroll: Int
 

@@ -6,7 +6,7 @@ import Trainer
 /// Page 4, Optimizer (worksheet g): which parameters the optimizer holds (`x` takes the
 /// selected one out and puts it back), and the last `optimizer.step()` on the selected one,
 /// written out element by element as PyTorch computes it, with the engine's numbers.
-public struct OptimizerPage: Sendable {
+public struct OptimizerPage: Widget, Sendable {
     public var record: OptimizerRecord?
     public var selected: Int
 
