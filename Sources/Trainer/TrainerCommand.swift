@@ -20,6 +20,8 @@ public enum TrainerCommand: Sendable, Equatable {
     case selectParameter(Int)
     /// `x`: take that parameter out of the optimizer, or put it back.
     case toggleInOptimizer(Int)
+    /// Keep every graph node's record from each backward (while the graph panel is looked at).
+    case inspectNodes(Bool)
     /// Train at this speed while running.
     case setSpeed(TrainingSpeed)
     /// One rung up (true) or down the speed ladder (the `>` and `<` keys).

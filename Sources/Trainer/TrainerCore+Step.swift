@@ -72,12 +72,15 @@ extension TrainerCore {
             return false
         }
         pass = Pass(loss: loss, value: value, stepper: stepper, capture: GraphCapture(root: loss.gradFn!), order: [])
+        if pages.inspecting { pages.nodes = Array(repeating: nil, count: pass!.capture.snapshot.nodes.count) }
         return true
     }
 
     func runOneNode(summarise: Bool = true) {
         guard var p = pass else { return }
         let result: BackwardStep?
+        // Saved tensors are freed as their node runs: their shapes are read just before.
+        let savedShapes = pages.inspecting ? p.stepper.nextNode?.savedShapes : nil
         do {
             result = try p.stepper.step()
         } catch {
@@ -88,6 +91,7 @@ extension TrainerCore {
         guard let result else { return }
         let ranID = p.capture.id(of: result.node)
         if let ranID { p.order.append(ranID) }
+        if pages.inspecting, let ranID { recordNode(result, id: ranID, capture: p.capture, saved: savedShapes ?? []) }
         p.last = result
         if summarise { p.stepped = true }
         pass = p

@@ -161,6 +161,8 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
             core.selectParameter(index)
         case .toggleInOptimizer(let index):
             core.toggleHeld(index)
+        case .inspectNodes(let on):
+            core.pages.inspecting = on
         case .setSpeed(let speed):
             setSpeed(speed)
         case .changeSpeed(let faster):
@@ -194,6 +196,7 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
             // The page on screen and its selection outlive the run (the optimizer is new: it holds all).
             fresh.showPage(core.pages.visible)
             fresh.selectParameter(core.pages.selectedParameter)
+            fresh.pages.inspecting = core.pages.inspecting
             core = fresh
             core.setRunning(running)
             resets += 1

@@ -426,3 +426,61 @@ import TUI
         ])
     }
 }
+
+@Suite struct NodeInspectorTests {
+    static let record = NodeRecord(
+        id: 19, name: "AddmmBackward0", module: "fc2", step: 57,
+        gradIn: GradientSummary(shape: [4, 84], norm: 0.412, min: -0.2, max: 0.2, firstValues: [-0.0213, 0.0344, -0.11, 0.02]),
+        edges: [
+            .init(to: 16, name: "AccumulateGrad", parameter: "fc2.bias",
+                  gradient: GradientSummary(shape: [84], norm: 0.3, min: 0, max: 0, firstValues: [0.01, 0.02, 0.03, 0.04])),
+            .init(to: 15, name: "ReluBackward0", parameter: nil,
+                  gradient: GradientSummary(shape: [4, 120], norm: 0.25, min: 0, max: 0, firstValues: [0.001, -0.002, 0, 0])),
+            .init(to: 18, name: "TBackward0", parameter: nil,
+                  gradient: GradientSummary(shape: [120, 84], norm: 0.5, min: 0, max: 0, firstValues: [0.1, 0.2, 0.3, 0.4])),
+        ],
+        saved: [[4, 120], [120, 84]])
+
+    @Test func showsWhatTheNodeReceivedSentAndSaved() {
+        let node = Fake.graph.node(19)!
+        let lines = rendered(width: 60, height: 12) {
+            NodeInspector(node: node, record: Self.record, graph: Fake.graph).render(in: $0, buffer: &$1, theme: mono)
+        }
+        expectLines(lines, [
+            "AddmmBackward0 (fc2) output [4, 84]",
+            "backward of step 57",
+            "received [4, 84] norm 0.412 [-0.0213, 0.0344, -0.110, …]",
+            "next_functions, and what went along each:",
+            "→ AccumulateGrad (fc2.bias)",
+            "    [84] norm 0.300 [0.0100, 0.0200, 0.0300, …]",
+            "→ ReluBackward0",
+            "    [4, 120] norm 0.250 [0.00100, -0.00200, 0, …]",
+            "→ TBackward0",
+            "    [120, 84] norm 0.500 [0.100, 0.200, 0.300, …]",
+            "saved_tensors: [0] [4, 120], [1] [120, 84]",
+            "",
+        ])
+        var b = ScreenBuffer(width: 60, height: 12)
+        NodeInspector(node: node, record: Self.record, graph: Fake.graph).render(in: b.area, buffer: &b, theme: mono)
+        #expect(b[0, 0].style == mono.title)
+        #expect(b[0, 4].style == mono.module)
+    }
+
+    @Test func saysWhenThereIsNoRecordYet() {
+        let node = Fake.graph.node(19)!
+        let lines = rendered(width: 60, height: 4) {
+            NodeInspector(node: node, record: nil, graph: Fake.graph).render(in: $0, buffer: &$1, theme: mono)
+        }
+        #expect(lines[0] == "AddmmBackward0 (fc2) output [4, 84]")
+        #expect(lines[1].hasPrefix("no record of this node yet"))
+    }
+
+    @Test func focusingTheGraphAsksTheTrainerToKeepNodeRecords() {
+        var state = AppState()
+        let s = FakePages.snapshot()
+        #expect(state.apply(.nextPanel, snapshot: s) == [])
+        #expect(state.apply(.nextPanel, snapshot: s) == [.inspectNodes(true)])
+        #expect(state.apply(.showPage(.model), snapshot: s) == [.showPage(.model), .inspectNodes(false)])
+        #expect(state.apply(.showPage(.train), snapshot: s) == [.showPage(.train), .inspectNodes(true)])
+    }
+}

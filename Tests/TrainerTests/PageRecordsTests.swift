@@ -235,3 +235,32 @@ import Testing
         #expect(abs(confusion.accuracy - (core.accuracies.last?.accuracy ?? -1)) < 1e-12)
     }
 }
+
+/// The node inspector's records: kept for every node while asked for, from the real backward.
+@Suite(.serialized) struct NodeRecordTests {
+    @Test func everyNodeOfTheLastBackwardIsRecordedWhileInspecting() throws {
+        let core = try TrainerCore(configuration(steps: 5))
+        core.trainingStep()
+        #expect(core.pageRecords(previous: PageRecords()).nodes.isEmpty, "nothing kept unless asked")
+        core.pages.inspecting = true
+        core.trainingStep()
+        let nodes = core.pageRecords(previous: PageRecords()).nodes
+        let graph = try #require(core.graph)
+        #expect(nodes.count == 27 && nodes.allSatisfy { $0 != nil })
+        // fc3's AddmmBackward0: bias, input, TBackward0 in PyTorch's edge order; it saved its input and the weight.
+        let addmm = try #require(nodes.compactMap { $0 }.first { $0.name == "AddmmBackward0" && $0.module == "fc3" })
+        #expect(addmm.step == 2)
+        #expect(addmm.gradIn?.shape == [4, 10])
+        #expect(addmm.edges.map(\.name) == ["AccumulateGrad", "ReluBackward0", "TBackward0"])
+        #expect(addmm.edges[0].parameter == "fc3.bias" && addmm.edges[0].gradient?.shape == [10])
+        #expect(addmm.edges[1].gradient?.shape == [4, 84])
+        #expect(addmm.edges.map(\.to) == graph.node(addmm.id)!.next.map(Optional.some))
+        #expect(!addmm.saved.isEmpty && addmm.saved.contains([4, 84]))
+        // conv1's ConvolutionBackward0 has no edge for the images (they need no gradient).
+        let conv1 = try #require(nodes.compactMap { $0 }.first { $0.name == "ConvolutionBackward0" && $0.module == "conv1" })
+        #expect(conv1.edges.map(\.parameter) == ["conv1.weight", "conv1.bias"])
+        // A leaf's AccumulateGrad sends nothing on.
+        let leaf = try #require(nodes.compactMap { $0 }.first { $0.name == "AccumulateGrad" })
+        #expect(leaf.edges.isEmpty && leaf.gradIn != nil)
+    }
+}

@@ -4,6 +4,17 @@ extension AppState {
     /// Applies `action` and returns the commands for the trainer. `snapshot` is the latest one
     /// (pause/resume depends on whether training runs; the graph's rows on its shape).
     public mutating func apply(_ action: Action, snapshot: TrainingSnapshot) -> [TrainerCommand] {
+        var commands = applyAction(action, snapshot: snapshot)
+        // The trainer keeps every node's record while someone looks at the graph on the Train page.
+        let inspect = page == .train && focus == .graph
+        if inspect != inspectsNodes && !shouldQuit {
+            inspectsNodes = inspect
+            commands.append(.inspectNodes(inspect))
+        }
+        return commands
+    }
+
+    private mutating func applyAction(_ action: Action, snapshot: TrainingSnapshot) -> [TrainerCommand] {
         switch action {
         case .togglePause:
             return [snapshot.isRunning ? .pause : .resume]

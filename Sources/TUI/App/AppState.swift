@@ -8,6 +8,8 @@ public struct AppState: Sendable, Equatable {
     /// The page on screen (1-5), and on the Optimizer page the parameter it looks at.
     public var page: Page = .train
     public var optimizerSelection = 0
+    /// Whether the trainer was asked to record every graph node (the graph panel is focused).
+    public var inspectsNodes = false
     /// How far the Model, Forward and Data pages are scrolled (when they are taller than the screen).
     public var pageScroll = 0
     public var focus: Panel = .loss

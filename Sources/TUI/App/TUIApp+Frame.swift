@@ -57,6 +57,14 @@ public enum TUIApp {
         GraphView(graph: snapshot.graph, cursor: snapshot.cursor, rows: rows, selectedRow: state.selectedGraphRow(rows, snapshot), focused: state.focus == .graph)
             .render(in: graphInner, buffer: &buffer, theme: theme)
 
+        // A node chosen in the graph (arrows, with the graph focused) is shown instead of the stepper's.
+        if let id = state.graphSelection, state.focus == .graph, let node = snapshot.graph?.node(id) {
+            let inner = Block(title: "Node " + node.name, badge: "esc: back to the stepper", focused: false)
+                .draw(in: layout.backward, buffer: &buffer, theme: theme)
+            NodeInspector(node: node, record: snapshot.pages.nodes[safe: id] ?? nil, graph: snapshot.graph)
+                .render(in: inner, buffer: &buffer, theme: theme)
+            return
+        }
         let backwardInner = Block(title: Panel.backward.title, badge: "b: one node", focused: state.focus == .backward)
             .draw(in: layout.backward, buffer: &buffer, theme: theme)
         BackwardPanel(graph: snapshot.graph, cursor: snapshot.cursor, parameters: snapshot.parameters.map(\.name), scroll: state.backwardScroll)

@@ -14,6 +14,8 @@ public struct PageRecords: Sendable, Equatable {
     public var data: DataRecord? = nil
     /// Per-class test results of the last evaluation (counted at every evaluation: it is cheap).
     public var confusion: ConfusionMatrix? = nil
+    /// Each graph node's record from the last backward, by node id (nil: not run, or not inspected).
+    public var nodes: [NodeRecord?] = []
 
     public init() {}
 }

@@ -10,6 +10,9 @@ final class PageState {
     var optimizerUpdate: ParameterUpdate?
     var data: DataRecord?
     var confusion: ConfusionMatrix?
+    /// Whether to record every graph node as backward runs it, and the records by node id.
+    var inspecting = false
+    var nodes: [NodeRecord?] = []
     /// The first indices of an epoch's order, computed once per epoch while the Data page shows.
     var orderPrefix: (epoch: Int, order: [Int], previous: [Int]?)?
 

@@ -98,6 +98,23 @@ extension TrainerCore {
         }
     }
 
+    // MARK: the graph's nodes
+
+    /// What one node did in this backward: the gradient it received, what it sent along each
+    /// edge, where each edge goes (next_functions) and what it had saved.
+    func recordNode(_ step: BackwardStep, id: Int, capture: GraphCapture, saved: [[Int]]) {
+        guard pages.nodes.indices.contains(id) else { return }
+        var edges: [NodeRecord.Edge] = []
+        for (edge, grad) in zip(step.node.nextEdges, step.gradsOut) {
+            guard let edge else { continue }
+            let target = capture.id(of: edge)
+            edges.append(NodeRecord.Edge(to: target, name: edge.name, parameter: edge.variable?.name,
+                                         gradient: grad.map(GradientSummary.init(of:))))
+        }
+        pages.nodes[id] = NodeRecord(id: id, name: step.node.name, module: capture.snapshot.node(id)?.module, step: self.step + 1,
+                                     gradIn: step.gradIn.map(GradientSummary.init(of:)), edges: edges, saved: saved)
+    }
+
     // MARK: the snapshot's field
 
     func pageRecords(previous: PageRecords) -> PageRecords {
@@ -112,6 +129,7 @@ extension TrainerCore {
         r.evaluationForward = pages.forward.evaluation
         r.data = pages.data
         r.confusion = pages.confusion
+        r.nodes = pages.nodes
         if pages.visible == .optimizer {
             r.optimizer = optimizerRecord()
         } else {
