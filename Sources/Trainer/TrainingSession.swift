@@ -157,6 +157,14 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
             core.setLearningRate(core.learningRate * factor)
         case .save(let path):
             save(to: path)
+        case .showPage(let page):
+            core.showPage(page)
+        case .selectParameter(let index):
+            core.selectParameter(index)
+        case .toggleInOptimizer(let index):
+            core.toggleHeld(index)
+        case .inspectNodes(let on):
+            core.pages.inspecting = on
         case .setSpeed(let speed):
             setSpeed(speed)
         case .changeSpeed(let faster):
@@ -187,6 +195,10 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
         do {
             let fresh = try TrainerCore(core.configuration, split: core.split)
             _ = core.takeEvents()
+            // The page on screen and its selection outlive the run (the optimizer is new: it holds all).
+            fresh.showPage(core.pages.visible)
+            fresh.selectParameter(core.pages.selectedParameter)
+            fresh.pages.inspecting = core.pages.inspecting
             core = fresh
             core.setRunning(running)
             resets += 1
