@@ -18,6 +18,9 @@ final class TrainerCore {
     let testLoader: DataLoader
     let parameterNames: [String]
     let parameters: [Tensor]
+    /// Which parameters the optimizer holds (`x` on the Optimizer page), and the pages' records.
+    var held: [Bool]
+    let pages: PageState
 
     var step = 0
     var epoch = 0
@@ -92,6 +95,8 @@ final class TrainerCore {
         let named = model.namedParameters()
         parameterNames = named.map(\.name)
         parameters = named.map(\.tensor)
+        held = Array(repeating: true, count: named.count)
+        pages = PageState(model: model)
         do {
             switch configuration.optimizer {
             case .sgd:

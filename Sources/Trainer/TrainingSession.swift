@@ -14,9 +14,10 @@ import Synchronization
 /// loop publishes an immutable TrainingSnapshot under a Mutex, which the UI copies out once per
 /// frame. Events (steps, evaluations) go to an optional observer, called on the trainer's queue.
 public final class TrainingSession: TrainingControl, @unchecked Sendable {
-    // @unchecked: `core`, `pacer`, `resets`, `version` and `lastNormsAt` are only ever touched on
-    // `queue` (set up there in init, used by the loop), and everything else here is a Mutex, a
-    // semaphore or a constant.
+    // @unchecked: the plain variables, `core` and the loop's own `pacer`, `resets`, `version`
+    // and `lastNormsAt` (below), are only ever touched on `queue`: `core` and `pacer` are set
+    // there in init (a queue.sync), and the loop and the publish calls that use them all run
+    // there too. Everything else is a Mutex, a semaphore, a @Sendable closure or a constant.
     private let queue = DispatchQueue(label: "blitz-tui.trainer", qos: .userInitiated)
     private var core: TrainerCore!
     private let inbox = Mutex<[TrainerCommand]>([])
@@ -82,6 +83,7 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
 
     // MARK: the loop (on `queue`)
 
+    // Only on `queue` (see the class's @unchecked note).
     private var version = 0
     private var lastNormsAt: UInt64 = 0
     private var pacer: Pacer
@@ -155,6 +157,14 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
             core.setLearningRate(core.learningRate * factor)
         case .save(let path):
             save(to: path)
+        case .showPage(let page):
+            core.showPage(page)
+        case .selectParameter(let index):
+            core.selectParameter(index)
+        case .toggleInOptimizer(let index):
+            core.toggleHeld(index)
+        case .inspectNodes(let on):
+            core.pages.inspecting = on
         case .setSpeed(let speed):
             setSpeed(speed)
         case .changeSpeed(let faster):
@@ -188,6 +198,10 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
             // The old run's event file is complete; the fresh core writes a new one (TensorBoard
             // reads a step that goes back to 1 as a restart and drops the old run's later steps).
             core.closeSummaries()
+            // The page on screen and its selection outlive the run (the optimizer is new: it holds all).
+            fresh.showPage(core.pages.visible)
+            fresh.selectParameter(core.pages.selectedParameter)
+            fresh.pages.inspecting = core.pages.inspecting
             core = fresh
             core.setRunning(running)
             resets += 1

@@ -38,10 +38,15 @@ import TUI
         }
     }
 
-    @Test func digitsAreFreeForPages() {
-        for digit in "123456" {
+    @Test func digitsShowPages() {
+        #expect(KeyMap.action(for: .character("1")) == .showPage(.train))
+        #expect(KeyMap.action(for: .character("4")) == .showPage(.optimizer))
+        #expect(KeyMap.action(for: .character("5")) == .showPage(.data))
+        for digit in "6789" {
             #expect(KeyMap.action(for: .character(digit)) == nil)
         }
+        #expect(KeyMap.action(for: .character("x")) == .toggleInOptimizer)
+        #expect(KeyMap.help.contains { $0.keys == "1 2 3 4 5" && $0.action == "pages: Train, Model, Forward, Optimizer, Data" })
     }
 
     @Test func lettersWorkInBothCases() {
