@@ -42,11 +42,12 @@ import TUI
         #expect(KeyMap.action(for: .character("1")) == .showPage(.train))
         #expect(KeyMap.action(for: .character("4")) == .showPage(.optimizer))
         #expect(KeyMap.action(for: .character("5")) == .showPage(.data))
-        for digit in "6789" {
+        #expect(KeyMap.action(for: .character("6")) == .showPage(.distributions))
+        for digit in "789" {
             #expect(KeyMap.action(for: .character(digit)) == nil)
         }
         #expect(KeyMap.action(for: .character("x")) == .toggleInOptimizer)
-        #expect(KeyMap.help.contains { $0.keys == "1 2 3 4 5" && $0.action == "pages: Train, Model, Forward, Optimizer, Data" })
+        #expect(KeyMap.help.contains { $0.keys == "1 2 3 4 5 6" && $0.action == "pages: Train, Model, Forward, Optimizer, Data, Distributions" })
     }
 
     @Test func lettersWorkInBothCases() {

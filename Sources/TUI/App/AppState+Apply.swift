@@ -88,7 +88,9 @@ extension AppState {
             switch page {
             case .train:
                 move(action, snapshot: snapshot)
-            case .optimizer:
+            case .optimizer, .distributions:
+                // One parameter selection for both pages: the one being updated is the one whose
+                // distribution is shown.
                 let count = snapshot.parameters.count
                 let selected = AppState.moved(optimizerSelection, action, count: count, page: 5)
                 if selected != optimizerSelection {

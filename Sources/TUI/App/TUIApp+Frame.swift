@@ -76,7 +76,7 @@ public enum TUIApp {
             .render(in: backwardInner, buffer: &buffer, theme: theme)
     }
 
-    /// Pages 2-5 fill the area between the caption and the footer.
+    /// Pages 2-6 fill the area between the caption and the footer.
     static func renderPage(_ page: Page, snapshot: TrainingSnapshot, state: AppState, in area: Rect,
                            buffer: inout ScreenBuffer, theme: Theme) {
         switch page {
@@ -92,6 +92,9 @@ public enum TUIApp {
                 .render(in: area, buffer: &buffer, theme: theme)
         case .data:
             DataPage(record: snapshot.pages.data, confusion: snapshot.pages.confusion, scroll: state.pageScroll)
+                .render(in: area, buffer: &buffer, theme: theme)
+        case .distributions:
+            DistributionsPanel(history: snapshot.distributions, selected: state.optimizerSelection)
                 .render(in: area, buffer: &buffer, theme: theme)
         }
     }

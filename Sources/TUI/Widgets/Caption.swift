@@ -30,6 +30,8 @@ extension Page {
             return "optimizer.step(): p updated from p.grad, for each p it holds"
         case .data:
             return "DataLoader(dataset, batch_size, shuffle): the batches a step sees"
+        case .distributions:
+            return "writer.add_histogram(name, p) and p.grad over time, as TensorBoard's distributions"
         }
     }
 
@@ -86,6 +88,15 @@ extension Page {
                 ("[4, 1, 32, 32]", "the batch tensor: batch, channels, height, width"),
                 ("label  pred", "the true class and the model's argmax over its 10 outputs"),
                 ("confusion", "rows: true class; columns: predicted; last column: per-class accuracy"),
+            ]
+        case .distributions:
+            return [
+                ("↑ ↓", "choose the parameter (the same choice as on the Optimizer page)"),
+                ("bands", "min–max, 7–93%, 16–84%, 31–69% of the elements, darkest in the middle"),
+                ("median", "the middle element's value (the line on top of the bands)"),
+                ("weights @N", "histogram of the parameter's elements at step N (the grad's beside it)"),
+                ("dead ReLU", "share of a layer's units ≤ 0 for every sample of the batch: no gradient flows"),
+                ("sampled", "every 10 steps on the trainer's queue; --logdir writes the same to TensorBoard"),
             ]
         }
     }

@@ -7,6 +7,9 @@ public enum Page: Int, Sendable, Equatable, CaseIterable {
     case forward
     case optimizer
     case data
+    /// Weights', gradients' and dead ReLU units' distributions over time (sampled all along, so
+    /// the history is there when the page is opened).
+    case distributions
 
     public var title: String {
         switch self {
@@ -15,6 +18,7 @@ public enum Page: Int, Sendable, Equatable, CaseIterable {
         case .forward: return "Forward"
         case .optimizer: return "Optimizer"
         case .data: return "Data"
+        case .distributions: return "Distributions"
         }
     }
 
