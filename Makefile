@@ -1,9 +1,11 @@
 # blitz-tui: `make run` and `make test` are the whole set-up on a fresh machine.
 SWIFT ?= swift
-PACKAGES := libopenblas-dev libncurses-dev tmux
+# libcurl and libarchive: the data set downloads (headers to build; the libraries are loaded at run time,
+# Sources/CDownloads/include/CDownloads.h says why).
+PACKAGES := libopenblas-dev libncurses-dev tmux libcurl4-openssl-dev libarchive-dev
 RELEASE := $(SWIFT) build -c release
 
-.PHONY: deps nvrtc build run test test-long bench clean
+.PHONY: deps nvrtc tensorboard build run test test-long bench clean
 
 NVRTC_DIR := .local/nvrtc
 
@@ -42,6 +44,28 @@ nvrtc:
 		fi; \
 	fi
 
+# TensorBoard from PyPI, whose EventAccumulator reads back the event files that --logdir writes.
+# Never fails: when pip cannot get it, it says why and those tests report that they were skipped.
+TENSORBOARD_DIR := .local/tensorboard
+tensorboard:
+	@if [ -d $(TENSORBOARD_DIR)/tensorboard ]; then \
+		:; \
+	elif ! command -v python3 >/dev/null 2>&1; then \
+		echo "tensorboard: python3 is not installed; the TensorBoard read-back tests will be skipped"; \
+	else \
+		mkdir -p .local; \
+		if python3 -m pip install --quiet --disable-pip-version-check --timeout 20 --retries 1 \
+			--target $(TENSORBOARD_DIR) tensorboard >.local/tensorboard-pip.log 2>&1 \
+			&& PYTHONPATH=$(TENSORBOARD_DIR) python3 -c 'import tensorboard.backend.event_processing.event_accumulator' \
+			>>.local/tensorboard-pip.log 2>&1; then \
+			echo "tensorboard: installed into $(TENSORBOARD_DIR)"; \
+		else \
+			echo "tensorboard: pip could not install tensorboard; the TensorBoard read-back tests will be skipped. pip said:"; \
+			grep -v "^WARNING: Running pip as the 'root' user" .local/tensorboard-pip.log | tail -n 5; \
+			rm -rf $(TENSORBOARD_DIR); \
+		fi; \
+	fi
+
 build: deps
 	$(RELEASE) --product blitz-tui
 
@@ -49,7 +73,7 @@ run: build
 	.build/release/blitz-tui
 
 # Every test, then the blitz's 10-epoch recipe on the digits (the debug binary: no release build).
-test: deps nvrtc
+test: deps nvrtc tensorboard
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
 	scripts/long-check.sh .build/debug/blitz-tui

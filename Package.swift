@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "Models", targets: ["Models"]),
         .library(name: "Trainer", targets: ["Trainer"]),
         .library(name: "TUI", targets: ["TUI"]),
+        .library(name: "TensorBoard", targets: ["TensorBoard"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -29,14 +30,21 @@ let package = Package(
         // AVX2/FMA and AVX-512 kernels, chosen at run time, and OpenBLAS, loaded at run time
         // (Sources/CKernels/include/CKernels.h); optimised in debug builds too, where the tests run them.
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O2"])]),
+        // Data set downloads: libcurl for HTTP, libarchive (with zlib) for .tar.gz and .gz, both
+        // found at run time (Sources/CDownloads/include/CDownloads.h says why).
+        .target(name: "CDownloads", linkerSettings: [.linkedLibrary("dl")]),
         .target(name: "Autograd", dependencies: ["CKernels"], swiftSettings: uncheckedKernels),
         .target(name: "Models", dependencies: ["Autograd"]),
-        .target(name: "Trainer", dependencies: ["Autograd", "Models"]),
+        // TensorBoard event files: TFRecord framing and the few protobuf messages, by hand
+        // (proto/README.md says why not apple/swift-protobuf).
+        .target(name: "TensorBoard"),
+        .target(name: "DatasetDownloads", dependencies: ["CDownloads"]),
+        .target(name: "Trainer", dependencies: ["Autograd", "Models", "TensorBoard", "DatasetDownloads"]),
         .target(name: "TUI", dependencies: ["Trainer", "CCurses"]),
         .executableTarget(
             name: "blitz-tui",
             dependencies: [
-                "Autograd", "Models", "Trainer", "TUI",
+                "Autograd", "Models", "Trainer", "TUI", "DatasetDownloads",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(
@@ -48,6 +56,8 @@ let package = Package(
         .testTarget(name: "ModelsTests", dependencies: ["Autograd", "Models", "TestSupport"]),
         .testTarget(name: "TrainerTests", dependencies: ["Autograd", "Models", "Trainer"]),
         .testTarget(name: "TUITests", dependencies: ["TUI", "Trainer"]),
+        .testTarget(name: "TensorBoardTests", dependencies: ["TensorBoard"]),
+        .testTarget(name: "DatasetDownloadsTests", dependencies: ["DatasetDownloads", "CDownloads", "Models"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Autograd", "Models", "Trainer", "TestSupport"]),
     ]
 )

@@ -27,6 +27,7 @@ ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)),
 GENERATORS = [
     ("scripts/pytorch_fixtures.py", ["Tests/AutogradTests/Fixtures"]),
     ("scripts/make_nn_fixtures.py", ["Tests/Fixtures/checkpoints", "Tests/Fixtures/optim"]),
+    ("scripts/make_page_fixtures.py", ["Tests/Fixtures/pages"]),
 ]
 
 # Scripts that print lines that must appear in a test file (`N: [numbers],` rows).

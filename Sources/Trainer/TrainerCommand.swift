@@ -14,6 +14,14 @@ public enum TrainerCommand: Sendable, Equatable {
     /// Multiply the learning rate (the `+`/`-` keys).
     case scaleLearningRate(Double)
     case save(path: String)
+    /// The page on screen: the trainer computes only the records it shows.
+    case showPage(Page)
+    /// The parameter (index in `namedParameters()` order) the Optimizer page looks at.
+    case selectParameter(Int)
+    /// `x`: take that parameter out of the optimizer, or put it back.
+    case toggleInOptimizer(Int)
+    /// Keep every graph node's record from each backward (while the graph panel is looked at).
+    case inspectNodes(Bool)
     /// Train at this speed while running.
     case setSpeed(TrainingSpeed)
     /// One rung up (true) or down the speed ladder (the `>` and `<` keys).

@@ -53,8 +53,10 @@ extension TrainerCore {
         }
         s.graph = graph
         s.cursor = cursor
+        s.pages = pageRecords(previous: previous.pages)
         s.message = message
         s.diverged = diverged
+        s.distributions = distributions
         return s
     }
 }

@@ -55,7 +55,10 @@ extension TrainerCore {
             stop(message: "moving a batch to \(configuration.device) failed: \(error)")
             return false
         }
-        let loss = Tensor.crossEntropy(model(x), y)
+        pages.forward.step = step + 1
+        let logits = forwardProbingDeadUnits { model(x) }
+        recordBatch(batch, logits: logits)
+        let loss = Tensor.crossEntropy(logits, y)
         let value = loss.item()
         guard value.isFinite else {
             diverge(loss: loss, value: value)
@@ -69,12 +72,15 @@ extension TrainerCore {
             return false
         }
         pass = Pass(loss: loss, value: value, stepper: stepper, capture: GraphCapture(root: loss.gradFn!), order: [])
+        if pages.inspecting { pages.nodes = Array(repeating: nil, count: pass!.capture.snapshot.nodes.count) }
         return true
     }
 
     func runOneNode(summarise: Bool = true) {
         guard var p = pass else { return }
         let result: BackwardStep?
+        // Saved tensors are freed as their node runs: their shapes are read just before.
+        let savedShapes = pages.inspecting ? p.stepper.nextNode?.savedShapes : nil
         do {
             result = try p.stepper.step()
         } catch {
@@ -85,6 +91,7 @@ extension TrainerCore {
         guard let result else { return }
         let ranID = p.capture.id(of: result.node)
         if let ranID { p.order.append(ranID) }
+        if pages.inspecting, let ranID { recordNode(result, id: ranID, capture: p.capture, saved: savedShapes ?? []) }
         p.last = result
         if summarise { p.stepped = true }
         pass = p
@@ -112,8 +119,10 @@ extension TrainerCore {
         guard let p = pass else { return }
         pass = nil
         accumulated += 1
+        let capture = captureBeforeStep()
         optimizer.step()
         step += 1
+        recordStep(capture)
         losses.append(p.value)
         var g = p.capture.snapshot
         g.executionOrder = p.order
@@ -129,6 +138,7 @@ extension TrainerCore {
         stepTimes.append(DispatchTime.now().uptimeNanoseconds)
         if stepTimes.count > 64 { stepTimes.removeFirst(stepTimes.count - 64) }
         events.append(.step(step: step, epoch: epoch + 1, loss: p.value))
+        recordStep(loss: p.value)
         if step % configuration.evaluateEvery == 0 { evaluate() }
         if let limit = configuration.steps, step >= limit { finish() }
     }

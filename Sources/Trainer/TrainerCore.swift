@@ -1,6 +1,7 @@
 import Autograd
 import Dispatch
 import Models
+import TensorBoard
 
 /// The training loop's state and its one-step operations. Everything here (model, optimizer,
 /// loader, tensors, graph nodes) lives on the trainer's queue; `snapshot()` is the only way out.
@@ -17,6 +18,9 @@ final class TrainerCore {
     let testLoader: DataLoader
     let parameterNames: [String]
     let parameters: [Tensor]
+    /// Which parameters the optimizer holds (`x` on the Optimizer page), and the pages' records.
+    var held: [Bool]
+    let pages: PageState
 
     var step = 0
     var epoch = 0
@@ -49,6 +53,9 @@ final class TrainerCore {
         var stepped = false
     }
     var pass: Pass?
+    /// TensorBoard event files (`--logdir`), and the Distributions page's samples.
+    let summaries: SummaryWriter?
+    var distributions: DistributionHistory?
 
     var stepsPerEpoch: Int { loader.batchesPerEpoch }
 
@@ -104,6 +111,8 @@ final class TrainerCore {
         let named = model.namedParameters()
         parameterNames = named.map(\.name)
         parameters = named.map(\.tensor)
+        held = Array(repeating: true, count: named.count)
+        pages = PageState(model: model)
         do {
             switch configuration.optimizer {
             case .sgd:
@@ -117,6 +126,9 @@ final class TrainerCore {
         } catch {
             throw .optimizer(configuration.optimizer, error)
         }
+        if let every = configuration.distributionEvery {
+            distributions = DistributionHistory(every: every, parameterNames: parameterNames)
+        }
         do {
             loader = try DataLoader(split.train, batchSize: configuration.batchSize, shuffle: configuration.shuffle,
                                     seed: configuration.seed, dropLast: false)
@@ -124,6 +136,8 @@ final class TrainerCore {
         } catch {
             throw .dataLoader(dataset: split.name, error)
         }
+        // Last, so a run that cannot start leaves no event file behind.
+        summaries = try Self.makeSummaryWriter(configuration)
     }
 
     // MARK: commands

@@ -1,5 +1,7 @@
 import Autograd
+import DatasetDownloads
 import Models
+import TensorBoard
 
 /// Why a run could not start or had to stop: the typed cause (a flag and its requirement, the
 /// data set's, the model's, the device's, a checkpoint's or a save path's own error), kept as
@@ -7,6 +9,8 @@ import Models
 public enum TrainerError: Error, Sendable, CustomStringConvertible {
     case invalidFlag(FlagError)
     case dataset(DatasetError)
+    /// `--dataset cifar10` or `mnist` without a folder could not be downloaded into the cache.
+    case download(dataset: String, DownloadError)
     /// The data set loaded but cannot be batched (`name` says which).
     case dataLoader(dataset: String, DataLoaderError)
     /// The data set gave no batch for a one-iteration run.
@@ -20,12 +24,15 @@ public enum TrainerError: Error, Sendable, CustomStringConvertible {
     case save(SafetensorsError)
     /// A batch whose memory would exceed what the machine has.
     case memory(MemoryEstimate)
+    /// `--logdir DIR` cannot hold TensorBoard's event files.
+    case logdir(TensorBoardError)
     case diverged(step: Int, message: String)
 
     public var description: String {
         switch self {
         case .invalidFlag(let error): return error.description
         case .dataset(let error): return "--dataset: \(error)"
+        case .download(let dataset, let error): return "--dataset \(PrintableText.escaped(dataset)): \(error)"
         case .dataLoader(let dataset, let error): return "--dataset \(PrintableText.escaped(dataset)): \(error)"
         case .noBatch(let dataset): return "--dataset \(PrintableText.escaped(dataset)): the data set gave no batch to run"
         case .model(let error): return "--model: \(error)"
@@ -34,6 +41,7 @@ public enum TrainerError: Error, Sendable, CustomStringConvertible {
         case .checkpoint(let error): return "--init \(error)"
         case .save(let error): return "--save \(error)"
         case .memory(let estimate): return estimate.description
+        case .logdir(let error): return "--logdir \(error)"
         case .diverged(_, let message): return message
         }
     }

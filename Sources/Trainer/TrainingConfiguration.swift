@@ -27,6 +27,13 @@ public struct TrainingConfiguration: Sendable, Equatable {
     public var evaluateEvery = 1000
     public var initPath: String? = nil
     public var savePath: String? = nil
+    /// TensorBoard: write event files into this folder (`--logdir`), scalars every step and
+    /// histograms of every parameter and gradient every `histogramEvery` steps.
+    public var logdir: String? = nil
+    public var histogramEvery = 100
+    /// The Distributions page: sample weights, gradients and dead ReLU units every this many
+    /// steps (nil: not collected, as in headless runs).
+    public var distributionEvery: Int? = nil
 
     public init() {}
 
@@ -51,6 +58,14 @@ public struct TrainingConfiguration: Sendable, Equatable {
         }
         if let threads {
             guard threads >= 1 && threads <= 1024 else { throw fail("--threads", threads, .integer(atLeast: 1, atMost: 1024)) }
+        }
+        guard histogramEvery >= 1 else {
+            throw fail("--histogram-every", histogramEvery, .integer(atLeast: 1, atMost: nil))
+        }
+        if let distributionEvery {
+            guard distributionEvery >= 1 else {
+                throw fail("distribution sampling (steps)", distributionEvery, .integer(atLeast: 1, atMost: nil))
+            }
         }
         guard evaluateEvery >= 1 else { throw fail("--eval-every", evaluateEvery, .integer(atLeast: 1, atMost: nil)) }
     }

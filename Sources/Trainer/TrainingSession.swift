@@ -157,6 +157,14 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
             core.setLearningRate(core.learningRate * factor)
         case .save(let path):
             save(to: path)
+        case .showPage(let page):
+            core.showPage(page)
+        case .selectParameter(let index):
+            core.selectParameter(index)
+        case .toggleInOptimizer(let index):
+            core.toggleHeld(index)
+        case .inspectNodes(let on):
+            core.pages.inspecting = on
         case .setSpeed(let speed):
             setSpeed(speed)
         case .changeSpeed(let faster):
@@ -187,6 +195,13 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
         do {
             let fresh = try TrainerCore(core.configuration, split: core.split)
             _ = core.takeEvents()
+            // The old run's event file is complete; the fresh core writes a new one (TensorBoard
+            // reads a step that goes back to 1 as a restart and drops the old run's later steps).
+            core.closeSummaries()
+            // The page on screen and its selection outlive the run (the optimizer is new: it holds all).
+            fresh.showPage(core.pages.visible)
+            fresh.selectParameter(core.pages.selectedParameter)
+            fresh.pages.inspecting = core.pages.inspecting
             core = fresh
             core.setRunning(running)
             resets += 1
@@ -283,6 +298,7 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
 
     private func end(_ how: Outcome) {
         core.setRunning(false)
+        core.closeSummaries()
         publish(parameterNorms: true)
         outcome.withLock { $0 = how }
         done.signal()

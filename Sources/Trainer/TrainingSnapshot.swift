@@ -39,9 +39,15 @@ public struct TrainingSnapshot: Sendable, Equatable {
     public var graph: GraphSnapshot? = nil
     public var cursor: BackwardCursor? = nil
 
+    /// What the Model, Forward, Optimizer and Data pages show.
+    public var pages: PageRecords = PageRecords()
+
     /// Why training stopped or what went wrong (a diverging loss names step and node), if anything.
     public var message: String? = nil
     public var diverged: Bool = false
+
+    /// The Distributions page (weights, gradients, dead ReLU units over time); nil when not sampled.
+    public var distributions: DistributionHistory? = nil
 
     public init() {}
 }

@@ -68,6 +68,7 @@ let workloads: [(name: String, run: () -> Row)] = [
     ("blitz_net_train_step_b64", { Workloads.blitzNet(batch: 64) }),
     ("mlp_train_step_b32", Workloads.mlp),
     ("tui_overhead", TUIOverhead.row),
+    ("tui_frame_data_page_120x40", PageFrame.dataPage),
 ]
 if let only {
     for name in only where !workloads.contains(where: { $0.name == name }) {

@@ -20,8 +20,9 @@ struct BlitzTUI: ParsableCommand {
               blitz-tui train --json --steps 100         one JSON line per step
               blitz-tui graph --format dot | dot -Tpng > graph.png
               blitz-tui devices
+              blitz-tui --dataset cifar10                downloads CIFAR-10 once (blitz-tui datasets lists it)
             """,
-        subcommands: [TrainCommand.self, GraphCommand.self, DevicesCommand.self, SelftestCommand.self],
+        subcommands: [TrainCommand.self, GraphCommand.self, DevicesCommand.self, DatasetsCommand.self, SelftestCommand.self],
         defaultSubcommand: TrainCommand.self)
 
     /// Parses and runs; every failure is one clear line on stderr and exit status 1

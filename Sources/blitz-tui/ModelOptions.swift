@@ -9,7 +9,7 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Model: blitz-net or mlp (mlp:256,128 sets the hidden sizes).")
     var model = "blitz-net"
 
-    @Option(help: "Data set: digits, shapes, spirals, cifar10:DIR or mnist:DIR.")
+    @Option(help: "Data set: digits, shapes, spirals, cifar10 or mnist (downloaded once into the cache), cifar10:DIR or mnist:DIR.")
     var dataset = "digits"
 
     @Option(help: "Device: cpu, cuda or cuda:N.")
@@ -28,8 +28,9 @@ struct ModelOptions: ParsableArguments {
     var initPath: String?
 
     /// A configuration with these options and the defaults for the rest, checked as far as it
-    /// can be without data.
-    func configuration() throws(TrainerError) -> TrainingConfiguration {
+    /// can be without data. `cifar10` or `mnist` without a folder is downloaded into the cache
+    /// first, unless the caller does that itself once its own flags are checked.
+    func configuration(resolvingDataset: Bool = true) throws(TrainerError) -> TrainingConfiguration {
         var c = TrainingConfiguration()
         c.model = model
         c.dataset = dataset
@@ -42,6 +43,7 @@ struct ModelOptions: ParsableArguments {
         c.seed = seed
         c.initPath = initPath
         try c.validateFlags()
+        if resolvingDataset { c.dataset = try DatasetResolution.resolve(dataset) }
         return c
     }
 }

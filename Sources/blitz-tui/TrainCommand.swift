@@ -85,6 +85,8 @@ struct TrainCommand: ParsableCommand {
         var configuration = configuration
         // Someone watching decides when to stop, unless they asked for a length.
         if options.epochs == nil && options.steps == nil { configuration.epochs = TrainingConfiguration.maxEpochs }
+        // The Distributions page samples weights, gradients and dead units every 10 steps.
+        configuration.distributionEvery = 10
         let session = try TrainingSession(configuration: configuration, startRunning: !paused, endWhenFinished: false,
                                           speed: speed)
         session.start()

@@ -30,9 +30,15 @@ struct TrainingOptions: ParsableArguments {
     @Option(name: .customLong("eval-every"), parsing: .unconditional, help: "Evaluate test accuracy every N steps (and at each epoch's end).")
     var evalEvery = 1000
 
+    @Option(help: "Write TensorBoard event files into this folder (tensorboard --logdir DIR to watch).")
+    var logdir: String?
+
+    @Option(name: .customLong("histogram-every"), help: "With --logdir: histograms of every parameter and gradient every N steps.")
+    var histogramEvery = 100
+
     /// The configuration, with every flag checked that can be checked without data.
     func configuration() throws(TrainerError) -> TrainingConfiguration {
-        var c = try setup.configuration()
+        var c = try setup.configuration(resolvingDataset: false)
         guard let kind = TrainingConfiguration.OptimizerKind(rawValue: optimizer.lowercased()) else {
             let kinds = TrainingConfiguration.OptimizerKind.allCases.map(\.rawValue)
             throw .invalidFlag(FlagError(flag: "--optimizer", value: optimizer, requirement: .oneOf(kinds)))
@@ -45,7 +51,11 @@ struct TrainingOptions: ParsableArguments {
         c.steps = steps
         c.shuffle = !noShuffle
         c.evaluateEvery = evalEvery
+        c.logdir = logdir
+        c.histogramEvery = histogramEvery
         try c.validateFlags()
+        // Last: a download starts only once every other flag is known to be good.
+        c.dataset = try DatasetResolution.resolve(setup.dataset)
         return c
     }
 }

@@ -61,7 +61,7 @@ struct OptimTests {
         let p = parameter([1, 2], grad: [0.5, -1])
         let adam = try Adam([p], lr: 0.1)
         adam.step()
-        // m̂ = g and v̂ = g², so the step is lr·g/(|g| + eps).
+        // m_hat = g and v_hat = g², so the step is lr·g/(|g| + eps).
         #expect(close(p.doubles, [1 - 0.1 * 0.5 / (0.5 + 1e-8), 2 + 0.1 * 1 / (1 + 1e-8)]))
         #expect(adam.stepCount(0) == 1)
         #expect(adam.name == "Adam")

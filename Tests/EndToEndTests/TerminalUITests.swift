@@ -101,6 +101,57 @@ import TestSupport
         #expect(screen.contains("EXIT=0"))
     }
 
+    /// Pages 1-5 and `x`: each page shows what the engine computed, and a parameter taken out of
+    /// the optimizer keeps its .grad while its values stop changing.
+    @Test(.enabled(if: tmuxAvailable, "make test installs tmux; without it this test cannot run"))
+    func pagesAndTakingAParameterOutOfTheOptimizer() throws {
+        let tmux = Tmux()
+        defer { _ = try? tmux.run(["kill-server"]) }
+        let command = "'\(Binary.path)' --threads 1 --seed 2; echo EXIT=$?; sleep 60"
+        try tmux.run(["new-session", "-d", "-s", tmux.session, "-x", "120", "-y", "40", command])
+        try tmux.waitFor("training running") { $0.contains("running") && $0.contains("step ") }
+
+        try tmux.keys("2")
+        var screen = try tmux.waitFor("61,706 parameters")
+        for text in ["2 Model", "Net(", "(conv1): Conv2d(1, 6, kernel_size=(5, 5), stride=(1, 1))", "fc1.weight",
+                     "[120, 400]", "48,000", "torch.float32", "requires_grad=True"] {
+            #expect(screen.contains(text), "Model page: missing \(text)")
+        }
+
+        try tmux.keys("3")
+        screen = try tmux.waitFor("8 forward hooks fired")
+        for text in ["3 Forward", "conv1 (Conv2d)", "F.relu", "torch.flatten", "[4, 16, 5, 5]", "[4, 400]",
+                     "net.train(), grad enabled"] {
+            #expect(screen.contains(text), "Forward page: missing \(text)")
+        }
+
+        try tmux.keys("4")
+        screen = try tmux.waitFor("the optimizer's arithmetic") { $0.contains("buf = 0.9·") && $0.contains("holds 10 of 10") }
+        #expect(screen.contains("SGD (lr=0.001, momentum=0.9"))
+        // x on conv1.weight (selected first): out of the optimizer, and the page says both facts.
+        try tmux.keys("x")
+        screen = try tmux.waitFor("conv1.weight taken out") {
+            $0.contains("holds 9 of 10") && $0.contains("× conv1.weight") && $0.contains("not in the optimizer")
+        }
+        #expect(screen.contains("backward still filled its .grad"))
+        #expect(screen.contains("‖Δp‖ = 0 "))
+        try tmux.keys("x")
+        try tmux.waitFor("conv1.weight put back") { $0.contains("holds 10 of 10") && $0.contains("buf = 0.9·") }
+
+        try tmux.keys("5")
+        screen = try tmux.waitFor("DataLoader(batch_size=4, shuffle=True)")
+        for text in ["5 Data", "digits:", "batches per epoch", "epoch 1 order", "torch.Size([4, 1, 32, 32])", "→"] {
+            #expect(screen.contains(text), "Data page: missing \(text)")
+        }
+
+        try tmux.keys("1")
+        screen = try tmux.waitFor("Gradient norms")
+        #expect(screen.contains("1 Train"))
+        try tmux.keys("q")
+        screen = try tmux.waitFor("EXIT=")
+        #expect(screen.contains("EXIT=0"))
+    }
+
     /// `speed 20/s` and the like from the status bar.
     static func speed(_ screen: String) -> String? {
         guard let range = screen.range(of: "speed ") else { return nil }

@@ -137,3 +137,27 @@ import Testing
         }
     }
 }
+
+@Suite struct ImagePreviewTests {
+    @Test func cifarPreviewInterleavesThePlanesAndNamesTheClass() throws {
+        // One record: label 6 (frog), red plane 10, green plane 200, blue plane 30, pixel 1 of red 99.
+        var record: [UInt8] = [6] + [UInt8](repeating: 10, count: 1024) + [UInt8](repeating: 200, count: 1024)
+            + [UInt8](repeating: 30, count: 1024)
+        record[1 + 1] = 99
+        let data = try CIFAR10.dataset(records: record, path: "test")
+        let preview = data.preview(at: 0)
+        #expect(preview.width == 32 && preview.height == 32 && preview.isColour)
+        #expect(preview.className == "frog" && preview.label == 6)
+        #expect(preview.pixel(0, 0) == (10, 200, 30))
+        #expect(preview.pixel(1, 0) == (99, 200, 30))
+    }
+
+    @Test func greyImagesRepeatTheirChannel() {
+        let data = ByteImageDataset(pixels: [0, 50, 100, 250], labels: [3], storedShape: [1, 2, 2],
+                                    classNames: (0...9).map(String.init), normalise: { Float($0) })
+        let preview = data.preview(at: 0)
+        #expect(!preview.isColour)
+        #expect(preview.pixel(1, 1) == (250, 250, 250))
+        #expect(preview.className == "3")
+    }
+}

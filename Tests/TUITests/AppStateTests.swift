@@ -67,9 +67,11 @@ import TUI
         #expect(state.focus == .loss)
         _ = press([.backTab], &state, s)
         #expect(state.focus == .backward)
-        // 1-4 no longer focus panels (they are left to the pages); tab does.
-        #expect(press([.character("3")], &state, s).isEmpty)
-        #expect(state.focus == .backward)
+        // 1-5 are pages now; tab alone moves between the Train page's panels.
+        #expect(press([.character("3")], &state, s) == [.showPage(.forward)])
+        #expect(state.page == .forward && state.focus == .backward)
+        #expect(press([.character("1")], &state, s) == [.showPage(.train)])
+        #expect(state.page == .train)
         _ = press([.character("l")], &state, s)
         #expect(state.lossScale == .log)
         _ = press([.character("l")], &state, s)

@@ -38,6 +38,18 @@ import TUI
         }
     }
 
+    @Test func digitsShowPages() {
+        #expect(KeyMap.action(for: .character("1")) == .showPage(.train))
+        #expect(KeyMap.action(for: .character("4")) == .showPage(.optimizer))
+        #expect(KeyMap.action(for: .character("5")) == .showPage(.data))
+        #expect(KeyMap.action(for: .character("6")) == .showPage(.distributions))
+        for digit in "789" {
+            #expect(KeyMap.action(for: .character(digit)) == nil)
+        }
+        #expect(KeyMap.action(for: .character("x")) == .toggleInOptimizer)
+        #expect(KeyMap.help.contains { $0.keys == "1 2 3 4 5 6" && $0.action == "pages: Train, Model, Forward, Optimizer, Data, Distributions" })
+    }
+
     @Test func lettersWorkInBothCases() {
         for (lower, upper) in [("n", "N"), ("b", "B"), ("z", "Z"), ("q", "Q"), ("l", "L")] as [(Character, Character)] {
             #expect(KeyMap.action(for: .character(lower)) != nil)

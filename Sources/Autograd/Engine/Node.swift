@@ -77,6 +77,10 @@ public final class Node {
         self.outputDType = leaf.dtype
     }
 
+    /// The shapes of the tensors saved for backward (`grad_fn._saved_*`), in the order saved;
+    /// empty once they were freed.
+    public var savedShapes: [[Int]] { saved.map(\.shape) }
+
     /// Drops the saved tensors after a backward that did not ask to keep the graph.
     func releaseSavedTensors() {
         if savesTensors {

@@ -41,20 +41,36 @@ public class AdamFamily: Optimizer {
     /// How many steps have updated `parameters[index]`.
     public func stepCount(_ index: Int) -> Int { core.steps[index] }
 
+    /// `optimizer.state[p]`: its step count and the moments m (`exp_avg`) and v (`exp_avg_sq`),
+    /// nil before its first step.
+    public func state(of parameter: Tensor) -> (step: Int, m: Storage?, v: Storage?)? {
+        guard let i = OptimizerSupport.index(of: parameter, in: core.given) else { return nil }
+        return (core.steps[i], core.m[i], core.v[i])
+    }
+
+    @discardableResult
+    public func setHeld(_ parameter: Tensor, _ isHeld: Bool) -> Bool {
+        guard let i = OptimizerSupport.index(of: parameter, in: core.given) else { return false }
+        core.held[i] = isHeld
+        return true
+    }
+
     public func step() { core.step(name: name) }
 }
 
 /// The state and update both Adam variants share.
 final class AdamCore {
-    let parameters: [Tensor]
+    let given: [Tensor]
+    var held: [Bool]
+    var parameters: [Tensor] { OptimizerSupport.held(given, held) }
     private(set) var learningRate: Double
     let betas: (Double, Double)
     let eps: Double
     let weightDecay: Double
     let decoupled: Bool
     private(set) var steps: [Int]
-    private var m: [Storage?]
-    private var v: [Storage?]
+    private(set) var m: [Storage?]
+    private(set) var v: [Storage?]
 
     init(_ parameters: [Tensor], lr: Double, betas: (Double, Double), eps: Double, weightDecay: Double,
          decoupled: Bool) throws(OptimizerError) {
@@ -63,7 +79,8 @@ final class AdamCore {
         guard betas.0 >= 0 && betas.0 < 1 else { throw OptimizerError("Invalid beta parameter at index 0: \(betas.0)") }
         guard betas.1 >= 0 && betas.1 < 1 else { throw OptimizerError("Invalid beta parameter at index 1: \(betas.1)") }
         try OptimizerSupport.checkWeightDecay(weightDecay)
-        self.parameters = try OptimizerSupport.checked(parameters)
+        self.given = try OptimizerSupport.checked(parameters)
+        self.held = Array(repeating: true, count: parameters.count)
         self.learningRate = lr
         self.betas = betas
         self.eps = eps
@@ -80,7 +97,7 @@ final class AdamCore {
     }
 
     func step(name: String) {
-        for (i, p) in parameters.enumerated() {
+        for (i, p) in given.enumerated() where held[i] {
             guard let g = OptimizerSupport.gradient(of: p, optimizer: name) else { continue }
             let mi = OptimizerSupport.onParameterDevice(m[i], of: p) ?? OptimizerSupport.zeros(like: p)
             let vi = OptimizerSupport.onParameterDevice(v[i], of: p) ?? OptimizerSupport.zeros(like: p)

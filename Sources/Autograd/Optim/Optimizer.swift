@@ -13,6 +13,13 @@ public protocol Optimizer: AnyObject {
     var parameters: [Tensor] { get }
     /// One update of every parameter that has a gradient.
     func step()
+    /// Takes a parameter it was built with out of the optimizer (false) or puts it back (true);
+    /// false when it was never given that parameter. Out of it, `step()` leaves the parameter's
+    /// values alone and `zeroGrad()` its .grad, while backward still fills .grad, as in PyTorch
+    /// when a tensor is removed from `param_groups`. Its state (momentum, Adam's moments) is kept,
+    /// as `optimizer.state[p]` is, and used again once it is back.
+    @discardableResult
+    func setHeld(_ parameter: Tensor, _ isHeld: Bool) -> Bool
 }
 
 extension Optimizer {
@@ -49,6 +56,17 @@ enum OptimizerSupport {
 
     private static func label(_ p: Tensor) -> String {
         p.name.map { " (\($0))" } ?? ""
+    }
+
+    /// The parameters whose `held` flag is set, in the order given.
+    static func held(_ given: [Tensor], _ held: [Bool]) -> [Tensor] {
+        var out: [Tensor] = []
+        for (p, h) in zip(given, held) where h { out.append(p) }
+        return out
+    }
+
+    static func index(of parameter: Tensor, in given: [Tensor]) -> Int? {
+        given.firstIndex { $0 === parameter }
     }
 
     static func checkLearningRate(_ lr: Double) throws(OptimizerError) {

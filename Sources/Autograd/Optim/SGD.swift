@@ -2,7 +2,10 @@
 /// decay, like torch.optim.SGD (pytorch-facts.md has the update). The momentum buffer of a
 /// parameter is created on its first step with a gradient, holding that gradient (buf = g).
 public final class SGD: Optimizer {
-    public let parameters: [Tensor]
+    /// The parameters it was built with; `held` says which of them it holds now.
+    public let givenParameters: [Tensor]
+    public private(set) var held: [Bool]
+    public var parameters: [Tensor] { OptimizerSupport.held(givenParameters, held) }
     public var learningRate: Double {
         didSet { ensure(learningRate >= 0, "Invalid learning rate: \(learningRate)") }
     }
@@ -23,7 +26,8 @@ public final class SGD: Optimizer {
         if nesterov && (momentum <= 0 || dampening != 0) {
             throw OptimizerError("Nesterov momentum requires a momentum and zero dampening")
         }
-        self.parameters = try OptimizerSupport.checked(parameters)
+        self.givenParameters = try OptimizerSupport.checked(parameters)
+        self.held = Array(repeating: true, count: parameters.count)
         self.learningRate = lr
         self.momentum = momentum
         self.dampening = dampening
@@ -35,8 +39,20 @@ public final class SGD: Optimizer {
     /// Whether `parameters[index]` has a momentum buffer yet (it appears on its first step).
     public func hasMomentumBuffer(_ index: Int) -> Bool { momentumBuffers[index] != nil }
 
+    /// `optimizer.state[p]['momentum_buffer']`: nil before the parameter's first step.
+    public func momentumBuffer(of parameter: Tensor) -> Storage? {
+        OptimizerSupport.index(of: parameter, in: givenParameters).flatMap { momentumBuffers[$0] }
+    }
+
+    @discardableResult
+    public func setHeld(_ parameter: Tensor, _ isHeld: Bool) -> Bool {
+        guard let i = OptimizerSupport.index(of: parameter, in: givenParameters) else { return false }
+        held[i] = isHeld
+        return true
+    }
+
     public func step() {
-        for (i, p) in parameters.enumerated() {
+        for (i, p) in givenParameters.enumerated() where held[i] {
             guard let g = OptimizerSupport.gradient(of: p, optimizer: name) else { continue }
             var buffer: Storage? = nil
             var firstStep = false

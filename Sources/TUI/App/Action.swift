@@ -1,3 +1,5 @@
+import Trainer
+
 /// What a key asks the UI to do. Actions are interpreted by AppState.apply, which changes the
 /// UI state and returns the commands to send to the trainer: a pure function, tested without
 /// a terminal.
@@ -29,6 +31,10 @@ public enum Action: Sendable, Equatable {
     case toggleAllModules
     case toggleLossScale
     case toggleHelp
+    /// 1-5: show a page.
+    case showPage(Page)
+    /// x: take the selected parameter out of the optimizer, or put it back.
+    case toggleInOptimizer
     /// esc: close the help, or make the graph follow the backward stepper again.
     case escape
     case quit

@@ -4,6 +4,17 @@ extension AppState {
     /// Applies `action` and returns the commands for the trainer. `snapshot` is the latest one
     /// (pause/resume depends on whether training runs; the graph's rows on its shape).
     public mutating func apply(_ action: Action, snapshot: TrainingSnapshot) -> [TrainerCommand] {
+        var commands = applyAction(action, snapshot: snapshot)
+        // The trainer keeps every node's record while someone looks at the graph on the Train page.
+        let inspect = page == .train && focus == .graph
+        if inspect != inspectsNodes && !shouldQuit {
+            inspectsNodes = inspect
+            commands.append(.inspectNodes(inspect))
+        }
+        return commands
+    }
+
+    private mutating func applyAction(_ action: Action, snapshot: TrainingSnapshot) -> [TrainerCommand] {
         switch action {
         case .togglePause:
             return [snapshot.isRunning ? .pause : .resume]
@@ -35,7 +46,29 @@ extension AppState {
         case .toggleLossScale:
             lossScale = lossScale == .linear ? .log : .linear
         case .toggleHelp:
-            showHelp.toggle()
+            // ? shows what this page's numbers mean (and the keys if they fit); where they did not,
+            // a second ? shows the keys; then ? closes.
+            if !showHelp {
+                showHelp = true
+                helpShowsKeysOnly = false
+            } else if !helpShowsKeysOnly && !Help(page: page).fits(height: viewport.height) {
+                helpShowsKeysOnly = true
+            } else {
+                showHelp = false
+            }
+        case .showPage(let newPage):
+            showHelp = false
+            guard newPage != page else { return [] }
+            page = newPage
+            pageScroll = 0
+            return newPage == .optimizer ? [.showPage(newPage), .selectParameter(optimizerSelection)] : [.showPage(newPage)]
+        case .toggleInOptimizer:
+            if page == .optimizer {
+                return [.toggleInOptimizer(optimizerSelection)]
+            }
+            if page == .train && focus == .gradients {
+                return [.toggleInOptimizer(gradientSelection)]
+            }
         case .escape:
             if showHelp {
                 showHelp = false
@@ -52,7 +85,21 @@ extension AppState {
         case .toggleAllModules:
             toggleAllModules(snapshot)
         case .up, .down, .left, .right, .pageUp, .pageDown, .home, .end:
-            move(action, snapshot: snapshot)
+            switch page {
+            case .train:
+                move(action, snapshot: snapshot)
+            case .optimizer, .distributions:
+                // One parameter selection for both pages: the one being updated is the one whose
+                // distribution is shown.
+                let count = snapshot.parameters.count
+                let selected = AppState.moved(optimizerSelection, action, count: count, page: 5)
+                if selected != optimizerSelection {
+                    optimizerSelection = selected
+                    return [.selectParameter(selected)]
+                }
+            case .model, .forward, .data:
+                pageScroll = max(0, AppState.moved(pageScroll, action, count: 1000, page: 10))
+            }
         }
         return []
     }

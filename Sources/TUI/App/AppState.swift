@@ -5,11 +5,21 @@ import Trainer
 /// and the gradient norms of one backward pass (to show accumulation). A plain value: the
 /// frame is a function of (snapshot, state, size), and keys are functions of (state, snapshot).
 public struct AppState: Sendable, Equatable {
+    /// The page on screen (1-5), and on the Optimizer page the parameter it looks at.
+    public var page: Page = .train
+    public var optimizerSelection = 0
+    /// Whether the trainer was asked to record every graph node (the graph panel is focused).
+    public var inspectsNodes = false
+    /// How far the Model, Forward and Data pages are scrolled (when they are taller than the screen).
+    public var pageScroll = 0
     public var focus: Panel = .loss
     public var lossScale: LossScale = .linear
     /// Index into `lossWindows`: how many recent steps the loss chart shows.
     public var lossZoom: Int = 0
     public var showHelp = false
+    /// The help's second view: every key, without the page's explanations (for short terminals,
+    /// where both do not fit at once).
+    public var helpShowsKeysOnly = false
     /// The selected graph node; nil follows the backward stepper (the node that runs next).
     public var graphSelection: Int? = nil
     /// Folded modules, in the order they were folded.

@@ -1,3 +1,5 @@
+import Trainer
+
 /// Every key of the TUI in one table: the run loop looks keys up here, the `?` overlay lists
 /// the table's rows, and the footer shows the rows that carry a footer hint. Space is pause,
 /// so folding a module in the graph is enter (or c). Page keys (`1`-`6`) and the keys of the
@@ -28,8 +30,13 @@ public enum KeyMap {
                    footer: FooterHint("r", "reset", rank: 6)),
         KeyBinding(characters: "lL", .toggleLossScale, keys: "l", help: "loss chart: linear / log scale",
                    footer: FooterHint("l", "log", rank: 8)),
+        KeyBinding(Page.allCases.map { .init(.character($0.key), .showPage($0)) },
+                   keys: Page.allCases.map { String($0.key) }.joined(separator: " "),
+                   help: "pages: " + Page.allCases.map(\.title).joined(separator: ", ")),
         KeyBinding([.init(.tab, .nextPanel), .init(.backTab, .previousPanel)],
-                   keys: "tab  shift-tab", help: "next / previous panel", footer: FooterHint("tab", "panel", rank: 7)),
+                   keys: "tab  shift-tab", help: "Train page: next / previous panel", footer: FooterHint("tab", "panel", rank: 7)),
+        KeyBinding(characters: "xX", .toggleInOptimizer, keys: "x",
+                   help: "Optimizer page: take the parameter out of the optimizer / put it back"),
         KeyBinding([.init(.up, .up), .init(.down, .down), .init(.character("k"), .up), .init(.character("j"), .down)],
                    keys: "↑ ↓  j k", help: "select a node or parameter; scroll; zoom the loss"),
         KeyBinding([.init(.left, .left), .init(.right, .right)],

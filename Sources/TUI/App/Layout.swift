@@ -1,4 +1,6 @@
-/// Where the panels go for a terminal size. From 100×30 up: a status line, the loss chart and
+/// Where the panels go for a terminal size. Every page has a status line, a caption line (what
+/// the page shows, in PyTorch's words) and a key line; between them the Train page has four
+/// panels and the other pages one area (`page`). From 100×30 up: the loss chart and
 /// gradient norms side by side, the graph and the backward step panel under them, a key line.
 /// From 80×24 to there, the same panels tighter (compact). Below 80×24 nothing fits honestly,
 /// so the screen says so.
@@ -9,6 +11,9 @@ public struct Layout: Sendable, Equatable {
     public static let fullHeight = 30
 
     public var status: Rect = .zero
+    public var caption: Rect = .zero
+    /// Everything between the caption and the footer: where a page other than Train draws.
+    public var page: Rect = .zero
     public var loss: Rect = .zero
     public var gradients: Rect = .zero
     public var graph: Rect = .zero
@@ -24,9 +29,12 @@ public struct Layout: Sendable, Equatable {
         }
         isCompact = width < Layout.fullWidth || height < Layout.fullHeight
         let screen = Rect(x: 0, y: 0, width: width, height: height)
-        let (statusRow, rest) = screen.splitTop(1)
+        let (statusRow, belowStatus) = screen.splitTop(1)
+        let (captionRow, rest) = belowStatus.splitTop(1)
         let (middle, footerRow) = rest.splitTop(rest.height - 1)
         status = statusRow
+        caption = captionRow
+        page = middle
         footer = footerRow
         // Full: the gradient panel is tall enough for ten parameters, a header and the scale.
         let top = isCompact ? max(middle.height / 2, min(12, middle.height - 10)) : min(max(14, middle.height * 45 / 100), middle.height - 12)

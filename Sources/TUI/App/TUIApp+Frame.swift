@@ -17,7 +17,22 @@ public enum TUIApp {
             return buffer
         }
         StatusBar(snapshot: snapshot).render(in: layout.status, buffer: &buffer, theme: theme)
+        Caption(page: state.page).render(in: layout.caption, buffer: &buffer, theme: theme)
+        if state.page == .train {
+            renderTrainPage(snapshot: snapshot, state: state, layout: layout, buffer: &buffer, theme: theme)
+        } else {
+            renderPage(state.page, snapshot: snapshot, state: state, in: layout.page, buffer: &buffer, theme: theme)
+        }
+        Footer(snapshot: snapshot, page: state.page).render(in: layout.footer, buffer: &buffer, theme: theme)
+        if state.showHelp {
+            Help(page: state.helpShowsKeysOnly ? nil : state.page).render(in: buffer.area, buffer: &buffer, theme: theme)
+        }
+        return buffer
+    }
 
+    /// The four panels: loss, gradient norms, graph, backward step.
+    static func renderTrainPage(snapshot: TrainingSnapshot, state: AppState, layout: Layout, buffer: inout ScreenBuffer,
+                                theme: Theme) {
         let scaleBadge = (state.lossScale == .log ? "log" : "linear") + (state.lossWindow.map { " · last \($0)" } ?? "")
         let lossInner = Block(title: Panel.loss.title, badge: scaleBadge, focused: state.focus == .loss)
             .draw(in: layout.loss, buffer: &buffer, theme: theme)
@@ -45,15 +60,40 @@ public enum TUIApp {
         GraphView(graph: snapshot.graph, cursor: snapshot.cursor, rows: rows, selectedRow: state.selectedGraphRow(rows, snapshot), focused: state.focus == .graph)
             .render(in: graphInner, buffer: &buffer, theme: theme)
 
+        // A node chosen in the graph (arrows, with the graph focused) is shown instead of the stepper's.
+        if let id = state.graphSelection, state.focus == .graph, let node = snapshot.graph?.node(id) {
+            let inner = Block(title: "Node " + node.name, badge: "esc: back to the stepper", focused: false)
+                .draw(in: layout.backward, buffer: &buffer, theme: theme)
+            NodeInspector(node: node, record: snapshot.pages.nodes[safe: id] ?? nil, graph: snapshot.graph)
+                .render(in: inner, buffer: &buffer, theme: theme)
+            return
+        }
         let backwardInner = Block(title: Panel.backward.title, badge: "b: one node", focused: state.focus == .backward)
             .draw(in: layout.backward, buffer: &buffer, theme: theme)
         BackwardPanel(graph: snapshot.graph, cursor: snapshot.cursor, parameters: snapshot.parameters.map(\.name), scroll: state.backwardScroll)
             .render(in: backwardInner, buffer: &buffer, theme: theme)
+    }
 
-        Footer(snapshot: snapshot).render(in: layout.footer, buffer: &buffer, theme: theme)
-        if state.showHelp {
-            Help().render(in: buffer.area, buffer: &buffer, theme: theme)
+    /// Pages 2-6 fill the area between the caption and the footer.
+    static func renderPage(_ page: Page, snapshot: TrainingSnapshot, state: AppState, in area: Rect,
+                           buffer: inout ScreenBuffer, theme: Theme) {
+        switch page {
+        case .train:
+            break
+        case .model:
+            ModelPage(record: snapshot.pages.model, scroll: state.pageScroll).render(in: area, buffer: &buffer, theme: theme)
+        case .forward:
+            ForwardPage(record: snapshot.pages.forward, evaluation: snapshot.pages.evaluationForward, scroll: state.pageScroll)
+                .render(in: area, buffer: &buffer, theme: theme)
+        case .optimizer:
+            OptimizerPage(record: snapshot.pages.optimizer, selected: state.optimizerSelection)
+                .render(in: area, buffer: &buffer, theme: theme)
+        case .data:
+            DataPage(record: snapshot.pages.data, confusion: snapshot.pages.confusion, scroll: state.pageScroll)
+                .render(in: area, buffer: &buffer, theme: theme)
+        case .distributions:
+            DistributionsPanel(history: snapshot.distributions, selected: state.optimizerSelection)
+                .render(in: area, buffer: &buffer, theme: theme)
         }
-        return buffer
     }
 }

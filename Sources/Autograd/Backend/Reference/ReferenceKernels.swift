@@ -298,24 +298,25 @@ func referenceSGD<T: FloatElement>(_ p: UnsafeMutablePointer<T>, _ grad: UnsafeM
 func referenceAdam<T: FloatElement>(_ p: UnsafeMutablePointer<T>, _ grad: UnsafeMutablePointer<T>,
                                     _ m: UnsafeMutablePointer<T>, _ v: UnsafeMutablePointer<T>,
                                     _ n: Int, _ h: AdamHyper) {
-    let lr = T(h.lr)
+    // The scalars are worked out in Double and rounded once, as PyTorch does with Python floats
+    // (1 − Float(0.999) is 1.3e-5 off 0.001, which showed in v against PyTorch's float32 steps).
     let b1 = T(h.beta1)
     let b2 = T(h.beta2)
     let eps = T(h.eps)
     let wd = T(h.weightDecay)
-    let correction1 = 1 - T.pow(b1, T(h.step))
-    let correction2 = 1 - T.pow(b2, T(h.step))
-    let stepSize = lr / correction1
-    let correction2Root = T.sqrt(correction2)
+    let correction1 = 1 - Double.pow(h.beta1, Double(h.step))
+    let stepSize = T(h.lr / correction1)
+    let correction2Root = T((1 - Double.pow(h.beta2, Double(h.step))).squareRoot())
+    let shrink = T(1 - h.lr * h.weightDecay)
     for i in 0..<n {
         var g = grad[i]
         if wd != 0 && h.decoupledWeightDecay {
-            p[i] *= 1 - lr * wd
+            p[i] *= shrink
         } else if wd != 0 {
             g += wd * p[i]
         }
-        m[i] = b1 * m[i] + (1 - b1) * g
-        v[i] = b2 * v[i] + (1 - b2) * g * g
+        m[i] = b1 * m[i] + T(1 - h.beta1) * g
+        v[i] = b2 * v[i] + T(1 - h.beta2) * g * g
         let denom = T.sqrt(v[i]) / correction2Root + eps
         p[i] -= stepSize * m[i] / denom
     }

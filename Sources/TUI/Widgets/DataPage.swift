@@ -1,0 +1,189 @@
+import Trainer
+
+/// Page 5, Data (worksheet h): the data set and what the DataLoader makes of it (batch size,
+/// batches per epoch, the short last batch), the order this epoch visits the samples in beside
+/// the previous epoch's, the current batch's images with label and prediction, and the last
+/// evaluation's per-class accuracy and confusion matrix.
+public struct DataPage: Widget, Sendable {
+    public var record: DataRecord?
+    public var confusion: ConfusionMatrix?
+    public var scroll: Int
+
+    public init(record: DataRecord?, confusion: ConfusionMatrix?, scroll: Int = 0) {
+        self.record = record
+        self.confusion = confusion
+        self.scroll = scroll
+    }
+
+    /// Grey levels from black to white, one cell each.
+    static let unicodeShades: [Character] = [" ", "░", "▒", "▓", "█"]
+    static let asciiShades: [Character] = [" ", ".", ":", "-", "=", "+", "*", "#", "%", "@"]
+
+    public func render(in area: Rect, buffer: inout ScreenBuffer, theme: Theme) {
+        guard !area.isEmpty else { return }
+        let inner = Rect(x: area.x + 1, y: area.y, width: area.width - 2, height: area.height)
+        guard let d = record else {
+            buffer.put("waiting for the next training step's batch (press n when paused)", x: inner.x, y: inner.y,
+                       style: theme.dim, clip: inner)
+            renderConfusion(in: Rect(x: inner.x, y: inner.y + 2, width: inner.width, height: inner.height - 2),
+                            buffer: &buffer, theme: theme)
+            return
+        }
+        var y = inner.y
+        let classes = d.classNames.count
+        let full = d.trainCount / d.batchSize
+        let split = d.lastBatchSize == d.batchSize ? "\(d.batchesPerEpoch) × \(d.batchSize)"
+            : "\(full) × \(d.batchSize) + \(d.lastBatchSize)"
+        let head = "\(d.dataset): \(Format.grouped(d.trainCount)) train, \(Format.grouped(d.testCount)) test samples of "
+            + "\(Format.shape(d.sampleShape)), \(classes) classes"
+        buffer.put(head, x: inner.x, y: y, style: theme.title, clip: inner)
+        y += 1
+        let loaderLine = "DataLoader(batch_size=\(d.batchSize), shuffle=\(d.shuffle ? "True" : "False")): len = "
+            + "\(d.batchesPerEpoch) batches per epoch (\(Format.grouped(d.trainCount)) = \(split))"
+        for piece in Format.wrap(loaderLine, inner.width) {
+            buffer.put(piece, x: inner.x, y: y, style: theme.text, clip: inner)
+            y += 1
+        }
+        let orderWidth = inner.width - 16
+        buffer.put("epoch \(d.epoch) order", x: inner.x, y: y, style: theme.label, clip: inner)
+        buffer.put(DataPage.list(d.order, width: orderWidth), x: inner.x + 16, y: y, style: theme.value, clip: inner)
+        y += 1
+        buffer.put(d.epoch > 1 ? "epoch \(d.epoch - 1) order" : "", x: inner.x, y: y, style: theme.label, clip: inner)
+        if let previous = d.previousOrder {
+            buffer.put(DataPage.list(previous, width: orderWidth), x: inner.x + 16, y: y, style: theme.dim, clip: inner)
+        } else {
+            buffer.put(d.shuffle ? "(the first epoch: nothing to compare with yet)" : "shuffle=False: every epoch the same order",
+                       x: inner.x + 16, y: y, style: theme.dim, clip: inner)
+        }
+        y += 1
+        if let b = d.batch {
+            let batchLine = "batch \(b.number) of \(d.batchesPerEpoch): inputs torch.Size(\(Format.shape(b.shape))), "
+                + "labels torch.Size([\(b.labels.count)]), indices " + DataPage.list(b.indices, width: inner.width / 2)
+            for piece in Format.wrap(batchLine, inner.width) {
+                buffer.put(piece, x: inner.x, y: y, style: theme.text, clip: inner)
+                y += 1
+            }
+            let confusionRows = (confusion?.classNames.count ?? 0) + 2
+            // Images shrink when the terminal is short, so the confusion matrix still fits.
+            let room = inner.maxY - y - 1 - (inner.height >= 30 ? confusionRows : 0)
+            let drawn = renderImages(b, in: Rect(x: inner.x, y: y, width: inner.width, height: max(0, room)),
+                                     classNames: d.classNames, buffer: &buffer, theme: theme)
+            y += drawn + 1
+        }
+        renderConfusion(in: Rect(x: inner.x, y: y, width: inner.width, height: inner.maxY - y), buffer: &buffer, theme: theme)
+    }
+
+    static func list(_ values: [Int], width: Int) -> String {
+        var text = "["
+        for (i, v) in values.enumerated() {
+            let piece = (i > 0 ? ", " : "") + String(v)
+            if text.count + piece.count + 5 > width {
+                return text + ", …]"
+            }
+            text += piece
+        }
+        return text + "]"
+    }
+
+    /// Draws as many of the batch's images as fit side by side, each with "label → prediction"
+    /// under it; returns the rows used.
+    func renderImages(_ b: BatchRecord, in area: Rect, classNames: [String], buffer: inout ScreenBuffer, theme: Theme) -> Int {
+        guard b.imageHeight > 0, b.imageWidth > 0, area.height >= 3 else {
+            if b.images.isEmpty {
+                let pairs = zip(b.labels, b.predictions).prefix(12).map { "\($0)→\($1)" }.joined(separator: "  ")
+                buffer.put("label→pred: " + pairs, x: area.x, y: area.y, style: theme.text, clip: area)
+                return 1
+            }
+            return 0
+        }
+        // Each cell covers cw × ch pixels (a cell is about twice as tall as wide): the largest
+        // scale at which the rows fit and up to four images fit side by side.
+        let wanted = min(4, b.images.count)
+        var cw = 1
+        func fits(_ cw: Int) -> Bool {
+            let high = (b.imageHeight + 2 * cw - 1) / (2 * cw)
+            let wide = (b.imageWidth + cw - 1) / cw
+            return high <= area.height - 1 && wanted * (max(wide, 11) + 2) <= area.width
+        }
+        while !fits(cw) && cw < max(b.imageWidth, b.imageHeight) { cw += 1 }
+        let ch = 2 * cw
+        let cellsHigh = (b.imageHeight + ch - 1) / ch
+        let cellsWide = (b.imageWidth + cw - 1) / cw
+        let slot = max(cellsWide, 11) + 2
+        let shades = theme.symbols == .ascii ? DataPage.asciiShades : DataPage.unicodeShades
+        var x = area.x
+        for (i, image) in b.images.enumerated() {
+            guard x + cellsWide <= area.maxX else { break }
+            for row in 0..<cellsHigh {
+                for col in 0..<cellsWide {
+                    var sum: Float = 0
+                    var n: Float = 0
+                    for py in (row * ch)..<min(b.imageHeight, (row + 1) * ch) {
+                        for px in (col * cw)..<min(b.imageWidth, (col + 1) * cw) {
+                            sum += image[py * b.imageWidth + px]
+                            n += 1
+                        }
+                    }
+                    let level = n > 0 ? sum / n : 0
+                    let index = min(shades.count - 1, Int(level * Float(shades.count)))
+                    buffer[x + col, area.y + row] = Cell(shades[index], style: theme.text)
+                }
+            }
+            let label = b.labels[safe: i] ?? -1
+            let predicted = b.predictions[safe: i] ?? -1
+            let name = { (c: Int) in classNames[safe: c] ?? String(c) }
+            let right = label == predicted
+            buffer.put(Format.truncate("\(name(label)) → \(name(predicted))", slot - 1), x: x, y: area.y + cellsHigh,
+                       style: right ? theme.good : theme.bad, clip: area)
+            x += slot
+            _ = i
+        }
+        return cellsHigh + 1
+    }
+
+    func renderConfusion(in area: Rect, buffer: inout ScreenBuffer, theme: Theme) {
+        guard area.height >= 1 else { return }
+        guard let c = confusion else {
+            buffer.put("per-class test accuracy: after the first evaluation", x: area.x, y: area.y, style: theme.dim, clip: area)
+            return
+        }
+        let n = c.classNames.count
+        let cell = max(3, String(c.counts.joined().max() ?? 0).count + 1)
+        let nameWidth = min(10, c.classNames.map(\.count).max() ?? 1)
+        let fitsMatrix = area.height >= n + 2 && nameWidth + 2 + n * cell + 8 <= area.width
+        if !fitsMatrix {
+            // Short terminal: per-class accuracy on one or two lines.
+            let parts = (0..<n).map { k in
+                "\(Format.truncate(c.classNames[k], 6)) " + (c.accuracy(ofClass: k).map { Format.percent($0) } ?? "-")
+            }
+            let lines = Format.wrap(pieces: parts, area.width - 2)
+            buffer.put("test accuracy per class at step \(c.step) (\(Format.percent(c.accuracy)) overall)",
+                       x: area.x, y: area.y, style: theme.label, clip: area)
+            for (i, line) in lines.prefix(area.height - 1).enumerated() {
+                buffer.put(line, x: area.x, y: area.y + 1 + i, style: theme.text, clip: area)
+            }
+            return
+        }
+        buffer.put("confusion matrix at step \(c.step): rows true class, columns predicted · \(Format.percent(c.accuracy)) overall",
+                   x: area.x, y: area.y, style: theme.label, clip: area)
+        var x = area.x + nameWidth + 2
+        for k in 0..<n {
+            buffer.put(Format.padLeft(Format.truncate(c.classNames[k], cell - 1), cell), x: x, y: area.y + 1, style: theme.dim, clip: area)
+            x += cell
+        }
+        buffer.put("  acc", x: x, y: area.y + 1, style: theme.dim, clip: area)
+        let peak = max(1, c.counts.joined().max() ?? 1)
+        for t in 0..<n {
+            let y = area.y + 2 + t
+            buffer.put(Format.padRight(Format.truncate(c.classNames[t], nameWidth), nameWidth), x: area.x, y: y, style: theme.label, clip: area)
+            x = area.x + nameWidth + 2
+            for p in 0..<n {
+                let count = c.counts[t][p]
+                let style = count == 0 ? theme.dim : (t == p ? theme.good : (count * 10 >= peak ? theme.bad : theme.warning))
+                buffer.put(Format.padLeft(count == 0 ? "·" : String(count), cell), x: x, y: y, style: style, clip: area)
+                x += cell
+            }
+            buffer.put(Format.padLeft(c.accuracy(ofClass: t).map { Format.percent($0) } ?? "-", 7), x: x, y: y, style: theme.value, clip: area)
+        }
+    }
+}
