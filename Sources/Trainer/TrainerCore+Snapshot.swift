@@ -55,6 +55,7 @@ extension TrainerCore {
         s.cursor = cursor
         s.message = message
         s.diverged = diverged
+        s.parallel = parallel
         return s
     }
 }

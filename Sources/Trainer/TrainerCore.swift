@@ -17,6 +17,11 @@ final class TrainerCore {
     let testLoader: DataLoader
     let parameterNames: [String]
     let parameters: [Tensor]
+    /// Replicas of `model` (--data-parallel), and the all-reduce of an MPI job (--distributed).
+    let dataParallel: DataParallel?
+    let reducer: GradientReducer?
+    var parallel: ParallelRecord?
+    var allReduceTimes: [UInt64] = []
 
     var step = 0
     var epoch = 0
@@ -55,6 +60,8 @@ final class TrainerCore {
     init(_ configuration: TrainingConfiguration) throws(TrainerError) {
         try configuration.validateFlags()
         self.configuration = configuration
+        // First, so that ranks started with different flags stop before doing anything else.
+        let group = configuration.distributed ? try TrainerCore.joinProcessGroup(configuration) : nil
         if let threads = configuration.threads { Backends.cpu.setNumThreads(threads) }
         do {
             split = try DatasetCatalog.load(configuration.dataset, seed: configuration.seed)
@@ -82,6 +89,10 @@ final class TrainerCore {
         let named = model.namedParameters()
         parameterNames = named.map(\.name)
         parameters = named.map(\.tensor)
+        dataParallel = try TrainerCore.makeDataParallel(configuration, model: model, split: split)
+        reducer = group.map { GradientReducer(parameters: named.map(\.tensor), group: $0) }
+        // DistributedDataParallel starts every rank from rank 0's weights.
+        reducer?.broadcastParameters()
         do {
             switch configuration.optimizer {
             case .sgd:
@@ -97,7 +108,8 @@ final class TrainerCore {
         }
         do {
             loader = try DataLoader(split.train, batchSize: configuration.batchSize, shuffle: configuration.shuffle,
-                                    seed: configuration.seed, dropLast: false)
+                                    seed: configuration.seed, dropLast: false,
+                                    sampler: TrainerCore.sampler(configuration, group: group, split: split))
             testLoader = try DataLoader(split.test, batchSize: 256, shuffle: false, prefetch: 0)
         } catch {
             throw .dataset("\(split.name): \(error)")

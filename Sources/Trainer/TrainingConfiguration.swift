@@ -27,6 +27,12 @@ public struct TrainingConfiguration: Sendable, Equatable {
     public var evaluateEvery = 1000
     public var initPath: String? = nil
     public var savePath: String? = nil
+    /// Replicas of the model in this process (DataParallel); 1 trains the plain model.
+    public var dataParallel = 1
+    /// One rank of an MPI job (DistributedDataParallel): gradients averaged over the ranks.
+    public var distributed = false
+    /// Seconds a rank waits for the others in a collective before it gives up (0: for ever).
+    public var distributedTimeout = 120.0
 
     public init() {}
 
@@ -43,6 +49,8 @@ public struct TrainingConfiguration: Sendable, Equatable {
         guard epochs >= 1 && epochs <= Self.maxEpochs else { throw .invalidFlag("--epochs must be between 1 and \(Self.maxEpochs) (got \(epochs))") }
         if let steps { guard steps >= 1 && steps <= Self.maxSteps else { throw .invalidFlag("--steps must be between 1 and \(Self.maxSteps) (got \(steps))") } }
         if let threads { guard threads >= 1 && threads <= 1024 else { throw .invalidFlag("--threads must be between 1 and 1024 (got \(threads))") } }
+        guard dataParallel >= 1 && dataParallel <= 64 else { throw .invalidFlag("--data-parallel must be between 1 and 64 (got \(dataParallel))") }
+        guard distributedTimeout.isFinite && distributedTimeout >= 0 else { throw .invalidFlag("--distributed-timeout must be a number of seconds ≥ 0 (got \(distributedTimeout))") }
         guard evaluateEvery >= 1 else { throw .invalidFlag("--eval-every must be at least 1 (got \(evaluateEvery))") }
     }
 }

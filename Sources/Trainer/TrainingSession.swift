@@ -138,6 +138,7 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
         case .save(let path):
             save(to: path)
         case .quit:
+            core.leaveDistributed()
             return false
         }
         deliverEvents()

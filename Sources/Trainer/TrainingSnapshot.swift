@@ -41,6 +41,9 @@ public struct TrainingSnapshot: Sendable, Equatable {
     public var message: String? = nil
     public var diverged: Bool = false
 
+    /// DataParallel's scatter and replicas, or this rank's place in a distributed job.
+    public var parallel: ParallelRecord? = nil
+
     public init() {}
 }
 

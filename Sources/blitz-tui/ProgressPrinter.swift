@@ -14,12 +14,17 @@ final class ProgressPrinter: Sendable {
     }
     private let json: Bool
     private let interactive: Bool
+    /// In a distributed job, the number of ranks (JSON lines carry it as world_size).
+    private let worldSize: Int?
     private let state = Mutex(State())
 
-    init(json: Bool, interactive: Bool) {
+    init(json: Bool, interactive: Bool, worldSize: Int? = nil) {
         self.json = json
         self.interactive = interactive
+        self.worldSize = worldSize
     }
+
+    private var worldField: String { worldSize.map { ",\"world_size\":\($0)" } ?? "" }
 
     func begin(_ snapshot: TrainingSnapshot, configuration: TrainingConfiguration) {
         state.withLock {
@@ -27,7 +32,8 @@ final class ProgressPrinter: Sendable {
             $0.total = configuration.steps ?? configuration.epochs * $0.stepsPerEpoch
         }
         if !json {
-            write("training \(configuration.model) on \(snapshot.dataset) (\(snapshot.device), \(snapshot.optimizer) lr \(configuration.learningRate), batch \(configuration.batchSize)): \(state.withLock { $0.total }) steps\n")
+            let ranks = worldSize.map { ", \($0) ranks × batch \(configuration.batchSize) = \($0 * configuration.batchSize) a step" } ?? ""
+            write("training \(configuration.model) on \(snapshot.dataset) (\(snapshot.device), \(snapshot.optimizer) lr \(configuration.learningRate), batch \(configuration.batchSize)\(ranks)): \(state.withLock { $0.total }) steps\n")
         }
     }
 
@@ -36,7 +42,7 @@ final class ProgressPrinter: Sendable {
             switch event {
             case .step(let step, let epoch, let loss):
                 if json {
-                    write("{\"step\":\(step),\"epoch\":\(epoch),\"loss\":\(jsonNumber(loss))}\n")
+                    write("{\"step\":\(step),\"epoch\":\(epoch),\"loss\":\(jsonNumber(loss))\(worldField)}\n")
                 } else if interactive {
                     drawBar(&s, step: step, epoch: epoch, loss: loss)
                 } else if step % 50 == 0 || step == s.total {
@@ -45,7 +51,7 @@ final class ProgressPrinter: Sendable {
             case .evaluation(let step, let epoch, let accuracy):
                 s.lastAccuracy = accuracy
                 if json {
-                    write("{\"step\":\(step),\"epoch\":\(epoch),\"test_accuracy\":\(jsonNumber(accuracy))}\n")
+                    write("{\"step\":\(step),\"epoch\":\(epoch),\"test_accuracy\":\(jsonNumber(accuracy))\(worldField)}\n")
                 } else {
                     clearBar(&s)
                     write("epoch \(epoch)  step \(step)  test accuracy \(Format.fixed(accuracy * 100, 2))%\n")

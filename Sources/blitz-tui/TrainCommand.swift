@@ -17,6 +17,9 @@ struct TrainCommand: ParsableCommand {
               blitz-tui train --headless --epochs 2 --save net.safetensors
               blitz-tui train --json --steps 50 --seed 1        {"step":1,"epoch":1,"loss":2.31} per step
               blitz-tui train --init net.safetensors --headless --steps 10
+              blitz-tui train --data-parallel 2 --batch-size 64   DataParallel: two replicas, 32 samples each
+              mpirun -np 2 blitz-tui train --headless --distributed --batch-size 32
+                                                                 DistributedDataParallel over MPI (docs/distributed.md)
 
             Exit status: 0 done, 1 bad flag or file, 3 the loss diverged, 130 interrupted.
             """)
@@ -35,8 +38,25 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Draw the UI with ASCII only.")
     var ascii = false
 
+    @Option(name: .customLong("data-parallel"),
+            help: "Replicas of the model in this process (DataParallel): CPU workers, or one per GPU from --device cuda:K on.")
+    var dataParallel = 1
+
+    @Flag(help: "Be one rank of an MPI job (start with mpirun): each rank takes every N-th sample, gradients are averaged over the ranks (DistributedDataParallel). Rank 0 prints, evaluates and saves.")
+    var distributed = false
+
+    @Option(name: .customLong("distributed-timeout"),
+            help: "Seconds a rank waits for the others in a collective before it exits with an error (default 120 headless; 0 waits for ever, the UI's default).")
+    var distributedTimeout: Double?
+
     func run() throws {
-        let configuration = try options.configuration()
+        var configuration = try options.configuration()
+        configuration.dataParallel = dataParallel
+        if distributed {
+            try runDistributed(configuration)
+            return
+        }
+        try configuration.validateFlags()
         if headless || json {
             try runHeadless(configuration)
         } else {
@@ -60,14 +80,58 @@ struct TrainCommand: ParsableCommand {
         if status != 0 { throw ExitStatus(code: status) }
     }
 
-    private func runHeadless(_ configuration: TrainingConfiguration) throws {
-        let printer = ProgressPrinter(json: json, interactive: !json && isatty(STDOUT_FILENO) == 1)
+    /// One rank of an MPI job: rank 0 runs the UI or prints; the others train silently beside it.
+    private func runDistributed(_ configuration: TrainingConfiguration) throws {
+        var configuration = configuration
+        let ui = !(headless || json)
+        configuration.distributed = true
+        configuration.distributedTimeout = distributedTimeout ?? (ui ? 0 : 120)
+        // The same length on every rank, whichever of them shows the UI.
+        if ui && options.epochs == nil && options.steps == nil { configuration.epochs = TrainingConfiguration.maxEpochs }
+        try configuration.validateFlags()
+        let group: ProcessGroup
+        do {
+            group = try ProcessGroup.world()
+        } catch {
+            printError("blitz-tui: error: --distributed: \(error)")
+            throw ExitStatus(code: 1)
+        }
+        DistributedSignals.install(rank: group.rank, worldSize: group.worldSize)
+        defer { group.finalize() }
+        if group.rank != 0 {
+            try runFollower(configuration, rank: group.rank)
+        } else if ui {
+            try runTUI(configuration)
+        } else {
+            try runHeadless(configuration, worldSize: group.worldSize)
+        }
+    }
+
+    /// A rank other than 0: trains in step with rank 0, prints nothing but errors, saves nothing.
+    private func runFollower(_ configuration: TrainingConfiguration, rank: Int) throws {
+        let session: TrainingSession
+        do {
+            session = try TrainingSession(configuration: configuration, startRunning: true, endWhenFinished: true)
+        } catch {
+            printError("blitz-tui (rank \(rank)): error: \(error)")
+            throw ExitStatus(code: 1)
+        }
+        session.start()
+        if case .diverged(let message) = session.waitUntilDone() {
+            printError("blitz-tui (rank \(rank)): \(message)")
+            throw ExitStatus(code: 3)
+        }
+    }
+
+    private func runHeadless(_ configuration: TrainingConfiguration, worldSize: Int? = nil) throws {
+        let printer = ProgressPrinter(json: json, interactive: !json && isatty(STDOUT_FILENO) == 1, worldSize: worldSize)
         let session = try TrainingSession(configuration: configuration, startRunning: true, endWhenFinished: true) { event in
             printer.handle(event)
         }
         printer.begin(session.latestSnapshot, configuration: configuration)
         let interrupted = InterruptFlag()
-        let sources = [SIGINT, SIGTERM].map { signalNumber -> DispatchSourceSignal in
+        // In a job, SIGTERM is mpirun ending it: DistributedSignals handles that one.
+        let sources = (worldSize == nil ? [SIGINT, SIGTERM] : [SIGINT]).map { signalNumber -> DispatchSourceSignal in
             signal(signalNumber, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
             source.setEventHandler {

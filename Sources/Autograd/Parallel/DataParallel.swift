@@ -112,8 +112,8 @@ public final class DataParallel: Module {
 
     public override var typeName: String { "DataParallel" }
 
-    /// Scatter, replicate, run the replicas in parallel, gather. Training mode reaches the
-    /// replicas too (Dropout in a replica follows the wrapper).
+    /// Scatter, replicate, run the replicas in parallel, gather. The replicas follow the wrapped
+    /// module's training mode (Dropout in a replica drops when the module's would).
     public override func forward(_ input: Tensor) -> Tensor {
         ensure(input.rank >= 1 && input.shape[0] >= 1, "DataParallel: the input needs a batch dimension with at least one sample (got \(Shape.describe(input.shape)))")
         let sizes = DataParallel.chunkSizes(batch: input.shape[0], parts: devices.count)
@@ -126,7 +126,7 @@ public final class DataParallel: Module {
         lastScatter = rows + Array(repeating: start..<start, count: devices.count - sizes.count)
         let busy = sizes.count
         for r in 0..<busy {
-            replicas[r].train(isTraining)
+            replicas[r].train(module.isTraining)
         }
         let recording = GradMode.isEnabled
         recorder.reset(replicas: busy, enabled: recording && recordsReplicaGradients)
