@@ -1,6 +1,6 @@
 # blitz-tui: `make run` and `make test` are the whole set-up on a fresh machine.
 SWIFT ?= swift
-PACKAGES := libopenblas-dev libncurses-dev tmux
+PACKAGES := libopenblas-dev libncurses-dev tmux openmpi-bin libopenmpi-dev
 RELEASE := $(SWIFT) build -c release
 
 .PHONY: deps nvrtc build run test test-long bench clean

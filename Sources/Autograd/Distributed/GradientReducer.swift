@@ -25,11 +25,18 @@ public final class GradientReducer {
     public init(parameters: [Tensor], group: ProcessGroup) {
         self.group = group
         self.parameters = parameters
+        buckets = GradientReducer.buckets(byteSizes: parameters.map { $0.numel * MemoryLayout<Float>.size })
+    }
+
+    /// Parameter indices per bucket for parameters of `byteSizes`: from the last parameter to the
+    /// first, a new bucket whenever the next one would overflow the cap (a parameter larger than
+    /// the cap gets a bucket of its own).
+    public static func buckets(byteSizes: [Int]) -> [[Int]] {
         var buckets: [[Int]] = []
         var current: [Int] = []
         var bytes = 0
-        for index in parameters.indices.reversed() {
-            let size = parameters[index].numel * MemoryLayout<Float>.size
+        for index in byteSizes.indices.reversed() {
+            let size = byteSizes[index]
             let cap = buckets.isEmpty ? GradientReducer.firstBucketBytes : GradientReducer.bucketBytes
             if !current.isEmpty && bytes + size > cap {
                 buckets.append(current)
@@ -40,7 +47,7 @@ public final class GradientReducer {
             bytes += size
         }
         if !current.isEmpty { buckets.append(current) }
-        self.buckets = buckets
+        return buckets
     }
 
     /// What one reduction cost.

@@ -56,6 +56,12 @@ public struct MPILibrary: Sendable {
     /// The same search with another environment (tests).
     public static func load(environment: (String) -> String?) throws(MPIError) -> MPILibrary {
         let (user, wellKnown) = searchFolders(environment: environment)
+        return try find(userFolders: user, systemLoader: true, wellKnownFolders: wellKnown)
+    }
+
+    /// Tries each name in the user's folders, then through the system loader (if asked), then
+    /// in the well-known folders.
+    static func find(userFolders user: [String], systemLoader: Bool, wellKnownFolders wellKnown: [String]) throws(MPIError) -> MPILibrary {
         var failures: [String] = []
         func tryFolders(_ folders: [String]) -> DynamicLibrary? {
             for name in candidateNames {
@@ -69,7 +75,7 @@ public struct MPILibrary: Sendable {
             return nil
         }
         var library = tryFolders(user)
-        if library == nil {
+        if library == nil && systemLoader {
             for name in candidateNames {
                 if case .success(let lib) = DynamicLibrary.open(name, global: true) {
                     library = lib
@@ -79,7 +85,8 @@ public struct MPILibrary: Sendable {
         }
         if library == nil { library = tryFolders(wellKnown.filter { !user.contains($0) }) }
         guard let library else {
-            throw .notFound(names: candidateNames, places: user + [CUDALibraryLookup.systemLoaderPlace] + wellKnown, failures: failures)
+            let places = user + (systemLoader ? [CUDALibraryLookup.systemLoaderPlace] : []) + wellKnown
+            throw .notFound(names: candidateNames, places: places, failures: failures)
         }
         return try MPILibrary(library)
     }

@@ -19,9 +19,19 @@ public enum TUIApp {
         }
         StatusBar(snapshot: snapshot).render(in: layout.status, buffer: &buffer, theme: theme)
 
+        // Data parallelism takes the lower part of the loss panel's place (at most half of it).
+        var lossArea = layout.loss
+        if let record = snapshot.parallel {
+            let panel = ParallelPanel(record: record)
+            let height = min(panel.preferredHeight + 2, lossArea.height / 2)
+            let (upper, lower) = lossArea.splitTop(lossArea.height - height)
+            lossArea = upper
+            let inner = Block(title: panel.title, badge: panel.badge).render(in: lower, buffer: &buffer, theme: theme)
+            panel.render(in: inner, buffer: &buffer, theme: theme)
+        }
         let scaleBadge = (state.lossScale == .log ? "log" : "linear") + (state.lossWindow.map { " · last \($0)" } ?? "")
         let lossInner = Block(title: Panel.loss.title, badge: scaleBadge, focused: state.focus == .loss)
-            .render(in: layout.loss, buffer: &buffer, theme: theme)
+            .render(in: lossArea, buffer: &buffer, theme: theme)
         let lossValues = losses?.values(of: snapshot.losses) ?? snapshot.losses.all
         LossChart(values: lossValues, accuracies: snapshot.accuracies, scale: state.lossScale, window: state.lossWindow)
             .render(in: lossInner, buffer: &buffer, theme: theme)
