@@ -28,7 +28,7 @@ public struct ParallelRecord: Sendable, Equatable {
     public struct Distributed: Sendable, Equatable {
         public var rank: Int
         public var worldSize: Int
-        /// The MPI library ("Open MPI v4.1.4").
+        /// The MPI library and its version ("Open MPI v4.1.4").
         public var library: String
         /// Samples this rank takes per epoch, of the data set's.
         public var samplesPerRank: Int

@@ -133,7 +133,7 @@ extension TrainerCore {
     private func recordShard(batch: Batch, group: ProcessGroup) {
         var record = parallel ?? ParallelRecord()
         var d = record.distributed ?? ParallelRecord.Distributed(
-            rank: group.rank, worldSize: group.worldSize, library: group.library.summary,
+            rank: group.rank, worldSize: group.worldSize, library: group.library.shortVersion,
             samplesPerRank: loader.samplesPerEpoch, datasetCount: split.train.count, lastBatch: [],
             allReduceMicroseconds: 0, meanAllReduceMicroseconds: 0, buckets: reducer?.buckets.count ?? 0, bytesPerStep: 0)
         d.lastBatch = batch.indices

@@ -101,6 +101,11 @@ struct TrainCommand: ParsableCommand {
         if group.rank != 0 {
             try runFollower(configuration, rank: group.rank)
         } else if ui {
+            guard DistributedTerminal.attach() else {
+                printError("blitz-tui: error: rank 0 found no terminal for the UI (/dev/tty); add --headless or --json")
+                throw ExitStatus(code: 1)
+            }
+            defer { DistributedTerminal.restore() }
             try runTUI(configuration)
         } else {
             try runHeadless(configuration, worldSize: group.worldSize)

@@ -18,23 +18,23 @@ import TUI
             "scatter    batch of 5 cut along dim 0 into 3 + 2",
             "0 cpu      rows 0-2   loss 2.3011  ‖g‖ 0.412    #12 #405 #77",
             "1 cpu      rows 3-4   loss 2.2875  ‖g‖ 0.398    #9 #1010",
-            "reduced    ‖Σ g‖ 0.790 in .grad: BroadcastBackward summed the replicas'",
+            "reduced    ‖Σ g‖ 0.790 in .grad: the replicas' sum",
         ])
     }
 
     @Test func distributedShowsTheRankShardAndAllReduce() {
         let record = ParallelRecord(distributed: .init(
-            rank: 0, worldSize: 2, library: "Open MPI v4.1.4 (/usr/lib/libmpi.so.40)", samplesPerRank: 899, datasetCount: 1797,
-            lastBatch: [3, 17, 42, 8, 1, 99, 100, 7, 64, 5], allReduceMicroseconds: 123.4, meanAllReduceMicroseconds: 130.06,
+            rank: 0, worldSize: 2, library: "Open MPI v4.1.4", samplesPerRank: 899, datasetCount: 1797,
+            lastBatch: [3, 17, 42, 8, 1, 99, 100, 7, 64, 5], allReduceMicroseconds: 123.4, meanAllReduceMicroseconds: 1300.6,
             buckets: 1, bytesPerStep: 248_024))
         let panel = ParallelPanel(record: record)
         #expect(panel.title == "DistributedDataParallel" && panel.badge == "rank 0 of 2")
         let lines = rendered(width: 100, height: 4) { panel.render(in: $0, buffer: &$1, theme: mono) }
         expectLines(lines, [
-            "world      2 ranks · this is rank 0 · Open MPI v4.1.4 (/usr/lib/libmpi.so.40)",
-            "shard      every 2nd sample from #0: 899 of 1797 a epoch",
+            "world      2 ranks · this is rank 0 · Open MPI v4.1.4",
+            "shard      every 2nd sample from #0: 899 of 1797 per epoch",
             "batch      #3 #17 #42 #8 #1 #99 #100 #7 …",
-            "all-reduce 123 µs this step · 130 µs mean · 1 bucket, 242 KB, averaged",
+            "all-reduce 123 µs this step · 1.3 ms mean · 1 bucket, 242 KB",
         ])
         // Labels in the label style, the all-reduce time bold.
         var buffer = ScreenBuffer(width: 100, height: 4)

@@ -122,10 +122,14 @@ public struct MPILibrary: Sendable {
         version = first.replacingTabs().trimmingTrailingSpaces().isEmpty ? flavour.rawValue : first.replacingTabs().trimmingTrailingSpaces()
     }
 
+    /// The version's first part: "Open MPI v4.1.4", "MPICH Version: 4.0.2".
+    public var shortVersion: String {
+        version.split(separator: ",").first.map(String.init) ?? version
+    }
+
     /// One line for `blitz-tui devices`: the flavour, its version and where it was found.
     public var summary: String {
-        let short = version.split(separator: ",").first.map(String.init) ?? version
-        return "\(short) (\(path))"
+        "\(shortVersion) (\(path))"
     }
 }
 

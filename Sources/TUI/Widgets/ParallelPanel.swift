@@ -46,11 +46,11 @@ public struct ParallelPanel: Sendable {
             line("world", [("\(d.worldSize) ranks", theme.value), (" · this is rank \(d.rank) · \(d.library)", theme.text)])
             let nth = d.worldSize == 2 ? "2nd" : d.worldSize == 3 ? "3rd" : "\(d.worldSize)th"
             line("shard", [("every \(nth) sample from #\(d.rank)", theme.text),
-                           (": \(d.samplesPerRank) of \(d.datasetCount) a epoch", theme.dim)])
+                           (": \(d.samplesPerRank) of \(d.datasetCount) per epoch", theme.dim)])
             line("batch", [(Self.samples(d.lastBatch), theme.text)])
             let kb = Format.trimmed(Double(d.bytesPerStep) / 1024, 3)
-            line("all-reduce", [("\(Format.trimmed(d.allReduceMicroseconds, 3)) µs", theme.value),
-                                (" this step · \(Format.trimmed(d.meanAllReduceMicroseconds, 3)) µs mean · \(d.buckets) bucket\(d.buckets == 1 ? "" : "s"), \(kb) KB, averaged", theme.dim)])
+            line("all-reduce", [(Self.duration(d.allReduceMicroseconds), theme.value),
+                                (" this step · \(Self.duration(d.meanAllReduceMicroseconds)) mean · \(d.buckets) bucket\(d.buckets == 1 ? "" : "s"), \(kb) KB", theme.dim)])
         }
         guard !record.replicas.isEmpty else { return }
         let total = record.replicas.last.map { $0.rows.upperBound } ?? 0
@@ -65,7 +65,12 @@ public struct ParallelPanel: Sendable {
                                                (Self.samples(replica.samples), theme.dim)])
         }
         let reduced = record.reducedGradNorm.map { Format.significant($0, 3) } ?? "— (after backward)"
-        line("reduced", [("‖Σ g‖ ", theme.dim), (reduced, theme.good), (" in .grad: BroadcastBackward summed the replicas'", theme.dim)])
+        line("reduced", [("‖Σ g‖ ", theme.dim), (reduced, theme.good), (" in .grad: the replicas' sum", theme.dim)])
+    }
+
+    /// "850 µs", "1.54 ms", "154 ms".
+    static func duration(_ microseconds: Double) -> String {
+        microseconds < 1000 ? "\(Format.trimmed(microseconds, 3)) µs" : "\(Format.trimmed(microseconds / 1000, 3)) ms"
     }
 
     /// "#12 #405 #77 …": data set indices, as many as fit in a line.
