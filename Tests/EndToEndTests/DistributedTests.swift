@@ -76,7 +76,9 @@ enum MPIRun {
     /// One rank per app (MPMD, `a : b`), or `copies` ranks of a single app.
     static func run(_ apps: [[String]], copies: Int = 1) throws -> Subprocess.Result {
         var arguments = ["timeout", "-s", "KILL", "\(limit)", "env", "OMPI_MCA_btl_vader_single_copy_mechanism=none",
-                         path!, "--allow-run-as-root", "--oversubscribe", "--mca", "btl", "self,vader"]
+                         path!, "--allow-run-as-root", "--oversubscribe", "--mca", "btl", "self,vader",
+                         // The test machine is shared: a waiting rank yields its core instead of spinning on it.
+                         "--bind-to", "none", "--mca", "mpi_yield_when_idle", "1"]
         for (i, app) in apps.enumerated() {
             if i > 0 { arguments.append(":") }
             arguments += ["-np", "\(apps.count == 1 ? copies : 1)"] + app
