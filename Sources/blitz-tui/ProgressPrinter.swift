@@ -1,3 +1,4 @@
+import Autograd
 import Glibc
 import Synchronization
 import Trainer
@@ -32,8 +33,13 @@ final class ProgressPrinter: Sendable {
             $0.total = configuration.steps ?? configuration.epochs * $0.stepsPerEpoch
         }
         if !json {
+            // The thread count the CPU backend really runs on, so a person (and a test) sees --threads took.
+            let threads = Backends.cpu.numThreads
+            let total = state.withLock { $0.total }
             let ranks = worldSize.map { ", \($0) ranks × batch \(configuration.batchSize) = \($0 * configuration.batchSize) a step" } ?? ""
-            write("training \(configuration.model) on \(snapshot.dataset) (\(snapshot.device), \(snapshot.optimizer) lr \(configuration.learningRate), batch \(configuration.batchSize)\(ranks)): \(state.withLock { $0.total }) steps\n")
+            write("training \(configuration.model) on \(snapshot.dataset) (\(snapshot.device), \(snapshot.optimizer) "
+                  + "lr \(configuration.learningRate), batch \(configuration.batchSize), "
+                  + "\(threads) thread\(threads == 1 ? "" : "s")\(ranks)): \(total) steps\n")
         }
     }
 

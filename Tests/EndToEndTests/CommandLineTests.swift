@@ -3,12 +3,16 @@ import Testing
 
 /// The real binary, end to end: the command-line contract of ARCHITECTURE.md.
 @Suite(.serialized) struct CommandLineTests {
+    /// PyTorch's order (pytorch-facts.md), each AccumulateGrad with its parameter so that two of
+    /// them swapped cannot pass.
     static let blitzOrder = [
-        "NllLossBackward0", "LogSoftmaxBackward0", "AddmmBackward0", "AccumulateGrad", "TBackward0", "AccumulateGrad",
-        "ReluBackward0", "AddmmBackward0", "AccumulateGrad", "TBackward0", "AccumulateGrad", "ReluBackward0",
-        "AddmmBackward0", "AccumulateGrad", "TBackward0", "AccumulateGrad", "ViewBackward0",
-        "MaxPool2DWithIndicesBackward0", "ReluBackward0", "ConvolutionBackward0", "AccumulateGrad", "AccumulateGrad",
-        "MaxPool2DWithIndicesBackward0", "ReluBackward0", "ConvolutionBackward0", "AccumulateGrad", "AccumulateGrad",
+        "NllLossBackward0", "LogSoftmaxBackward0", "AddmmBackward0", "AccumulateGrad(fc3.bias)", "TBackward0",
+        "AccumulateGrad(fc3.weight)", "ReluBackward0", "AddmmBackward0", "AccumulateGrad(fc2.bias)", "TBackward0",
+        "AccumulateGrad(fc2.weight)", "ReluBackward0", "AddmmBackward0", "AccumulateGrad(fc1.bias)", "TBackward0",
+        "AccumulateGrad(fc1.weight)", "ViewBackward0", "MaxPool2DWithIndicesBackward0", "ReluBackward0",
+        "ConvolutionBackward0", "AccumulateGrad(conv2.weight)", "AccumulateGrad(conv2.bias)",
+        "MaxPool2DWithIndicesBackward0", "ReluBackward0", "ConvolutionBackward0", "AccumulateGrad(conv1.weight)",
+        "AccumulateGrad(conv1.bias)",
     ]
 
     @Test func jsonLinesOnePerStepAndReproducible() throws {
@@ -25,6 +29,30 @@ import Testing
         #expect(a.stdout == b.stdout)
     }
 
+    @Test func jsonEndsWithTheTestAccuracyOffTheEvalGrid() throws {
+        let r = try Binary.run(["train", "--json", "--steps", "7", "--seed", "5", "--threads", "1", "--eval-every", "3"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let objects = try r.lines.map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+        #expect(objects.filter { $0["test_accuracy"] != nil }.map { $0["step"] as? Int } == [3, 6, 7])
+        #expect(objects.last?["test_accuracy"] != nil)
+        #expect(objects.last?["step"] as? Int == 7)
+    }
+
+    @Test func graphHelpListsOnlyTheFlagsGraphUses() throws {
+        let r = try Binary.run(["graph", "--help"])
+        #expect(r.status == 0)
+        for flag in ["--model", "--dataset", "--device", "--batch-size", "--seed", "--init", "--format"] {
+            #expect(r.stdout.contains(flag), "\(flag)")
+        }
+        for flag in ["--lr", "--epochs", "--steps", "--momentum", "--optimizer", "--weight-decay", "--eval-every", "--no-shuffle", "--speed"] {
+            #expect(!r.stdout.contains(flag), "\(flag)")
+        }
+        let train = try Binary.run(["train", "--help"])
+        for flag in ["--model", "--lr", "--epochs", "--speed", "--paused", "--save"] {
+            #expect(train.stdout.contains(flag), "\(flag)")
+        }
+    }
+
     @Test func graphJSONHasPyTorchsNamesAndOrder() throws {
         let r = try Binary.run(["graph", "--format", "json"])
         #expect(r.status == 0, "\(r.stderr)")
@@ -32,7 +60,10 @@ import Testing
         let nodes = object["nodes"] as! [[String: Any]]
         #expect(nodes.count == 27)
         var names: [Int: String] = [:]
-        for node in nodes { names[node["id"] as! Int] = node["name"] as? String }
+        for node in nodes {
+            let name = node["name"] as! String
+            names[node["id"] as! Int] = (node["parameter"] as? String).map { "\(name)(\($0))" } ?? name
+        }
         let order = (object["execution_order"] as! [Int]).map { names[$0]! }
         #expect(order == Self.blitzOrder)
         let fc3 = nodes.first { $0["name"] as? String == "AddmmBackward0" && $0["module"] as? String == "fc3" }
@@ -77,6 +108,9 @@ import Testing
         (["--init", "/nonexistent.safetensors"], "/nonexistent.safetensors"),
         (["--frobnicate"], "frobnicate"),
         (["--steps", "x"], "steps"),
+        (["--speed", "0"], "--speed"),
+        (["--speed", "fast"], "--speed"),
+        (["--paused"], "--paused"),
     ] as [([String], String)])
     func badFlagsExitOneWithAMessage(arguments: [String], mentions: String) throws {
         let r = try Binary.run(["train", "--headless", "--steps", "1"] + arguments)

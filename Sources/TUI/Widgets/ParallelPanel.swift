@@ -7,7 +7,7 @@ import Trainer
 /// through BroadcastBackward, and the norm of their sum, which is what the model's .grad holds.
 /// Under `mpirun ... --distributed`: this rank's place in the job, the share of every epoch it
 /// takes (DistributedSampler), its last batch, and the time its gradient all-reduce took.
-public struct ParallelPanel: Sendable {
+public struct ParallelPanel: Widget, Sendable {
     public var record: ParallelRecord
 
     public init(record: ParallelRecord) {
