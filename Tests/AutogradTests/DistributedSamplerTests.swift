@@ -1,4 +1,5 @@
 @testable import Autograd
+import Foundation
 import Testing
 
 /// DistributedSampler against torch.utils.data.DistributedSampler (the cases and PyTorch's
@@ -82,6 +83,17 @@ struct MPILibraryTests {
         let (user, wellKnown) = MPILibrary.searchFolders { $0 == "BLITZ_MPI_PATH" ? "/opt/a:/opt/b" : nil }
         #expect(user == ["/opt/a", "/opt/a/lib", "/opt/a/lib64", "/opt/b", "/opt/b/lib", "/opt/b/lib64"])
         #expect(wellKnown.contains("/usr/lib/x86_64-linux-gnu/openmpi/lib") && wellKnown.contains("/usr/lib64/mpich/lib"))
+    }
+
+    @Test("a collective that gets no answer ends the process with a message, within the timeout")
+    func watchdog() async {
+        let result = await #expect(processExitsWith: .exitCode(1), observing: [\.standardErrorContent]) {
+            let watchdog = CollectiveWatchdog(rank: 1, worldSize: 2)
+            watchdog.timeout = 1
+            watchdog.guarding("the all-reduce of gradient bucket 1 of 1") { sleep(30) }
+        }
+        let text = String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
+        #expect(text.contains("blitz-tui (rank 1 of 2): no answer from the other ranks for 1 s during the all-reduce of gradient bucket 1 of 1"), "\(text)")
     }
 
     @Test("MPICH's handles are mpi.h's constants")
