@@ -2,6 +2,7 @@ import ArgumentParser
 import Autograd
 import Dispatch
 import Glibc
+import Synchronization
 import Trainer
 import TUI
 
@@ -46,6 +47,10 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Start the UI paused on step 0 (space starts training, n runs one step).")
     var paused = false
 
+    @Option(help: ArgumentHelp("The terminal's background, for the colours: dark or light (default: asked of the terminal).",
+                               valueName: "dark|light"))
+    var background: String?
+
     @Option(name: .customLong("data-parallel"),
             help: "Replicas of the model in this process (DataParallel): CPU workers, or one per GPU from --device cuda:K on.")
     var dataParallel = 1
@@ -62,6 +67,9 @@ struct TrainCommand: ParsableCommand {
         configuration.dataParallel = dataParallel
         try configuration.validateFlags()
         let chosen = try parsedSpeed()
+        if let background, Background(rawValue: background) == nil {
+            throw TrainerError.invalidFlag("--background must be dark or light (got \(background))")
+        }
         if distributed {
             try runDistributed(configuration, speed: chosen)
             return
@@ -93,7 +101,7 @@ struct TrainCommand: ParsableCommand {
             saveReport.note(event)
         }
         session.start()
-        let status = try TUIApp.run(control: session, options: TUIOptions(ascii: ascii))
+        let status = try TUIApp.run(control: session, options: TUIOptions(ascii: ascii, background: background.flatMap(Background.init(rawValue:))))
         session.send(.quit)
         session.waitUntilDone()
         let saved = session.saveIfRequested(to: save)
@@ -215,5 +223,3 @@ final class InterruptFlag: Sendable {
     func set() { flag.store(true, ordering: .relaxed) }
     var isSet: Bool { flag.load(ordering: .relaxed) }
 }
-
-import Synchronization
