@@ -141,7 +141,7 @@ public final class DataParallel: Module {
     /// The sizes `tensor.chunk(parts)` gives a batch of `batch` rows: ⌈batch/parts⌉ each, the
     /// last one what is left, and only as many chunks as there are rows for.
     public static func chunkSizes(batch: Int, parts: Int) -> [Int] {
-        precondition(batch >= 0 && parts >= 1)
+        ensure(batch >= 0 && parts >= 1, "DataParallel.chunkSizes: \(batch) rows into \(parts) parts")
         guard batch > 0 else { return [] }
         let size = (batch + parts - 1) / parts
         var sizes: [Int] = []
