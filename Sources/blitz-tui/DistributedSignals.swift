@@ -4,6 +4,8 @@ import Glibc
 /// to every other rank, which may be waiting inside an MPI call that never returns. This
 /// handler says so on stderr and exits at once: a clear line instead of a silent kill.
 enum DistributedSignals {
+    // Written once by `install`, before the handler that reads it is installed, and never again:
+    // the handler only ever reads a finished buffer.
     nonisolated(unsafe) private static var message: [UInt8] = []
 
     static func install(rank: Int, worldSize: Int) {

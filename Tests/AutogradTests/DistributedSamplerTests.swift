@@ -90,7 +90,7 @@ struct MPILibraryTests {
         let result = await #expect(processExitsWith: .exitCode(1), observing: [\.standardErrorContent]) {
             let watchdog = CollectiveWatchdog(rank: 1, worldSize: 2)
             watchdog.timeout = 1
-            watchdog.guarding("the all-reduce of gradient bucket 1 of 1") { sleep(30) }
+            _ = watchdog.guarding("the all-reduce of gradient bucket 1 of 1") { sleep(30) }
         }
         let text = String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
         #expect(text.contains("blitz-tui (rank 1 of 2): no answer from the other ranks for 1 s during the all-reduce of gradient bucket 1 of 1"), "\(text)")
