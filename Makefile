@@ -2,7 +2,7 @@
 SWIFT ?= swift
 # libcurl and libarchive: the data set downloads (headers to build; the libraries are loaded at run time,
 # Sources/CDownloads/include/CDownloads.h says why).
-PACKAGES := libopenblas-dev libncurses-dev tmux libcurl4-openssl-dev libarchive-dev
+PACKAGES := libopenblas-dev libncurses-dev tmux libcurl4-openssl-dev libarchive-dev openmpi-bin libopenmpi-dev
 RELEASE := $(SWIFT) build -c release
 
 .PHONY: deps nvrtc tensorboard build run test test-long bench clean

@@ -4,6 +4,7 @@ import Models
 extension TrainerCore {
     /// Test accuracy under no_grad, in eval mode.
     func evaluate() {
+        guard isLeadRank else { return }
         model.eval()
         defer { model.train() }
         var correct = 0

@@ -57,6 +57,7 @@ extension TrainerCore {
         s.message = message
         s.diverged = diverged
         s.distributions = distributions
+        s.parallel = parallel
         return s
     }
 }

@@ -8,7 +8,8 @@ extension TrainerCore {
     /// One whole training step; finishes a pass that was being stepped through instead. A run
     /// that reached its epochs or steps stops running, but a person may still step on (`manual`).
     func trainingStep(manual: Bool = false) {
-        guard !diverged && (manual || !isFinished) else { return }
+        // In a job, a finished rank 0 has no partners left to step with.
+        guard !diverged && (manual || !isFinished) && !(isFinished && reducer != nil) else { return }
         if pass != nil {
             finishBackward()
             return
@@ -19,7 +20,7 @@ extension TrainerCore {
 
     /// Runs one backward node, starting a pass (zero_grad, forward, loss) when none is under way.
     func backwardNode() {
-        guard !diverged else { return }
+        guard !diverged && !(isFinished && reducer != nil) else { return }
         if pass == nil {
             guard startPass() else { return }
         }
@@ -40,7 +41,7 @@ extension TrainerCore {
 
     /// zero_grad (if on), next batch, forward, loss. False when there is no more data or it diverged.
     func startPass() -> Bool {
-        guard let batch = nextBatch() else { return false }
+        guard exchangeControl(), let batch = nextBatch() else { return false }
         if zeroGradEnabled {
             optimizer.zeroGrad(setToNone: true)
             accumulated = 0
@@ -56,8 +57,9 @@ extension TrainerCore {
             return false
         }
         pages.forward.step = step + 1
-        let logits = forwardProbingDeadUnits { model(x) }
+        let logits = forwardProbingDeadUnits { trainingForward(x) }
         recordBatch(batch, logits: logits)
+        recordScatter(batch: batch)
         let loss = Tensor.crossEntropy(logits, y)
         let value = loss.item()
         guard value.isFinite else {
@@ -119,6 +121,7 @@ extension TrainerCore {
         guard let p = pass else { return }
         pass = nil
         accumulated += 1
+        reduceGradients()
         let capture = captureBeforeStep()
         optimizer.step()
         step += 1

@@ -21,6 +21,11 @@ final class TrainerCore {
     /// Which parameters the optimizer holds (`x` on the Optimizer page), and the pages' records.
     var held: [Bool]
     let pages: PageState
+    /// Replicas of `model` (--data-parallel), and the all-reduce of an MPI job (--distributed).
+    let dataParallel: DataParallel?
+    let reducer: GradientReducer?
+    var parallel: ParallelRecord?
+    var allReduceTimes: [UInt64] = []
 
     var step = 0
     var epoch = 0
@@ -72,6 +77,8 @@ final class TrainerCore {
             }
         }
         self.configuration = configuration
+        // First, so that ranks started with different flags stop before doing anything else.
+        let group = configuration.distributed ? try TrainerCore.joinProcessGroup(configuration) : nil
         if let threads = configuration.threads { Backends.cpu.setNumThreads(threads) }
         if let loaded {
             split = loaded
@@ -113,6 +120,10 @@ final class TrainerCore {
         parameters = named.map(\.tensor)
         held = Array(repeating: true, count: named.count)
         pages = PageState(model: model)
+        dataParallel = try TrainerCore.makeDataParallel(configuration, model: model, split: split)
+        reducer = group.map { GradientReducer(parameters: named.map(\.tensor), group: $0) }
+        // DistributedDataParallel starts every rank from rank 0's weights.
+        reducer?.broadcastParameters()
         do {
             switch configuration.optimizer {
             case .sgd:
@@ -131,7 +142,8 @@ final class TrainerCore {
         }
         do {
             loader = try DataLoader(split.train, batchSize: configuration.batchSize, shuffle: configuration.shuffle,
-                                    seed: configuration.seed, dropLast: false)
+                                    seed: configuration.seed, dropLast: false,
+                                    sampler: TrainerCore.sampler(configuration, group: group, split: split))
             testLoader = try DataLoader(split.test, batchSize: 256, shuffle: false, prefetch: 0)
         } catch {
             throw .dataLoader(dataset: split.name, error)

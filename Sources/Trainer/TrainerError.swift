@@ -26,6 +26,8 @@ public enum TrainerError: Error, Sendable, CustomStringConvertible {
     case memory(MemoryEstimate)
     /// `--logdir DIR` cannot hold TensorBoard's event files.
     case logdir(TensorBoardError)
+    /// An MPI job could not start or lost a rank (what was searched, which rank, why).
+    case distributed(String)
     case diverged(step: Int, message: String)
 
     public var description: String {
@@ -42,6 +44,7 @@ public enum TrainerError: Error, Sendable, CustomStringConvertible {
         case .save(let error): return "--save \(error)"
         case .memory(let estimate): return estimate.description
         case .logdir(let error): return "--logdir \(error)"
+        case .distributed(let message): return message
         case .diverged(_, let message): return message
         }
     }

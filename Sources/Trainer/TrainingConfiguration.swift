@@ -34,6 +34,12 @@ public struct TrainingConfiguration: Sendable, Equatable {
     /// The Distributions page: sample weights, gradients and dead ReLU units every this many
     /// steps (nil: not collected, as in headless runs).
     public var distributionEvery: Int? = nil
+    /// Replicas of the model in this process (DataParallel); 1 trains the plain model.
+    public var dataParallel = 1
+    /// One rank of an MPI job (DistributedDataParallel): gradients averaged over the ranks.
+    public var distributed = false
+    /// Seconds a rank waits for the others in a collective before it gives up (0: for ever).
+    public var distributedTimeout = 120.0
 
     public init() {}
 
@@ -66,6 +72,12 @@ public struct TrainingConfiguration: Sendable, Equatable {
             guard distributionEvery >= 1 else {
                 throw fail("distribution sampling (steps)", distributionEvery, .integer(atLeast: 1, atMost: nil))
             }
+        }
+        guard dataParallel >= 1 && dataParallel <= 64 else {
+            throw fail("--data-parallel", dataParallel, .integer(atLeast: 1, atMost: 64))
+        }
+        guard distributedTimeout.isFinite && distributedTimeout >= 0 else {
+            throw fail("--distributed-timeout", distributedTimeout, .nonNegative, "seconds")
         }
         guard evaluateEvery >= 1 else { throw fail("--eval-every", evaluateEvery, .integer(atLeast: 1, atMost: nil)) }
     }

@@ -172,6 +172,7 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
         case .reset:
             reset()
         case .quit:
+            core.leaveDistributed()
             return false
         }
         deliverEvents()
@@ -191,6 +192,11 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
     /// lr, no losses. Running stays running; a run that cannot be rebuilt (the checkpoint gone)
     /// keeps going as it was, with a message.
     private func reset() {
+        // A new core would start a new handshake that the other ranks are not making.
+        guard !core.configuration.distributed else {
+            core.message = "r (reset) is not available in a distributed job: every rank would have to restart"
+            return
+        }
         let running = core.isRunning
         do {
             let fresh = try TrainerCore(core.configuration, split: core.split)

@@ -48,6 +48,8 @@ public struct TrainingSnapshot: Sendable, Equatable {
 
     /// The Distributions page (weights, gradients, dead ReLU units over time); nil when not sampled.
     public var distributions: DistributionHistory? = nil
+    /// DataParallel's scatter and replicas, or this rank's place in a distributed job.
+    public var parallel: ParallelRecord? = nil
 
     public init() {}
 }

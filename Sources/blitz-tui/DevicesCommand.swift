@@ -5,7 +5,7 @@ import Autograd
 struct DevicesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "devices",
-        abstract: "List the CPU (threads, BLAS) and any CUDA GPUs.",
+        abstract: "List the CPU (threads, BLAS), any CUDA GPUs, and the MPI library --distributed would use.",
         discussion: """
             CUDA is found at run time: libcuda.so.1, libnvrtc and libcublas are searched in the folders
             named by BLITZ_CUDA_PATH (colon-separated) first, then the system's usual places.
@@ -17,6 +17,9 @@ struct DevicesCommand: ParsableCommand {
 
             Example:
               BLITZ_CUDA_PATH=/usr/local/cuda/lib64 blitz-tui devices
+
+            MPI (Open MPI or MPICH) is found the same way: BLITZ_MPI_PATH first, then the system loader
+            and the usual install folders.
             """)
 
     func run() throws {
@@ -38,6 +41,13 @@ struct DevicesCommand: ParsableCommand {
             }
         } catch {
             print("cuda     not available: \(error)")
+        }
+        // MPI is looked for, not started: `devices` is no rank of any job.
+        do {
+            let mpi = try MPILibrary.load()
+            print("mpi      \(mpi.summary): mpirun -np N blitz-tui train --distributed")
+        } catch {
+            print("mpi      not available (--distributed needs it): \(error)")
         }
     }
 }

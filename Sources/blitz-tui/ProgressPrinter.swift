@@ -15,12 +15,17 @@ final class ProgressPrinter: Sendable {
     }
     private let json: Bool
     private let interactive: Bool
+    /// In a distributed job, the number of ranks (JSON lines carry it as world_size).
+    private let worldSize: Int?
     private let state = Mutex(State())
 
-    init(json: Bool, interactive: Bool) {
+    init(json: Bool, interactive: Bool, worldSize: Int? = nil) {
         self.json = json
         self.interactive = interactive
+        self.worldSize = worldSize
     }
+
+    private var worldField: String { worldSize.map { ",\"world_size\":\($0)" } ?? "" }
 
     func begin(_ snapshot: TrainingSnapshot, configuration: TrainingConfiguration) {
         state.withLock {
@@ -31,9 +36,10 @@ final class ProgressPrinter: Sendable {
             // The thread count the CPU backend really runs on, so a person (and a test) sees --threads took.
             let threads = Backends.cpu.numThreads
             let total = state.withLock { $0.total }
+            let ranks = worldSize.map { ", \($0) ranks × batch \(configuration.batchSize) = \($0 * configuration.batchSize) a step" } ?? ""
             write("training \(configuration.model) on \(snapshot.dataset) (\(snapshot.device), \(snapshot.optimizer) "
                   + "lr \(configuration.learningRate), batch \(configuration.batchSize), "
-                  + "\(threads) thread\(threads == 1 ? "" : "s")): \(total) steps\n")
+                  + "\(threads) thread\(threads == 1 ? "" : "s")\(ranks)): \(total) steps\n")
         }
     }
 
@@ -42,7 +48,7 @@ final class ProgressPrinter: Sendable {
             switch event {
             case .step(let step, let epoch, let loss):
                 if json {
-                    write("{\"step\":\(step),\"epoch\":\(epoch),\"loss\":\(jsonNumber(loss))}\n")
+                    write("{\"step\":\(step),\"epoch\":\(epoch),\"loss\":\(jsonNumber(loss))\(worldField)}\n")
                 } else if interactive {
                     drawBar(&s, step: step, epoch: epoch, loss: loss)
                 } else if step % 50 == 0 || step == s.total {
@@ -51,7 +57,7 @@ final class ProgressPrinter: Sendable {
             case .evaluation(let step, let epoch, let accuracy):
                 s.lastAccuracy = accuracy
                 if json {
-                    write("{\"step\":\(step),\"epoch\":\(epoch),\"test_accuracy\":\(jsonNumber(accuracy))}\n")
+                    write("{\"step\":\(step),\"epoch\":\(epoch),\"test_accuracy\":\(jsonNumber(accuracy))\(worldField)}\n")
                 } else {
                     clearBar(&s)
                     write("epoch \(epoch)  step \(step)  test accuracy \(Format.fixed(accuracy * 100, 2))%\n")

@@ -19,6 +19,9 @@ struct TrainCommand: ParsableCommand {
               blitz-tui train --json --steps 50 --seed 1        {"step":1,"epoch":1,"loss":2.31} per step
               blitz-tui train --init net.safetensors --headless --steps 10
               blitz-tui train --speed 5 --paused                 the UI paused on step 0, then 5 steps a second
+              blitz-tui train --data-parallel 2 --batch-size 64   DataParallel: two replicas, 32 samples each
+              mpirun -np 2 blitz-tui train --headless --distributed --batch-size 32
+                                                                 DistributedDataParallel over MPI (docs/distributed.md)
 
             Exit status: 0 done, 1 bad flag or file, 3 the loss diverged, 128+N stopped by signal N
             (130 ctrl-C, 143 SIGTERM, 129 SIGHUP, 131 SIGQUIT, 141 a closed pipe).
@@ -51,12 +54,29 @@ struct TrainCommand: ParsableCommand {
                                valueName: "dark|light"))
     var background: String?
 
+    @Option(name: .customLong("data-parallel"),
+            help: "Replicas of the model in this process (DataParallel): CPU workers, or one per GPU from --device cuda:K on.")
+    var dataParallel = 1
+
+    @Flag(help: "Be one rank of an MPI job (start with mpirun): each rank takes every N-th sample, gradients are averaged over the ranks (DistributedDataParallel). Rank 0 prints, evaluates and saves.")
+    var distributed = false
+
+    @Option(name: .customLong("distributed-timeout"),
+            help: "Seconds a rank waits for the others in a collective before it exits with an error (default 120 headless; 0 waits for ever, the UI's default).")
+    var distributedTimeout: Double?
+
     func run() throws {
         var configuration = try options.configuration()
         configuration.savePath = save
+        configuration.dataParallel = dataParallel
+        try configuration.validateFlags()
         let chosen = try parsedSpeed()
         if let background, Background(rawValue: background) == nil {
             throw TrainerError.invalidFlag(FlagError(flag: "--background", value: background, requirement: .oneOf(["dark", "light"])))
+        }
+        if distributed {
+            try runDistributed(configuration, speed: chosen)
+            return
         }
         if headless || json {
             if paused {
@@ -110,18 +130,70 @@ struct TrainCommand: ParsableCommand {
         if status != 0 { throw ExitStatus(code: status) }
     }
 
+    /// One rank of an MPI job: rank 0 runs the UI or prints; the others train silently beside it
+    /// (as fast as they can: rank 0 sets the pace, since every step starts with its word).
+    private func runDistributed(_ configuration: TrainingConfiguration, speed: TrainingSpeed?) throws {
+        var configuration = configuration
+        let ui = !(headless || json)
+        if paused && !ui { throw TrainerError.invalidFlag(FlagError(flag: "--paused", value: "--headless", requirement: .onlyWith("the UI"))) }
+        configuration.distributed = true
+        configuration.distributedTimeout = distributedTimeout ?? (ui ? 0 : 120)
+        // The same length on every rank, whichever of them shows the UI.
+        if ui && options.epochs == nil && options.steps == nil { configuration.epochs = TrainingConfiguration.maxEpochs }
+        try configuration.validateFlags()
+        let group: ProcessGroup
+        do {
+            group = try ProcessGroup.world()
+        } catch {
+            printError("blitz-tui: error: --distributed: \(error)")
+            throw ExitStatus(code: 1)
+        }
+        DistributedSignals.install(rank: group.rank, worldSize: group.worldSize)
+        defer { group.finalize() }
+        if group.rank != 0 {
+            try runFollower(configuration, rank: group.rank)
+        } else if ui {
+            guard DistributedTerminal.attach() else {
+                printError("blitz-tui: error: rank 0 found no terminal for the UI (/dev/tty); add --headless or --json")
+                throw ExitStatus(code: 1)
+            }
+            defer { DistributedTerminal.restore() }
+            try runTUI(configuration, speed: speed ?? .watchable)
+        } else {
+            try runHeadless(configuration, speed: speed ?? .max, worldSize: group.worldSize)
+        }
+    }
+
+    /// A rank other than 0: trains in step with rank 0, prints nothing but errors, saves nothing.
+    private func runFollower(_ configuration: TrainingConfiguration, rank: Int) throws {
+        let session: TrainingSession
+        do {
+            session = try TrainingSession(configuration: configuration, startRunning: true, endWhenFinished: true, speed: .max)
+        } catch {
+            printError("blitz-tui (rank \(rank)): error: \(error)")
+            throw ExitStatus(code: 1)
+        }
+        session.start()
+        if case .diverged(let message) = session.waitUntilDone() {
+            printError("blitz-tui (rank \(rank)): \(message)")
+            throw ExitStatus(code: 3)
+        }
+    }
+
     /// Headless: SIGINT, SIGTERM, SIGHUP and SIGQUIT stop the run after the step under way, and
     /// so does a closed pipe on stdout (`--json | head`); each ends as an interruption with
     /// 128 + the signal's number.
-    private func runHeadless(_ configuration: TrainingConfiguration, speed: TrainingSpeed) throws {
-        let printer = ProgressPrinter(json: json, interactive: !json && isatty(STDOUT_FILENO) == 1)
+    private func runHeadless(_ configuration: TrainingConfiguration, speed: TrainingSpeed, worldSize: Int? = nil) throws {
+        let printer = ProgressPrinter(json: json, interactive: !json && isatty(STDOUT_FILENO) == 1, worldSize: worldSize)
         let session = try TrainingSession(configuration: configuration, startRunning: true, endWhenFinished: true,
                                           speed: speed) { event in
             printer.handle(event)
         }
         printer.begin(session.latestSnapshot, configuration: configuration)
         let interrupted = InterruptFlag()
-        let sources = [SIGINT, SIGTERM, SIGHUP, SIGQUIT].map { signalNumber -> DispatchSourceSignal in
+        // In a job, SIGTERM is mpirun ending it: DistributedSignals handles that one.
+        let stopSignals = worldSize == nil ? [SIGINT, SIGTERM, SIGHUP, SIGQUIT] : [SIGINT, SIGHUP, SIGQUIT]
+        let sources = stopSignals.map { signalNumber -> DispatchSourceSignal in
             signal(signalNumber, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
             source.setEventHandler {

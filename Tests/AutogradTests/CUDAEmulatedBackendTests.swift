@@ -33,11 +33,12 @@ struct CUDAEmulatedBackendTests {
         #expect(report.table.contains("training comparison") && report.table.contains("FAIL"))
     }
 
-    @Test("devices lists the emulated GPU; a missing index is a DeviceError")
+    @Test("devices lists the two emulated GPUs; a missing index is a DeviceError")
     func devices() throws {
         let libraries = try CUDAEmulator.setup.get().libraries
         let list = try libraries.devices()
-        #expect(list.count == 1)
+        #expect(list.count == 2)
+        #expect(list.map(\.index) == [0, 1])
         #expect(list[0].name == "blitz CPU emulator")
         #expect(list[0].computeCapability == "8.0" && list[0].architecture == 80)
         #expect(list[0].totalMemory == 1 << 30)
@@ -47,7 +48,7 @@ struct CUDAEmulatedBackendTests {
         #expect(availability.isAvailable)
         #expect(availability.summary.contains("nvrtc: ") && availability.summary.contains("(13.0)"))
         let error = #expect(throws: DeviceError.self) { try libraries.makeBackend(index: 3) }
-        #expect(error?.message == "cuda:3 is not available: the driver reports 1 CUDA device (cuda:0)")
+        #expect(error?.message == "cuda:3 is not available: the driver reports 2 CUDA devices (cuda:0...cuda:1)")
     }
 
     @Test("kernels compiled once are loaded from the disk cache by the next backend")

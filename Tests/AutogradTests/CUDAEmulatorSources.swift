@@ -128,16 +128,18 @@ enum CUDAEmulatorSources {
 
     CUresult cuInit(unsigned flags) { return flags == 0 ? 0 : 1; }
     CUresult cuDriverGetVersion(int* v) { *v = 13000; return 0; }
-    CUresult cuDeviceGetCount(int* n) { *n = 1; return 0; }
-    CUresult cuDeviceGet(int* d, int ordinal) { if (ordinal != 0) return 101; *d = 0; return 0; }
-    CUresult cuDeviceGetName(char* name, int len, int d) { snprintf(name, len, "blitz CPU emulator"); return d == 0 ? 0 : 101; }
-    CUresult cuDeviceTotalMem_v2(size_t* bytes, int d) { *bytes = (size_t)1 << 30; return d == 0 ? 0 : 101; }
+    // Two GPUs (DataParallel's tests put a replica on each); device d's context is (void*)(d + 1).
+    static const int devices_ = 2;
+    CUresult cuDeviceGetCount(int* n) { *n = devices_; return 0; }
+    CUresult cuDeviceGet(int* d, int ordinal) { if (ordinal < 0 || ordinal >= devices_) return 101; *d = ordinal; return 0; }
+    CUresult cuDeviceGetName(char* name, int len, int d) { snprintf(name, len, "blitz CPU emulator"); return d >= 0 && d < devices_ ? 0 : 101; }
+    CUresult cuDeviceTotalMem_v2(size_t* bytes, int d) { *bytes = (size_t)1 << 30; return d >= 0 && d < devices_ ? 0 : 101; }
     CUresult cuDeviceGetAttribute(int* v, int attribute, int d) {
         *v = attribute == 75 ? 8 : attribute == 76 ? 0 : attribute == 16 ? 4 : 0;
-        return d == 0 ? 0 : 101;
+        return d >= 0 && d < devices_ ? 0 : 101;
     }
-    CUresult cuDevicePrimaryCtxRetain(void** ctx, int d) { *ctx = (void*)0x1; return d == 0 ? 0 : 101; }
-    CUresult cuCtxSetCurrent(void* ctx) { return ctx == (void*)0x1 ? 0 : 201; }
+    CUresult cuDevicePrimaryCtxRetain(void** ctx, int d) { *ctx = (void*)(uintptr_t)(d + 1); return d >= 0 && d < devices_ ? 0 : 101; }
+    CUresult cuCtxSetCurrent(void* ctx) { return (uintptr_t)ctx >= 1 && (uintptr_t)ctx <= (uintptr_t)devices_ ? 0 : 201; }
     CUresult cuCtxSynchronize() {
         std::lock_guard<std::mutex> g(lock_);
         CUresult s = injected_;

@@ -18,40 +18,56 @@ public struct DataLoader: Sendable {
     /// Batches assembled ahead of the consumer (PyTorch's prefetch_factor); 0 assembles each
     /// batch on the consumer's thread when it is asked for.
     public let prefetch: Int
+    /// In a distributed job, the share of each epoch this rank takes (then `shuffle` and
+    /// `seed` are the sampler's).
+    public let sampler: DistributedSampler?
 
     public init(
         _ dataset: any Dataset, batchSize: Int = 1, shuffle: Bool = false, seed: UInt64 = 0,
-        dropLast: Bool = false, prefetch: Int = 2
+        dropLast: Bool = false, prefetch: Int = 2, sampler: DistributedSampler? = nil
     ) throws(DataLoaderError) {
         guard batchSize > 0 else { throw .batchSizeNotPositive(batchSize) }
         guard prefetch >= 0 else { throw .prefetchNegative(prefetch) }
-        let batches = dropLast ? dataset.count / batchSize : (dataset.count + batchSize - 1) / batchSize
-        guard batches > 0 else { throw .noBatches(samples: dataset.count, batchSize: batchSize, dropLast: dropLast) }
+        let samples = sampler?.samplesPerRank ?? dataset.count
+        let batches = dropLast ? samples / batchSize : (samples + batchSize - 1) / batchSize
+        guard batches > 0 else { throw .noBatches(samples: samples, batchSize: batchSize, dropLast: dropLast) }
+        ensure(sampler == nil || sampler!.datasetCount == dataset.count, "DataLoader: the sampler is for \(sampler!.datasetCount) samples, the data set has \(dataset.count)")
         self.dataset = dataset
         self.batchSize = batchSize
         self.shuffle = shuffle
         self.seed = seed
         self.dropLast = dropLast
         self.prefetch = prefetch
+        self.sampler = sampler
     }
+
+    /// Samples per epoch: the data set's, or this rank's share of it.
+    public var samplesPerEpoch: Int { sampler?.samplesPerRank ?? dataset.count }
 
     /// `len(loader)`: full batches, plus the short last one unless `dropLast`.
     public var batchesPerEpoch: Int {
-        dropLast ? dataset.count / batchSize : (dataset.count + batchSize - 1) / batchSize
+        dropLast ? samplesPerEpoch / batchSize : (samplesPerEpoch + batchSize - 1) / batchSize
     }
 
     /// The order in which epoch `epoch` visits the samples: 0, 1, 2, ... without shuffling,
     /// otherwise a permutation that depends only on the seed and the epoch.
     public func order(epoch: Int) -> [Int] {
         ensure(epoch >= 0, "DataLoader: epoch \(epoch) is negative")
-        guard shuffle else { return Array(0..<dataset.count) }
+        if let sampler { return sampler.indices(epoch: epoch) }
+        return DataLoader.order(count: dataset.count, shuffle: shuffle, seed: seed, epoch: epoch)
+    }
+
+    /// The order of `count` samples in epoch `epoch`: shared by loaders and distributed samplers,
+    /// so every rank of a job draws the order one process would.
+    public static func order(count: Int, shuffle: Bool, seed: UInt64, epoch: Int) -> [Int] {
+        guard shuffle else { return Array(0..<count) }
         var seeds = RandomGenerator(seed: seed)
         var epochSeed: UInt64 = 0
         for _ in 0...epoch {
             epochSeed = seeds.next()
         }
         var generator = RandomGenerator(seed: epochSeed)
-        return generator.permutation(dataset.count)
+        return generator.permutation(count)
     }
 
     /// The data set indices of batch `batch` of an epoch whose order is `order`.

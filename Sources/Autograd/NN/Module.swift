@@ -86,7 +86,7 @@ open class Module {
     }
 
     /// Re-roots this subtree at `newPath`, renaming every parameter to its full dotted name.
-    private func setPath(_ newPath: String) {
+    func setPath(_ newPath: String) {
         path = newPath
         for (name, tensor) in ownParameters { tensor.name = Module.join(path, name) }
         for (name, child) in namedChildren { child.setPath(Module.join(path, name)) }

@@ -30,12 +30,22 @@ public enum TUIApp {
         return buffer
     }
 
-    /// The four panels: loss, gradient norms, graph, backward step.
+    /// The four panels: loss, gradient norms, graph, backward step (and DataParallel's panel).
     static func renderTrainPage(snapshot: TrainingSnapshot, state: AppState, layout: Layout, buffer: inout ScreenBuffer,
                                 theme: Theme) {
+        // Data parallelism takes the lower part of the loss panel's place (at most half of it).
+        var lossArea = layout.loss
+        if let record = snapshot.parallel {
+            let panel = ParallelPanel(record: record)
+            let height = min(panel.preferredHeight + 2, lossArea.height / 2)
+            let (upper, lower) = lossArea.splitTop(lossArea.height - height)
+            lossArea = upper
+            let inner = Block(title: panel.title, badge: panel.badge).draw(in: lower, buffer: &buffer, theme: theme)
+            panel.render(in: inner, buffer: &buffer, theme: theme)
+        }
         let scaleBadge = (state.lossScale == .log ? "log" : "linear") + (state.lossWindow.map { " · last \($0)" } ?? "")
         let lossInner = Block(title: Panel.loss.title, badge: scaleBadge, focused: state.focus == .loss)
-            .draw(in: layout.loss, buffer: &buffer, theme: theme)
+            .draw(in: lossArea, buffer: &buffer, theme: theme)
         LossChart(losses: snapshot.losses, accuracies: snapshot.accuracies, scale: state.lossScale, window: state.lossWindow)
             .render(in: lossInner, buffer: &buffer, theme: theme)
 

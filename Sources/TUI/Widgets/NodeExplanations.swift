@@ -38,6 +38,9 @@ public enum NodeExplanations {
         "SqueezeBackward0": "puts the removed dimension back into the gradient",
         "CloneBackward0": "passes the gradient through unchanged",
         "CatBackward0": "splits the gradient into the pieces that were concatenated",
+        "GatherBackward": "DataParallel's gather: cuts the gradient of the joined output into each replica's rows, on that replica's device",
+        "BroadcastBackward": "DataParallel's replicate: sends a replica parameter's gradient back to the module's device; the module's AccumulateGrad sums every replica's",
+        "ScatterBackward": "DataParallel's scatter: puts a replica's input gradient back at its rows of the batch (zeros elsewhere)",
     ]
 
     /// What `name`'s backward computes; a general chain-rule line for names not in the table.

@@ -10,10 +10,11 @@ struct DynamicLibrary: Sendable {
     let path: String
     private let handle: UInt
 
-    /// Opens `path`; on failure, dlerror's message.
-    static func open(_ path: String) -> Result<DynamicLibrary, OpenFailure> {
+    /// Opens `path`; on failure, dlerror's message. `global` makes its symbols visible to the
+    /// libraries it loads in turn (Open MPI's plugins need libmpi's).
+    static func open(_ path: String, global: Bool = false) -> Result<DynamicLibrary, OpenFailure> {
         _ = dlerror()
-        guard let h = dlopen(path, RTLD_NOW | RTLD_LOCAL) else {
+        guard let h = dlopen(path, RTLD_NOW | (global ? RTLD_GLOBAL : RTLD_LOCAL)) else {
             let reason = dlerror().map { String(cString: $0) } ?? "dlopen failed"
             return .failure(OpenFailure(path: path, reason: reason))
         }
