@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "Models", targets: ["Models"]),
         .library(name: "Trainer", targets: ["Trainer"]),
         .library(name: "TUI", targets: ["TUI"]),
+        .library(name: "Lessons", targets: ["Lessons"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -29,11 +30,12 @@ let package = Package(
         .target(name: "Autograd", dependencies: ["CBLAS", "CKernels"], swiftSettings: optimize),
         .target(name: "Models", dependencies: ["Autograd"], swiftSettings: optimize),
         .target(name: "Trainer", dependencies: ["Autograd", "Models"], swiftSettings: optimize),
-        .target(name: "TUI", dependencies: ["Trainer", "CCurses"], swiftSettings: optimize),
+        .target(name: "Lessons", dependencies: ["Autograd", "Models"], swiftSettings: optimize),
+        .target(name: "TUI", dependencies: ["Trainer", "Lessons", "CCurses"], swiftSettings: optimize),
         .executableTarget(
             name: "blitz-tui",
             dependencies: [
-                "Autograd", "Models", "Trainer", "TUI",
+                "Autograd", "Models", "Trainer", "Lessons", "TUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: optimize),
@@ -44,7 +46,8 @@ let package = Package(
         .testTarget(name: "AutogradTests", dependencies: ["Autograd"]),
         .testTarget(name: "ModelsTests", dependencies: ["Autograd", "Models"]),
         .testTarget(name: "TrainerTests", dependencies: ["Autograd", "Models", "Trainer"]),
-        .testTarget(name: "TUITests", dependencies: ["TUI", "Trainer"]),
+        .testTarget(name: "TUITests", dependencies: ["TUI", "Trainer", "Lessons"]),
+        .testTarget(name: "LessonsTests", dependencies: ["Lessons", "Autograd"]),
         .testTarget(name: "EndToEndTests", dependencies: []),
     ]
 )

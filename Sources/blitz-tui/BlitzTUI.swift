@@ -19,7 +19,7 @@ struct BlitzTUI: ParsableCommand {
               blitz-tui graph --format dot | dot -Tpng > graph.png
               blitz-tui devices
             """,
-        subcommands: [TrainCommand.self, GraphCommand.self, DevicesCommand.self, SelftestCommand.self],
+        subcommands: [TrainCommand.self, GraphCommand.self, LearnCommand.self, DevicesCommand.self, SelftestCommand.self],
         defaultSubcommand: TrainCommand.self)
 
     /// Parses and runs; every failure is one clear line on stderr and exit status 1

@@ -3,14 +3,14 @@
 extension Tensor {
     /// A raw product op(a)·op(b) of 2-D tensors (or batches of them, rank 3), no graph.
     static func gemm(_ a: Tensor, _ b: Tensor, transA: Bool = false, transB: Bool = false) -> Tensor {
-        ensure(a.device == b.device, "matmul: Expected all tensors to be on the same device, but found at least two devices, \(a.device) and \(b.device)!")
+        ensure(a.device == b.device, Device.mismatch([a.device, b.device])?.description ?? "")
         let batched = a.rank == 3
         let batch = batched ? a.shape[0] : 1
         let (ar, ac) = (a.shape[a.rank - 2], a.shape[a.rank - 1])
         let (br, bc) = (b.shape[b.rank - 2], b.shape[b.rank - 1])
         let m = transA ? ac : ar, k = transA ? ar : ac
         let n = transB ? br : bc, kb = transB ? bc : br
-        ensure(k == kb, "mat1 and mat2 shapes cannot be multiplied (\(m)x\(k) and \(kb)x\(n))")
+        ensure(k == kb, AutogradError.shapesCannotBeMultiplied(op: batched ? "bmm" : "mm", mat1: [m, k], mat2: [kb, n]).description)
         let outShape = batched ? [batch, m, n] : [m, n]
         let out = a.backend.allocate(count: Shape.count(outShape), dtype: a.dtype)
         a.backend.gemm(a.storage, b.storage, into: out, m: m, n: n, k: k, transA: transA, transB: transB,
@@ -52,7 +52,7 @@ extension Tensor {
     public static func addmm(_ bias: Tensor, _ input: Tensor, _ mat2: Tensor) -> Tensor {
         ensure(input.rank == 2 && mat2.rank == 2, "addmm: expected 2-D matrices, got \(Shape.describe(input.shape)) and \(Shape.describe(mat2.shape))")
         let (m, k, n) = (input.shape[0], input.shape[1], mat2.shape[1])
-        ensure(mat2.shape[0] == k, "mat1 and mat2 shapes cannot be multiplied (\(m)x\(k) and \(mat2.shape[0])x\(n))")
+        ensure(mat2.shape[0] == k, AutogradError.shapesCannotBeMultiplied(op: "addmm", mat1: [m, k], mat2: mat2.shape).description)
         ensure(Shape.broadcast(bias.shape, [m, n]) == [m, n], "addmm: bias of shape \(Shape.describe(bias.shape)) cannot broadcast to [\(m), \(n)]")
         let out = input.backend.expand(bias.storage, shape: bias.shape, to: [m, n])
         input.backend.gemm(input.storage, mat2.storage, into: out, m: m, n: n, k: k, transA: false, transB: false,
