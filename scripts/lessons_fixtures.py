@@ -149,15 +149,19 @@ def chapter_d():
 
 def backward_order(loss):
     """The names of the nodes in the order PyTorch's engine runs them (prehooks log each one)."""
-    order, seen, stack = [], set(), [loss.grad_fn]
+    order, seen, stack, handles = [], set(), [loss.grad_fn], []
     while stack:
         node = stack.pop()
         if node is None or node in seen:
             continue
         seen.add(node)
-        node.register_prehook(lambda g, node=node: order.append(node.name().replace("torch::autograd::", "")))
+        name = node.name().replace("torch::autograd::", "")
+        handles.append(node.register_prehook(lambda g, name=name: order.append(name)))
         stack.extend(n for n, _ in node.next_functions)
     loss.backward()
+    # A parameter's AccumulateGrad node outlives this graph: take the hooks off again.
+    for handle in handles:
+        handle.remove()
     return order
 
 
