@@ -25,6 +25,8 @@ public enum Action: Sendable, Equatable {
     case toggleAllModules
     case toggleLossScale
     case toggleHelp
+    /// w: the worksheet's lessons, full screen over the trainer (which keeps its state).
+    case openLessons
     /// esc: close the help, or make the graph follow the backward stepper again.
     case escape
     case quit

@@ -32,6 +32,10 @@ extension AppState {
             lossScale = lossScale == .linear ? .log : .linear
         case .toggleHelp:
             showHelp.toggle()
+        case .openLessons:
+            // The chapter's demonstration runs here, on the UI's thread, with tensors of its
+            // own: nothing of the trainer's is touched.
+            lessons = .open(.a)
         case .escape:
             if showHelp {
                 showHelp = false

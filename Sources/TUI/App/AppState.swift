@@ -1,3 +1,4 @@
+import Lessons
 import Trainer
 
 /// Everything the UI remembers between frames that is not in the trainer's snapshot: which
@@ -26,6 +27,8 @@ public struct AppState: Sendable, Equatable {
     /// when a new node runs.
     public var seenBackwardSteps: Int? = nil
     public var shouldQuit = false
+    /// The lessons viewer, open over the trainer after `w`; nil when closed.
+    public var lessons: LessonsViewerState? = nil
 
     /// nil: every step.
     public static let lossWindows: [Int?] = [nil, 2000, 500, 100]

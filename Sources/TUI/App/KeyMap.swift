@@ -18,6 +18,7 @@ public enum KeyMap {
             case "c", "C": return .toggleModule
             case "a", "A": return .toggleAllModules
             case "?", "h", "H": return .toggleHelp
+            case "w", "W": return .openLessons
             case "q", "Q": return .quit
             case "1": return .focus(.loss)
             case "2": return .focus(.gradients)
@@ -60,6 +61,7 @@ public enum KeyMap {
         ("enter  c", "graph: fold / unfold the selected module"),
         ("a", "graph: fold / unfold every module"),
         ("esc", "close help; graph: follow the backward stepper"),
+        ("w", "the worksheet's lessons (a)-(i), run live (q to come back)"),
         ("?  h", "this help"),
         ("q  ctrl-c", "quit"),
     ]

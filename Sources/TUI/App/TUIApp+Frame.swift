@@ -11,6 +11,9 @@ public enum TUIApp {
     /// The frame as cells, ready for a Screen. `losses` keeps the loss history between frames
     /// (the run loop passes one; without it the history is read in full).
     public static func render(snapshot: TrainingSnapshot, state: AppState, width: Int, height: Int, theme: Theme, losses: LossCache? = nil) -> ScreenBuffer {
+        if let lessons = state.lessons {
+            return ChapterView.render(lessons, width: width, height: height, theme: theme)
+        }
         var buffer = ScreenBuffer(width: width, height: height, ascii: theme.symbols == .ascii)
         let layout = Layout(width: width, height: height)
         if layout.isTooSmall {

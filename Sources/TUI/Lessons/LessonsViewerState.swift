@@ -38,8 +38,7 @@ public struct LessonsViewerState: Sendable, Equatable {
 
     /// The keys, for the footer and the help: every one the viewer reads.
     public static let keys: [(keys: String, action: String)] = [
-        ("space", "run the next step"), ("a", "answer"), ("n p", "next / previous chapter"),
-        ("r", "run again, other data"), ("↑ ↓ pgup pgdn", "scroll"), ("q esc", "close"),
+        ("space", "next step"), ("a", "answer"), ("n/p", "chapter"), ("r", "re-run"), ("↑↓", "scroll"), ("q", "close"),
     ]
 
     /// Applies one key. `width` and `height` are the body's size, for scrolling.
@@ -53,8 +52,9 @@ public struct LessonsViewerState: Sendable, Equatable {
             }
             revealed += 1
             // Scroll so the new step's heading is at the top (the text above is already read).
-            let headings = lines(width: width, ascii: ascii).indices.filter { lines(width: width, ascii: ascii)[$0].kind == .heading }
-            if revealed - 1 < headings.count { scroll = max(0, headings[revealed - 1] - 1) }
+            let shown = lines(width: width, ascii: ascii)
+            let headings = shown.indices.filter { shown[$0].kind == .heading }
+            if revealed - 1 < headings.count { scroll = headings[revealed - 1] }
         case .character("a"), .character("A"):
             if showAnswer {
                 showAnswer = false
@@ -85,7 +85,7 @@ public struct LessonsViewerState: Sendable, Equatable {
     private mutating func revealAnswer(width: Int, height: Int, ascii: Bool) {
         showAnswer = true
         let all = lines(width: width, ascii: ascii)
-        if let answer = all.lastIndex(where: { $0.kind == .heading }) { scroll = max(0, answer - 1) }
+        if let answer = all.lastIndex(where: { $0.kind == .heading }) { scroll = answer }
     }
 
     private mutating func clampScroll(width: Int, height: Int, ascii: Bool) {

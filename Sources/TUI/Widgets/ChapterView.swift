@@ -19,7 +19,7 @@ public struct ChapterView {
         let all = ChapterID.allCases
         let position = "\((all.firstIndex(of: chapter.id) ?? 0) + 1)/\(all.count)"
         buffer.fill(Rect(x: 0, y: 0, width: width, height: 1), style: theme.statusBar)
-        _ = buffer.put(" Lessons \(theme.symbols.separator) (\(chapter.id.rawValue)) \(chapter.title)", x: 0, y: 0,
+        _ = buffer.put(" Lessons · (\(chapter.id.rawValue)) \(chapter.title)", x: 0, y: 0,
                        style: theme.statusBar, clip: Rect(x: 0, y: 0, width: width - position.count - 2, height: 1))
         _ = buffer.put(position, x: width - position.count - 1, y: 0, style: theme.statusBar)
 
@@ -31,14 +31,17 @@ public struct ChapterView {
             let line = lines[index]
             _ = buffer.put(line.text, x: body.x, y: body.y + row, style: style(line.kind, theme), clip: body)
         }
-        if state.scroll + body.height < lines.count {
-            let more = "\(theme.symbols.ellipsis) \(lines.count - state.scroll - body.height) more"
-            _ = buffer.put(more, x: width - more.count - 1, y: height - 2, style: theme.dim)
-        }
         var x = 1
+        let footer = Rect(x: 0, y: height - 1, width: width, height: 1)
         for (keys, action) in LessonsViewerState.keys {
-            x = buffer.put(keys, x: x, y: height - 1, style: theme.key)
-            x = buffer.put(" \(action)  ", x: x, y: height - 1, style: theme.dim)
+            x = buffer.put(keys, x: x, y: height - 1, style: theme.key, clip: footer)
+            x = buffer.put(" \(action)  ", x: x, y: height - 1, style: theme.dim, clip: footer)
+        }
+        // How much is below, at the footer's right end when it fits.
+        let below = lines.count - state.scroll - body.height
+        if below > 0 {
+            let more = "\(below) more ↓"
+            if x + more.count < width { _ = buffer.put(more, x: width - more.count - 1, y: height - 1, style: theme.dim) }
         }
         return buffer
     }
