@@ -14,6 +14,13 @@ public enum TrainerCommand: Sendable, Equatable {
     /// Multiply the learning rate (the `+`/`-` keys).
     case scaleLearningRate(Double)
     case save(path: String)
+    /// Train at this speed while running.
+    case setSpeed(TrainingSpeed)
+    /// One rung up (true) or down the speed ladder (the `>` and `<` keys).
+    case changeSpeed(faster: Bool)
+    /// Start the run over: fresh weights from the same seed (or the --init checkpoint), step 0,
+    /// zero_grad on, the starting learning rate, an empty loss history (the `r` key).
+    case reset
     case quit
 }
 

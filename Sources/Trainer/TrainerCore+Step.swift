@@ -155,6 +155,8 @@ extension TrainerCore {
     }
 
     func finish() {
+        // A run ends with its test accuracy, whether or not the last step fell on --eval-every.
+        if accuracies.last?.step != step { evaluate() }
         isFinished = true
         isRunning = false
         if message == nil { message = "finished: \(step) steps, epoch \(epoch + 1)" }

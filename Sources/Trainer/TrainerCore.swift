@@ -52,14 +52,20 @@ final class TrainerCore {
 
     var stepsPerEpoch: Int { loader.batchesPerEpoch }
 
-    init(_ configuration: TrainingConfiguration) throws(TrainerError) {
+    /// Builds a run from `configuration`; `split` reuses data already loaded (a reset starts the
+    /// run over on the same data without reading it again).
+    init(_ configuration: TrainingConfiguration, split loaded: DatasetSplit? = nil) throws(TrainerError) {
         try configuration.validateFlags()
         self.configuration = configuration
         if let threads = configuration.threads { Backends.cpu.setNumThreads(threads) }
-        do {
-            split = try DatasetCatalog.load(configuration.dataset, seed: configuration.seed)
-        } catch {
-            throw .dataset("\(error)")
+        if let loaded {
+            split = loaded
+        } else {
+            do {
+                split = try DatasetCatalog.load(configuration.dataset, seed: configuration.seed)
+            } catch {
+                throw .dataset("\(error)")
+            }
         }
         do {
             model = try ModelCatalog.make(configuration.model, inputShape: split.sampleShape,
@@ -107,7 +113,15 @@ final class TrainerCore {
     // MARK: commands
 
     func setRunning(_ running: Bool) {
+        let was = isRunning
         isRunning = running && !isFinished && !diverged
+        // Steps/s measures running, not the pause before it.
+        if isRunning && !was { stepTimes.removeAll() }
+    }
+
+    /// Forgets step times, so steps/s measures only what comes next (after a new speed).
+    func restartStepClock() {
+        stepTimes.removeAll()
     }
 
     func toggleZeroGrad() {

@@ -5,13 +5,18 @@ import Synchronization
 /// A training run on its own serial background queue, driven by commands, observed through
 /// snapshots.
 ///
+/// The loop keeps the run's pace (TrainingSpeed): between steps it waits on the inbox's
+/// semaphore until the next step is due, so a command (pause, a backward node, a new speed)
+/// is answered at once however slow the pace.
+///
 /// The queue owns the TrainerCore (model, optimizer, loader, every tensor); nothing else touches
 /// it. Commands go into a locked inbox and wake the loop; after each step or backward node the
 /// loop publishes an immutable TrainingSnapshot under a Mutex, which the UI copies out once per
 /// frame. Events (steps, evaluations) go to an optional observer, called on the trainer's queue.
 public final class TrainingSession: TrainingControl, @unchecked Sendable {
-    // @unchecked: `core` is only ever touched on `queue` (set up there in init, used by the loop),
-    // and everything else here is a Mutex, a semaphore or a constant.
+    // @unchecked: `core`, `pacer`, `resets`, `version` and `lastNormsAt` are only ever touched on
+    // `queue` (set up there in init, used by the loop), and everything else here is a Mutex, a
+    // semaphore or a constant.
     private let queue = DispatchQueue(label: "blitz-tui.trainer", qos: .userInitiated)
     private var core: TrainerCore!
     private let inbox = Mutex<[TrainerCommand]>([])
@@ -32,10 +37,13 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
 
     /// Builds everything (data, model, checkpoint, device, optimizer) and validates it; throws
     /// before any training if something does not fit.
+    /// `speed`: how fast it trains while running (the UI's default is TrainingSpeed.watchable;
+    /// headless runs go at full speed).
     public init(configuration: TrainingConfiguration, startRunning: Bool, endWhenFinished: Bool,
-                observer: (@Sendable (TrainingEvent) -> Void)? = nil) throws(TrainerError) {
+                speed: TrainingSpeed = .max, observer: (@Sendable (TrainingEvent) -> Void)? = nil) throws(TrainerError) {
         self.observer = observer
         self.endWhenFinished = endWhenFinished
+        self.pacer = Pacer(speed: speed)
         let setup: Result<Void, TrainerError> = queue.sync {
             do throws(TrainerError) {
                 let core = try TrainerCore(configuration)
@@ -76,6 +84,8 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
 
     private var version = 0
     private var lastNormsAt: UInt64 = 0
+    private var pacer: Pacer
+    private var resets = 0
 
     private func loop() {
         while true {
@@ -103,7 +113,14 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
                 return
             }
             if core.isRunning {
+                let now = DispatchTime.now().uptimeNanoseconds
+                if let delay = pacer.delay(now: now) {
+                    // Not yet due: wait, but wake for any command.
+                    _ = wake.wait(timeout: .now() + .nanoseconds(Int(min(delay, 200_000_000))))
+                    continue
+                }
                 core.trainingStep()
+                pacer.stepped(now: now)
                 deliverEvents()
                 publish(parameterNorms: false)
             } else {
@@ -120,6 +137,7 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
             core.setRunning(false)
         case .resume:
             core.setRunning(true)
+            pacer.restart()
         case .step:
             core.setRunning(false)
             core.trainingStep(manual: true)
@@ -137,12 +155,43 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
             core.setLearningRate(core.learningRate * factor)
         case .save(let path):
             save(to: path)
+        case .setSpeed(let speed):
+            setSpeed(speed)
+        case .changeSpeed(let faster):
+            setSpeed(faster ? pacer.speed.faster : pacer.speed.slower)
+        case .reset:
+            reset()
         case .quit:
             return false
         }
         deliverEvents()
         publish(parameterNorms: true)
         return true
+    }
+
+    private func setSpeed(_ speed: TrainingSpeed) {
+        guard speed != pacer.speed else { return }
+        pacer.speed = speed
+        pacer.restart()
+        core.restartStepClock()
+    }
+
+    /// A new core on the same configuration and data: fresh weights from the same seed (or the
+    /// --init checkpoint), a fresh optimizer (no momentum), step 0, zero_grad on, the starting
+    /// lr, no losses. Running stays running; a run that cannot be rebuilt (the checkpoint gone)
+    /// keeps going as it was, with a message.
+    private func reset() {
+        let running = core.isRunning
+        do {
+            let fresh = try TrainerCore(core.configuration, split: core.split)
+            _ = core.takeEvents()
+            core = fresh
+            core.setRunning(running)
+            resets += 1
+            pacer.restart()
+        } catch {
+            core.message = "reset failed: \(error)"
+        }
     }
 
     private func save(to path: String) {
@@ -183,7 +232,8 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
         if norms { lastNormsAt = now }
         version += 1
         let previous = published.withLock { $0 }
-        let snapshot = core.snapshot(version: version, withParameterNorms: norms, previous: previous)
+        var snapshot = core.snapshot(version: version, withParameterNorms: norms, previous: previous)
+        snapshot.pacing = Pacing(speed: pacer.speed, resets: resets)
         published.withLock { $0 = snapshot }
     }
 

@@ -20,6 +20,8 @@ public struct TrainingSnapshot: Sendable, Equatable {
     public var isRunning: Bool = false
     public var isFinished: Bool = false
     public var stepsPerSecond: Double = 0
+    /// The speed training keeps while running, and how many times the run was reset.
+    public var pacing = Pacing()
 
     // zero_grad and accumulation.
     public var zeroGradEnabled: Bool = true

@@ -13,7 +13,7 @@ struct GraphCommand: ParsableCommand {
               blitz-tui graph --format json --model mlp --dataset spirals
             """)
 
-    @OptionGroup var options: TrainingOptions
+    @OptionGroup var options: ModelOptions
 
     @Option(help: "text, dot or json.")
     var format = "text"

@@ -17,6 +17,7 @@ struct TrainCommand: ParsableCommand {
               blitz-tui train --headless --epochs 2 --save net.safetensors
               blitz-tui train --json --steps 50 --seed 1        {"step":1,"epoch":1,"loss":2.31} per step
               blitz-tui train --init net.safetensors --headless --steps 10
+              blitz-tui train --speed 5 --paused                 the UI paused on step 0, then 5 steps a second
 
             Exit status: 0 done, 1 bad flag or file, 3 the loss diverged, 130 interrupted.
             """)
@@ -35,34 +36,59 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Draw the UI with ASCII only.")
     var ascii = false
 
+    @Option(help: ArgumentHelp("Steps per second while training runs: a number (1 to 1000000) or max. Default: 20 in the UI, max headless.",
+                               valueName: "N|max"))
+    var speed: String?
+
+    @Flag(help: "Start the UI paused on step 0 (space starts training, n runs one step).")
+    var paused = false
+
     func run() throws {
         let configuration = try options.configuration()
+        let chosen = try parsedSpeed()
         if headless || json {
-            try runHeadless(configuration)
+            if paused { throw TrainerError.invalidFlag("--paused needs the UI; it cannot be used with --headless or --json") }
+            try runHeadless(configuration, speed: chosen ?? .max)
         } else {
-            try runTUI(configuration)
+            try runTUI(configuration, speed: chosen ?? .watchable)
         }
     }
 
-    private func runTUI(_ configuration: TrainingConfiguration) throws {
+    private func parsedSpeed() throws(TrainerError) -> TrainingSpeed? {
+        guard let speed else { return nil }
+        guard let parsed = TrainingSpeed(parsing: speed) else {
+            throw .invalidFlag("--speed must be a number of steps per second from 1 to \(TrainingSpeed.highest), or max (got \(speed))")
+        }
+        return parsed
+    }
+
+    private func runTUI(_ configuration: TrainingConfiguration, speed: TrainingSpeed) throws {
         var configuration = configuration
         // Someone watching decides when to stop, unless they asked for a length.
         if options.epochs == nil && options.steps == nil { configuration.epochs = TrainingConfiguration.maxEpochs }
-        let session = try TrainingSession(configuration: configuration, startRunning: true, endWhenFinished: false)
+        // What saving said, printed once the screen is gone.
+        let saveReport = SaveReport()
+        let session = try TrainingSession(configuration: configuration, startRunning: !paused, endWhenFinished: false,
+                                          speed: speed) { event in
+            saveReport.note(event)
+        }
         session.start()
         let status = try TUIApp.run(control: session, options: TUIOptions(ascii: ascii))
         session.send(.quit)
         session.waitUntilDone()
-        if !session.saveIfRequested(to: save) {
-            printError("blitz-tui: error: could not save \(save ?? "")")
+        let saved = session.saveIfRequested(to: save)
+        if let line = saveReport.line { saved ? Output.out(line + "\n") : printError(line) }
+        if !saved {
+            if saveReport.line == nil { printError("blitz-tui: error: could not save \(save ?? ""): the run diverged") }
             throw ExitStatus(code: 1)
         }
         if status != 0 { throw ExitStatus(code: status) }
     }
 
-    private func runHeadless(_ configuration: TrainingConfiguration) throws {
+    private func runHeadless(_ configuration: TrainingConfiguration, speed: TrainingSpeed) throws {
         let printer = ProgressPrinter(json: json, interactive: !json && isatty(STDOUT_FILENO) == 1)
-        let session = try TrainingSession(configuration: configuration, startRunning: true, endWhenFinished: true) { event in
+        let session = try TrainingSession(configuration: configuration, startRunning: true, endWhenFinished: true,
+                                          speed: speed) { event in
             printer.handle(event)
         }
         printer.begin(session.latestSnapshot, configuration: configuration)
@@ -91,6 +117,25 @@ struct TrainCommand: ParsableCommand {
             if interrupted.isSet { throw ExitStatus(code: 130) }
         }
     }
+}
+
+/// The TUI's last word on saving ("saved PATH", or why not), kept from the trainer's queue
+/// until the terminal is restored.
+final class SaveReport: Sendable {
+    private let text = Mutex<String?>(nil)
+
+    func note(_ event: TrainingEvent) {
+        switch event {
+        case .saved(let path):
+            text.withLock { $0 = "saved \(path)" }
+        case .saveFailed(let path, let message):
+            text.withLock { $0 = "blitz-tui: error: could not save \(path): \(message)" }
+        default:
+            break
+        }
+    }
+
+    var line: String? { text.withLock { $0 } }
 }
 
 /// Set from a signal handler's queue, read by the main thread.

@@ -25,6 +25,30 @@ import Testing
         #expect(a.stdout == b.stdout)
     }
 
+    @Test func jsonEndsWithTheTestAccuracyOffTheEvalGrid() throws {
+        let r = try Binary.run(["train", "--json", "--steps", "7", "--seed", "5", "--threads", "1", "--eval-every", "3"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let objects = try r.lines.map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+        #expect(objects.filter { $0["test_accuracy"] != nil }.map { $0["step"] as? Int } == [3, 6, 7])
+        #expect(objects.last?["test_accuracy"] != nil)
+        #expect(objects.last?["step"] as? Int == 7)
+    }
+
+    @Test func graphHelpListsOnlyTheFlagsGraphUses() throws {
+        let r = try Binary.run(["graph", "--help"])
+        #expect(r.status == 0)
+        for flag in ["--model", "--dataset", "--device", "--batch-size", "--seed", "--init", "--format"] {
+            #expect(r.stdout.contains(flag), "\(flag)")
+        }
+        for flag in ["--lr", "--epochs", "--steps", "--momentum", "--optimizer", "--weight-decay", "--eval-every", "--no-shuffle", "--speed"] {
+            #expect(!r.stdout.contains(flag), "\(flag)")
+        }
+        let train = try Binary.run(["train", "--help"])
+        for flag in ["--model", "--lr", "--epochs", "--speed", "--paused", "--save"] {
+            #expect(train.stdout.contains(flag), "\(flag)")
+        }
+    }
+
     @Test func graphJSONHasPyTorchsNamesAndOrder() throws {
         let r = try Binary.run(["graph", "--format", "json"])
         #expect(r.status == 0, "\(r.stderr)")
@@ -77,6 +101,9 @@ import Testing
         (["--init", "/nonexistent.safetensors"], "/nonexistent.safetensors"),
         (["--frobnicate"], "frobnicate"),
         (["--steps", "x"], "steps"),
+        (["--speed", "0"], "--speed"),
+        (["--speed", "fast"], "--speed"),
+        (["--paused"], "--paused"),
     ] as [([String], String)])
     func badFlagsExitOneWithAMessage(arguments: [String], mentions: String) throws {
         let r = try Binary.run(["train", "--headless", "--steps", "1"] + arguments)

@@ -98,4 +98,69 @@ import Testing
         screen = try tmux.waitFor("EXIT=")
         #expect(screen.contains("EXIT=0"))
     }
+
+    /// `speed 20/s` and the like from the status bar.
+    static func speed(_ screen: String) -> String? {
+        guard let range = screen.range(of: "speed ") else { return nil }
+        return String(screen[range.upperBound...].prefix { !$0.isWhitespace })
+    }
+
+    /// `step N` from the status bar.
+    static func step(_ screen: String) -> Int? {
+        guard let range = screen.range(of: "step ") else { return nil }
+        return Int(screen[range.upperBound...].prefix { $0.isNumber })
+    }
+
+    @Test(.enabled(if: tmuxAvailable, "make test installs tmux; without it this test cannot run"))
+    func speedKeysResetAndSaveOnExit() throws {
+        let tmux = Tmux()
+        defer { _ = try? tmux.run(["kill-server"]) }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("blitz-e2e-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let save = dir.appendingPathComponent("net.safetensors").path
+        let command = "'\(Binary.path)' --threads 1 --seed 2 --paused --speed 2 --save '\(save)'; echo EXIT=$?; sleep 60"
+        try tmux.run(["new-session", "-d", "-s", tmux.session, "-x", "120", "-y", "40", command])
+
+        // --paused: step 0, paused, at the speed asked for, and no steps/s figure.
+        var screen = try tmux.waitFor("paused on step 0") { $0.contains("paused") && Self.step($0) == 0 }
+        #expect(Self.speed(screen) == "2/s")
+        #expect(!screen.contains("steps/s"))
+
+        // > and < walk the ladder: 2 → 5 → 10, then back to 5.
+        try tmux.keys(">")
+        try tmux.keys(">")
+        try tmux.waitFor("speed 10/s") { Self.speed($0) == "10/s" }
+        try tmux.keys("<")
+        try tmux.waitFor("speed 5/s") { Self.speed($0) == "5/s" }
+        for _ in 0..<8 { try tmux.keys(">") }
+        try tmux.waitFor("speed max") { Self.speed($0) == "max" }
+
+        // Break the run: zero_grad off, a higher lr, some steps.
+        try tmux.keys("z")
+        try tmux.keys("+")
+        try tmux.keys("Space")
+        screen = try tmux.waitFor("steps to run") { (Self.step($0) ?? 0) >= 20 && $0.contains("running") }
+        #expect(screen.contains("zero_grad: off"))
+        #expect(screen.contains("lr 0.002"))
+        try tmux.keys("Space")
+        try tmux.waitFor("paused")
+        // r: step 0, zero_grad on, the first lr, the loss history gone; still paused, same speed.
+        try tmux.keys("r")
+        screen = try tmux.waitFor("the run reset") { Self.step($0) == 0 && $0.contains("zero_grad: on") }
+        #expect(screen.contains("lr 0.001"))
+        #expect(screen.contains("paused"))
+        #expect(Self.speed(screen) == "max")
+        #expect(screen.contains("no loss yet"))
+        // The reset run trains again.
+        try tmux.keys("n")
+        try tmux.waitFor("step 1") { Self.step($0) == 1 }
+
+        // q: the TUI says where it saved.
+        try tmux.keys("q")
+        screen = try tmux.waitFor("EXIT=")
+        #expect(screen.contains("EXIT=0"))
+        #expect(screen.contains("saved \(save)") || screen.replacingOccurrences(of: "\n", with: "").contains("saved \(save)"))
+        #expect(FileManager.default.fileExists(atPath: save))
+    }
 }

@@ -32,6 +32,32 @@ import TUI
         #expect(press([.interrupt], &other, running) == [.quit])
     }
 
+    @Test func speedAndResetKeys() {
+        var state = AppState()
+        let s = Fake.snapshot(running: true)
+        #expect(press([.character(">"), .character(".")], &state, s) == [.changeSpeed(faster: true), .changeSpeed(faster: true)])
+        #expect(press([.character("<"), .character(",")], &state, s) == [.changeSpeed(faster: false), .changeSpeed(faster: false)])
+        #expect(press([.character("r")], &state, s) == [.reset])
+        #expect(press([.character("R")], &state, Fake.snapshot(running: false)) == [.reset])
+        #expect(state == AppState())
+    }
+
+    @Test func aResetRunForgetsTheOldRunsSelections() {
+        var state = AppState()
+        state.focus = .graph
+        let s = Fake.stepping(run: 7)
+        state.observe(s)
+        _ = press([.down], &state, s)
+        #expect(state.graphSelection != nil)
+        var reset = Fake.snapshot(steps: 0)
+        reset.pacing.resets = 1
+        state.observe(reset)
+        #expect(state.graphSelection == nil)
+        #expect(state.seenResets == 1)
+        #expect(state.gradientBaseline.allSatisfy { $0 == nil })
+        #expect(state.focus == .graph)
+    }
+
     @Test func uiKeysChangeOnlyTheUI() {
         var state = AppState()
         let s = Fake.snapshot()
@@ -41,8 +67,9 @@ import TUI
         #expect(state.focus == .loss)
         _ = press([.backTab], &state, s)
         #expect(state.focus == .backward)
-        _ = press([.character("3")], &state, s)
-        #expect(state.focus == .graph)
+        // 1-4 no longer focus panels (they are left to the pages); tab does.
+        #expect(press([.character("3")], &state, s).isEmpty)
+        #expect(state.focus == .backward)
         _ = press([.character("l")], &state, s)
         #expect(state.lossScale == .log)
         _ = press([.character("l")], &state, s)
@@ -53,7 +80,7 @@ import TUI
         #expect(!state.showHelp)
         // Unmapped keys do nothing.
         let before = state
-        #expect(press([.character("x"), .other(999), .backspace], &state, s).isEmpty)
+        #expect(press([.character("%"), .other(999), .backspace], &state, s).isEmpty)
         #expect(state == before)
     }
 

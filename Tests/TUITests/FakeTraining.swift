@@ -73,7 +73,8 @@ enum Fake {
         s.epoch = steps / 450 + 1
         s.stepsPerEpoch = 450
         s.isRunning = running
-        s.stepsPerSecond = 212.4
+        s.stepsPerSecond = 19.9
+        s.pacing = Pacing(speed: .watchable)
         s.losses = losses(steps)
         s.accuracies = stride(from: 450, through: steps, by: 450).map { AccuracyPoint(step: $0, epoch: $0 / 450, accuracy: 0.41 + Double($0) / 4000) }
         s.parameters = zip(parameterShapes, norms).map { ParameterStats(name: $0.0.0, shape: $0.0.1, gradNorm: steps > 0 ? $0.1 : nil, norm: 3.1) }

@@ -108,7 +108,7 @@ import TUI
     @Test func compactFrameAt80x24() {
         let lines = TUIApp.renderFrame(snapshot: Fake.stepping(run: 7), state: AppState(), width: 80, height: 24)
         expectLines(lines, [
-            " blitz-net · digits · cpu │ step 1200 │ lr 0.001 sgd │ paused │ zero_grad: on",
+            " step 1200 │ speed 20/s │ lr 0.001 sgd │ paused │ zero_grad: on",
             "╭ Loss ──────────────────────── linear ╮╭ Gradient norms ──── 10/10 with .grad ╮",
             "│loss 0.8465  mean(60) 0.7939          ││conv1.weight ████████▎           0.412│",
             "│ 2.44│⡆                           100%││conv1.bias   ██████▎            0.0521│",

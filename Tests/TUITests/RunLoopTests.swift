@@ -12,11 +12,13 @@ import TUI
         let control = RecordingControl(snapshot: Fake.snapshot(running: true))
         let terminal = MemoryTerminal(width: 100, height: 30, events: [
             .key(.character("b")), .key(.character("z")), .key(.character("+")), .key(.character("-")),
-            .key(.character("n")), .key(.character(" ")), .key(.tab), .key(.character("?")), .key(.character("q")),
+            .key(.character("n")), .key(.character(" ")), .key(.tab), .key(.character("?")), .key(.character(">")),
+            .key(.character("<")), .key(.character("r")), .key(.character("q")),
         ])
         let status = TUIApp.run(control: control, terminal: terminal, theme: mono)
         #expect(status == 0)
-        #expect(control.commands == [.backwardNode, .toggleZeroGrad, .scaleLearningRate(2), .scaleLearningRate(0.5), .step, .pause, .quit])
+        #expect(control.commands == [.backwardNode, .toggleZeroGrad, .scaleLearningRate(2), .scaleLearningRate(0.5), .step, .pause,
+                                     .changeSpeed(faster: true), .changeSpeed(faster: false), .reset, .quit])
         #expect(terminal.restored)
     }
 

@@ -28,3 +28,27 @@ func diff(_ actual: [String], _ expected: [String]) -> String {
     }
     return out
 }
+
+/// The colour theme, for assertions on what a cell looks like.
+let colorTheme = Theme(colors: true, ascii: false)
+
+/// Renders with `draw` into a fresh buffer and returns the buffer (text and styles).
+func renderedBuffer(width: Int, height: Int, theme: Theme = colorTheme, _ draw: (Rect, inout ScreenBuffer) -> Void) -> ScreenBuffer {
+    var buffer = ScreenBuffer(width: width, height: height, ascii: theme.symbols == .ascii)
+    draw(buffer.area, &buffer)
+    return buffer
+}
+
+/// The style of the first cell of the first place `text` appears in `buffer`, or nil.
+func style(of text: String, in buffer: ScreenBuffer) -> Style? {
+    let needle = Array(text)
+    guard !needle.isEmpty else { return nil }
+    for y in 0..<buffer.height {
+        let line = Array(buffer.line(y, trimmed: false))
+        guard line.count >= needle.count else { continue }
+        for x in 0...(line.count - needle.count) where Array(line[x..<(x + needle.count)]) == needle {
+            return buffer[x, y].style
+        }
+    }
+    return nil
+}

@@ -9,9 +9,13 @@ public enum Action: Sendable, Equatable {
     case toggleZeroGrad
     case increaseLearningRate
     case decreaseLearningRate
+    /// One rung down or up the speed ladder (1, 2, 5 ... 500 steps/s, max).
+    case slower
+    case faster
+    /// Start the run over from step 0 (fresh weights from the same seed).
+    case resetRun
     case nextPanel
     case previousPanel
-    case focus(Panel)
     case up
     case down
     case left

@@ -22,12 +22,16 @@ extension AppState {
             return [.scaleLearningRate(KeyMap.learningRateFactor)]
         case .decreaseLearningRate:
             return [.scaleLearningRate(1 / KeyMap.learningRateFactor)]
+        case .slower:
+            return [.changeSpeed(faster: false)]
+        case .faster:
+            return [.changeSpeed(faster: true)]
+        case .resetRun:
+            return [.reset]
         case .nextPanel:
             focus = Panel(rawValue: (focus.rawValue + 1) % Panel.allCases.count)!
         case .previousPanel:
             focus = Panel(rawValue: (focus.rawValue + Panel.allCases.count - 1) % Panel.allCases.count)!
-        case .focus(let panel):
-            focus = panel
         case .toggleLossScale:
             lossScale = lossScale == .linear ? .log : .linear
         case .toggleHelp:
@@ -136,8 +140,8 @@ extension AppState {
         let layout = Layout(width: viewport.width, height: viewport.height)
         let inner = layout.backward.inset(1)
         guard !layout.isTooSmall, inner.height > 0 else { return 0 }
-        let panel = BackwardStep(graph: snapshot.graph, cursor: snapshot.cursor, parameters: snapshot.parameters.map(\.name), scroll: 0)
-        let count = panel.lineCount(width: inner.width, theme: Theme(colors: false, ascii: false))
+        let panel = BackwardPanel(graph: snapshot.graph, cursor: snapshot.cursor, parameters: snapshot.parameters.map(\.name), scroll: 0)
+        let count = panel.lineCount(width: inner.width, height: inner.height, theme: Theme(colors: false, ascii: false))
         return max(0, count - inner.height)
     }
 }

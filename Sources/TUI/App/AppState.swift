@@ -26,6 +26,8 @@ public struct AppState: Sendable, Equatable {
     /// The backward stepper's progress when last seen, to scroll its panel back to the top
     /// when a new node runs.
     public var seenBackwardSteps: Int? = nil
+    /// The trainer's reset count when last seen: a reset run forgets the old run's selections.
+    public var seenResets = 0
     public var shouldQuit = false
     /// The lessons viewer, open over the trainer after `w`; nil when closed.
     public var lessons: LessonsViewerState? = nil
@@ -40,6 +42,12 @@ public struct AppState: Sendable, Equatable {
     /// Takes in a new snapshot: remembers single-pass gradient norms and keeps selections valid.
     public mutating func observe(_ snapshot: TrainingSnapshot) {
         let names = snapshot.parameters.map(\.name)
+        if snapshot.pacing.resets != seenResets {
+            seenResets = snapshot.pacing.resets
+            baselineNames = []
+            graphSelection = nil
+            backwardScroll = 0
+        }
         if names != baselineNames {
             baselineNames = names
             gradientBaseline = Array(repeating: nil, count: names.count)

@@ -24,7 +24,7 @@ public enum TUIApp {
 
         let scaleBadge = (state.lossScale == .log ? "log" : "linear") + (state.lossWindow.map { " · last \($0)" } ?? "")
         let lossInner = Block(title: Panel.loss.title, badge: scaleBadge, focused: state.focus == .loss)
-            .render(in: layout.loss, buffer: &buffer, theme: theme)
+            .draw(in: layout.loss, buffer: &buffer, theme: theme)
         let lossValues = losses?.values(of: snapshot.losses) ?? snapshot.losses.all
         LossChart(values: lossValues, accuracies: snapshot.accuracies, scale: state.lossScale, window: state.lossWindow)
             .render(in: lossInner, buffer: &buffer, theme: theme)
@@ -33,7 +33,7 @@ public enum TUIApp {
         let accumulating = !snapshot.zeroGradEnabled && snapshot.accumulated > 1
         let gradBadge = accumulating ? "Σ of \(snapshot.accumulated) passes" : "\(withGrad)/\(snapshot.parameters.count) with .grad"
         let gradInner = Block(title: Panel.gradients.title, badge: gradBadge, focused: state.focus == .gradients, badgeStyle: accumulating ? .alert : .normal)
-            .render(in: layout.gradients, buffer: &buffer, theme: theme)
+            .draw(in: layout.gradients, buffer: &buffer, theme: theme)
         GradNorms(parameters: snapshot.parameters, baseline: state.gradientBaseline, zeroGradEnabled: snapshot.zeroGradEnabled,
                   accumulated: snapshot.accumulated, selected: state.focus == .gradients ? state.gradientSelection : nil)
             .render(in: gradInner, buffer: &buffer, theme: theme)
@@ -41,13 +41,13 @@ public enum TUIApp {
         let rows = state.graphRows(snapshot)
         let nodeCount = snapshot.graph?.nodes.count ?? 0
         let graphInner = Block(title: Panel.graph.title + " (last iteration)", badge: nodeCount > 0 ? "\(nodeCount) nodes" : "", focused: state.focus == .graph)
-            .render(in: layout.graph, buffer: &buffer, theme: theme)
+            .draw(in: layout.graph, buffer: &buffer, theme: theme)
         GraphView(graph: snapshot.graph, cursor: snapshot.cursor, rows: rows, selectedRow: state.selectedGraphRow(rows, snapshot), focused: state.focus == .graph)
             .render(in: graphInner, buffer: &buffer, theme: theme)
 
         let backwardInner = Block(title: Panel.backward.title, badge: "b: one node", focused: state.focus == .backward)
-            .render(in: layout.backward, buffer: &buffer, theme: theme)
-        BackwardStep(graph: snapshot.graph, cursor: snapshot.cursor, parameters: snapshot.parameters.map(\.name), scroll: state.backwardScroll)
+            .draw(in: layout.backward, buffer: &buffer, theme: theme)
+        BackwardPanel(graph: snapshot.graph, cursor: snapshot.cursor, parameters: snapshot.parameters.map(\.name), scroll: state.backwardScroll)
             .render(in: backwardInner, buffer: &buffer, theme: theme)
 
         Footer(snapshot: snapshot).render(in: layout.footer, buffer: &buffer, theme: theme)

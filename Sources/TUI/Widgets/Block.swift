@@ -1,6 +1,6 @@
 /// A bordered panel with a title on its top edge, like ratatui's Block. The focused panel's
 /// border is bold (and coloured), so tab visibly moves between panels.
-public struct Block: Sendable {
+public struct Block: Widget, Sendable {
     public var title: String
     /// Shown at the right of the top edge: a hint or a mode ("log", "3/10").
     public var badge: String
@@ -20,10 +20,16 @@ public struct Block: Sendable {
         self.badgeStyle = badgeStyle
     }
 
-    /// Draws the border and returns the area inside it.
-    @discardableResult
-    public func render(in area: Rect, buffer: inout ScreenBuffer, theme: Theme) -> Rect {
+    /// The area inside the border (empty when `area` is too small for one), where the panel's
+    /// content goes: ratatui's `Block::inner`.
+    public func inner(_ area: Rect) -> Rect {
         guard area.width >= 2, area.height >= 2 else { return .zero }
+        return area.inset(1)
+    }
+
+    /// Draws the border, the title and the badge.
+    public func render(in area: Rect, buffer: inout ScreenBuffer, theme: Theme) {
+        guard area.width >= 2, area.height >= 2 else { return }
         let s = theme.symbols
         let style = focused ? theme.borderFocused : theme.border
         for x in (area.x + 1)..<(area.maxX - 1) {
@@ -50,6 +56,11 @@ public struct Block: Sendable {
                 buffer.put(badgeText, x: start, y: edge.y, style: badgeStyle == .alert ? theme.bad : theme.dim, clip: edge)
             }
         }
-        return area.inset(1)
+    }
+
+    /// Draws the border and returns the area inside it, for a panel's content.
+    public func draw(in area: Rect, buffer: inout ScreenBuffer, theme: Theme) -> Rect {
+        render(in: area, buffer: &buffer, theme: theme)
+        return inner(area)
     }
 }

@@ -1,8 +1,8 @@
 import Trainer
 
 /// The bottom line: the trainer's message if it has one (a diverging loss, the end of
-/// training), then the most useful keys, as many as fit.
-public struct Footer: Sendable {
+/// training), then the most useful keys from the key table (KeyMap), as many as fit.
+public struct Footer: Widget, Sendable {
     public var snapshot: TrainingSnapshot
 
     public init(snapshot: TrainingSnapshot) {
@@ -19,30 +19,23 @@ public struct Footer: Sendable {
             x = buffer.put(Format.truncate(message, room), x: x, y: line.y, style: snapshot.diverged ? theme.bad : theme.warning, clip: line)
             x += 2
         }
-        let keys: [(String, String)] = [
-            ("space", snapshot.isRunning ? "pause" : "resume"),
-            ("n", "step"),
-            ("b", "backward node"),
-            ("z", "zero_grad"),
-            ("+/-", "lr"),
-            ("l", "log"),
-            ("tab", "panel"),
-            ("?", "help"),
-            ("q", "quit"),
-        ]
-        // "? help" and "q quit" always fit (they say how to learn the rest and how to leave);
-        // the others join from the most useful while there is room.
-        func width(_ item: (String, String)) -> Int { item.0.count + 1 + item.1.count + 2 }
-        let essential = Array(keys.suffix(2))
-        var room = line.maxX - x - essential.reduce(0) { $0 + width($1) }
-        var shown: [(String, String)] = []
-        for item in keys.dropLast(2) where width(item) <= room {
-            shown.append(item)
-            room -= width(item)
+        // The key table's footer hints: the essential ones ("? help", "q quit": how to learn
+        // the rest and how to leave) always fit; the others join, most useful first, while there
+        // is room, and are shown in the table's order.
+        let hints = KeyMap.footer
+        func width(_ hint: FooterHint) -> Int {
+            hint.keys.count + 1 + hint.text(running: snapshot.isRunning).count + 2
         }
-        for (key, what) in shown + essential {
-            x = buffer.put(key, x: x, y: line.y, style: theme.key, clip: line)
-            x = buffer.put(" " + what + "  ", x: x, y: line.y, style: theme.dim, clip: line)
+        var room = line.maxX - x - hints.filter(\.essential).reduce(0) { $0 + width($1) }
+        var shown = hints.map(\.essential)
+        for i in hints.indices.sorted(by: { (hints[$0].rank, $0) < (hints[$1].rank, $1) }) where !shown[i] && width(hints[i]) <= room {
+            shown[i] = true
+            room -= width(hints[i])
+        }
+        let ordered = hints.indices.filter { shown[$0] && !hints[$0].essential } + hints.indices.filter { hints[$0].essential }
+        for i in ordered {
+            x = buffer.put(hints[i].keys, x: x, y: line.y, style: theme.key, clip: line)
+            x = buffer.put(" " + hints[i].text(running: snapshot.isRunning) + "  ", x: x, y: line.y, style: theme.dim, clip: line)
         }
     }
 }

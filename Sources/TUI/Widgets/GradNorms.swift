@@ -10,7 +10,7 @@ import Trainer
 /// zero_grad off the bars must visibly grow, and a scale that followed the largest value would
 /// hide that. The part of a bar beyond the norm of a single backward pass is drawn as growth,
 /// with the ratio beside the value.
-public struct GradNorms: Sendable {
+public struct GradNorms: Widget, Sendable {
     public static let lowestDecade = -4.0
     public static let highestDecade = 3.0
 

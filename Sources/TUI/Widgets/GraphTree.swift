@@ -4,7 +4,9 @@ import Trainer
 // long chain with short side branches (a Linear's bias and weight, a conv's parameters), so
 // the chain (the "spine": at each node the child with the largest subgraph) stays flush left
 // and only side branches are indented; a 27-node graph is then 27 readable rows, not a
-// staircase 27 levels deep. A node reached a second time (a graph that is not a tree) is shown
+// staircase 27 levels deep. The spine goes on only into a subgraph that reaches two or more
+// leaves: one that ends in a single parameter (the first Linear's TBackward0 → weight, when the
+// input needs no gradient) is that parameter's branch and is nested like the others. A node reached a second time (a graph that is not a tree) is shown
 // as a reference. Rows of the same module in a run form a group that can be folded to one row.
 // Everything is iterative: a deep graph cannot overflow the stack.
 
@@ -38,7 +40,7 @@ public enum GraphTree {
     /// The rows for `graph` with the modules in `collapsed` folded.
     public static func rows(_ graph: GraphSnapshot?, collapsed: [String]) -> [GraphRow] {
         guard let graph, let rootNode = graph.node(graph.root) else { return [] }
-        let sizes = subgraphSizes(graph)
+        let (sizes, leaves) = subgraphSizes(graph)
         var seen = Set<Int>()
         var rows: [GraphRow] = []
         struct Item {
@@ -62,7 +64,7 @@ public enum GraphTree {
             var spine: Int? = nil
             if item.onSpine {
                 let best = children.max { (sizes[$0] ?? 1) < (sizes[$1] ?? 1) }
-                if let best, (sizes[best] ?? 1) > 1, !seen.contains(best) {
+                if let best, (sizes[best] ?? 1) > 1, (leaves[best] ?? 1) >= 2, !seen.contains(best) {
                     spine = best
                 }
             }
@@ -107,26 +109,31 @@ public enum GraphTree {
         return out
     }
 
-    /// How many nodes each node's subgraph holds (shared nodes counted once per path, capped),
-    /// computed bottom-up without recursion.
-    static func subgraphSizes(_ graph: GraphSnapshot) -> [Int: Int] {
+    /// How many nodes each node's subgraph holds, and how many leaves it reaches (shared nodes
+    /// counted once per path, capped), computed bottom-up without recursion.
+    static func subgraphSizes(_ graph: GraphSnapshot) -> (sizes: [Int: Int], leaves: [Int: Int]) {
         var sizes: [Int: Int] = [:]
+        var leaves: [Int: Int] = [:]
         var stack: [(Int, Bool)] = [(graph.root, false)]
         var onPath = Set<Int>()
         while let (id, expanded) = stack.popLast() {
             if sizes[id] != nil { continue }
             guard let node = graph.node(id) else {
                 sizes[id] = 0
+                leaves[id] = 0
                 continue
             }
             if expanded {
                 onPath.remove(id)
                 let total = node.next.reduce(1) { $0 + (sizes[$1] ?? 0) }
                 sizes[id] = min(total, 1 << 40)
+                let reached = node.next.reduce(0) { $0 + (leaves[$1] ?? 0) }
+                leaves[id] = node.next.isEmpty ? 1 : min(reached, 1 << 40)
             } else {
                 // A cycle cannot come from autograd, but a malformed snapshot must not hang us.
                 guard !onPath.contains(id) else {
                     sizes[id] = 1
+                    leaves[id] = 1
                     continue
                 }
                 onPath.insert(id)
@@ -136,7 +143,7 @@ public enum GraphTree {
                 }
             }
         }
-        return sizes
+        return (sizes, leaves)
     }
 
     /// The index of the row that shows node `id` (a folded group shows all its nodes).

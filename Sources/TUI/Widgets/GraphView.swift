@@ -4,7 +4,7 @@ import Trainer
 /// backward stepper (▶ runs next, ● just ran, ✓ already ran in this pass), the fold marker of
 /// a module group, the PyTorch node name, the owning module (or the parameter, for
 /// AccumulateGrad) and the shape of the gradient the node receives.
-public struct GraphView: Sendable {
+public struct GraphView: Widget, Sendable {
     public var graph: GraphSnapshot?
     public var cursor: BackwardCursor?
     public var rows: [GraphRow]

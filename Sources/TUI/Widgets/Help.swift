@@ -1,5 +1,5 @@
 /// The `?` overlay: every key, drawn in a box over the middle of the screen.
-public struct Help: Sendable {
+public struct Help: Widget, Sendable {
     public var entries: [(keys: String, action: String)]
 
     public init(entries: [(keys: String, action: String)] = KeyMap.help) {
@@ -14,34 +14,12 @@ public struct Help: Sendable {
         guard width >= 8, height >= 3 else { return }
         let box = Rect(x: area.x + (area.width - width) / 2, y: area.y + (area.height - height) / 2, width: width, height: height)
         buffer.fill(box)
-        let inner = Block(title: "Keys", badge: "? or esc closes", focused: true).render(in: box, buffer: &buffer, theme: theme)
+        let inner = Block(title: "Keys", badge: "? or esc closes", focused: true).draw(in: box, buffer: &buffer, theme: theme)
         let list = Rect(x: inner.x + 1, y: inner.y + 1, width: inner.width - 2, height: inner.height - 1)
         for (i, entry) in entries.prefix(list.height).enumerated() {
             let y = list.y + i
             buffer.put(Format.padRight(entry.keys, keyWidth), x: list.x, y: y, style: theme.key, clip: list)
             buffer.put(entry.action, x: list.x + keyWidth + 2, y: y, style: theme.text, clip: list)
-        }
-    }
-}
-
-/// What a terminal below the minimum size shows instead of a squashed screen.
-public struct TooSmall: Sendable {
-    public var width: Int
-    public var height: Int
-
-    public init(width: Int, height: Int) {
-        self.width = width
-        self.height = height
-    }
-
-    public func render(in area: Rect, buffer: inout ScreenBuffer, theme: Theme) {
-        guard !area.isEmpty else { return }
-        let message = "terminal too small: \(width)×\(height). blitz-tui needs at least \(Layout.minimumWidth)×\(Layout.minimumHeight). Resize, or press q to quit."
-        let lines = Format.wrap(message, area.width)
-        let top = area.y + max(0, (area.height - lines.count) / 2)
-        for (i, line) in lines.prefix(area.height).enumerated() {
-            let x = area.x + max(0, (area.width - line.count) / 2)
-            buffer.put(line, x: x, y: top + i, style: i == 0 ? theme.warning : theme.text, clip: area)
         }
     }
 }

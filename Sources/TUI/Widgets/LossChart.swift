@@ -15,7 +15,7 @@ public enum LossScale: Sendable, Equatable {
 /// right axis. The y axis fits what is visible, so zooming in on the last steps shows detail.
 /// A frame costs O(visible steps) simple passes and no per-step allocation, so a history of
 /// 100,000 steps still draws well inside a frame.
-public struct LossChart: Sendable {
+public struct LossChart: Widget, Sendable {
     /// Every loss so far, oldest first (step i + 1's loss at index i).
     public var values: [Double]
     public var accuracies: [AccuracyPoint]

@@ -3,7 +3,7 @@ import Trainer
 /// The top line: what is being trained and where training stands. The words the screen
 /// contract names (`running`/`paused`, `step N`, `zero_grad: on/off`, `accumulated: K`) always
 /// survive; on a narrow terminal the descriptive parts go first, lowest priority first.
-public struct StatusBar: Sendable {
+public struct StatusBar: Widget, Sendable {
     public var snapshot: TrainingSnapshot
 
     public init(snapshot: TrainingSnapshot) {
@@ -28,7 +28,11 @@ public struct StatusBar: Sendable {
         }
         out.append(Segment(text: "epoch \(s.epoch)", style: base, priority: 2))
         out.append(Segment(text: "step \(s.step)", style: base.adding(.bold), priority: Int.max))
-        out.append(Segment(text: Format.significant(s.stepsPerSecond, 3) + " steps/s", style: base, priority: 3))
+        out.append(Segment(text: "speed " + s.pacing.speed.description, style: base, priority: 8))
+        // What training achieves, only while it runs (paused, there is no rate to show).
+        if s.isRunning && s.stepsPerSecond > 0 {
+            out.append(Segment(text: Format.significant(s.stepsPerSecond, 3) + " steps/s", style: base, priority: 3))
+        }
         let optimizer = s.optimizer.isEmpty ? "" : " " + s.optimizer
         out.append(Segment(text: "lr " + Format.trimmed(s.learningRate, 3) + optimizer, style: base, priority: 6))
         out.append(Segment(text: s.isRunning ? "running" : "paused",

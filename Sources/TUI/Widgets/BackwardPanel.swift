@@ -4,7 +4,7 @@ import Trainer
 /// (`ran: NAME`, `next: NAME`, as the screen contract says), what that node computes, the
 /// gradient it received and what it passed along each edge, and which parameters hold a
 /// .grad so far. The lines scroll when the panel is short.
-public struct BackwardStep: Sendable {
+public struct BackwardPanel: Widget, Sendable {
     public var graph: GraphSnapshot?
     public var cursor: BackwardCursor?
     public var parameters: [String]
@@ -36,33 +36,53 @@ public struct BackwardStep: Sendable {
     /// Every line the panel would show with unlimited height.
     func lines(width: Int, theme: Theme) -> [Line] {
         var out: [Line] = []
-        let contentWidth = max(1, width - BackwardStep.labelWidth)
+        let contentWidth = max(1, width - BackwardPanel.labelWidth)
         func labelled(_ label: String, _ text: String, _ style: Style) {
             labelledPieces(label, [text], style)
         }
         func labelledPieces(_ label: String, _ pieces: [String], _ style: Style, separator: String = "  ") {
             let text = pieces.count == 1 ? Format.wrap(pieces[0], contentWidth) : Format.wrap(pieces: pieces, contentWidth, separator: separator)
             for (i, piece) in text.enumerated() {
-                out.append([Span(text: Format.padRight(i == 0 ? label : "", BackwardStep.labelWidth), style: theme.label), Span(text: piece, style: style)])
+                out.append([Span(text: Format.padRight(i == 0 ? label : "", BackwardPanel.labelWidth), style: theme.label), Span(text: piece, style: style)])
+            }
+        }
+        /// "ran: " or "next: " and a node, wrapped under itself when the name is long; `suffix`
+        /// (dim) follows on the last line when it fits there.
+        func headed(_ head: String, _ text: String, _ style: Style, suffix: String = "") {
+            let indent = head.count
+            var pieces = Format.wrap(text, max(1, width - indent))
+            if pieces.isEmpty { pieces = [""] }
+            for (i, piece) in pieces.enumerated() {
+                var line: Line = [Span(text: i == 0 ? head : String(repeating: " ", count: indent), style: theme.label),
+                                  Span(text: piece, style: style)]
+                if i == pieces.count - 1 && !suffix.isEmpty {
+                    if indent + piece.count + suffix.count <= width {
+                        line.append(Span(text: suffix, style: theme.dim))
+                    } else {
+                        out.append(line)
+                        line = [Span(text: String(repeating: " ", count: indent), style: theme.label),
+                                Span(text: String(suffix.drop { $0 == " " }), style: theme.dim)]
+                    }
+                }
+                out.append(line)
             }
         }
         guard let cursor else {
             let first = graph.flatMap { g in g.executionOrder.first.map { ($0, g.node($0)?.name) } }
             out.append([Span(text: "ran: ", style: theme.label), Span(text: "—", style: theme.dim)])
-            out.append([Span(text: "next: ", style: theme.label), Span(text: first.map { describe($0.0, $0.1) } ?? "—", style: theme.nextNode)])
+            headed("next: ", first.map { describe($0.0, $0.1) } ?? "—", theme.nextNode)
             labelled("", "b runs one backward node (and pauses training). The first node of a pass also runs zero_grad (if on), the forward pass and the loss.", theme.dim)
             if let name = first?.1 {
                 labelled("computes", NodeExplanations.explain(name), theme.text)
             }
             return out
         }
-        var ranLine: Line = [Span(text: "ran: ", style: theme.label), Span(text: describe(cursor.ran, cursor.ranName), style: theme.ranNode)]
-        ranLine.append(Span(text: "   node \(cursor.stepsRun)/\(cursor.totalNodes)", style: theme.dim))
-        out.append(ranLine)
+        headed("ran: ", describe(cursor.ran, cursor.ranName), theme.ranNode, suffix: "   node \(cursor.stepsRun)/\(cursor.totalNodes)")
         if cursor.isActive, cursor.nextName != nil {
-            out.append([Span(text: "next: ", style: theme.label), Span(text: describe(cursor.next, cursor.nextName), style: theme.nextNode)])
+            headed("next: ", describe(cursor.next, cursor.nextName), theme.nextNode)
         } else {
-            out.append([Span(text: "next: ", style: theme.label), Span(text: "— pass complete, every parameter's .grad is ready", style: theme.good)])
+            // The trainer takes the optimizer step as soon as the pass's last node has run.
+            headed("next: ", "— pass complete, every .grad is ready; optimizer.step() ran next", theme.good)
         }
         if let name = cursor.ranName {
             labelled("computes", NodeExplanations.explain(name), theme.text)
@@ -111,7 +131,11 @@ public struct BackwardStep: Sendable {
 
     public func render(in area: Rect, buffer: inout ScreenBuffer, theme: Theme) {
         guard !area.isEmpty else { return }
-        let all = lines(width: area.width, theme: theme)
+        var all = lines(width: area.width, theme: theme)
+        // Lines that scroll leave the last column to the ↑ ↓ markers, so no text hides under them.
+        if all.count > area.height, area.width > 2 {
+            all = lines(width: area.width - 1, theme: theme)
+        }
         let maxScroll = max(0, all.count - area.height)
         let start = min(max(0, scroll), maxScroll)
         for (i, line) in all[start...].prefix(area.height).enumerated() {
@@ -129,7 +153,8 @@ public struct BackwardStep: Sendable {
     }
 
     /// How many lines there are to scroll through at `width`.
-    func lineCount(width: Int, theme: Theme) -> Int {
-        lines(width: width, theme: theme).count
+    func lineCount(width: Int, height: Int, theme: Theme) -> Int {
+        let count = lines(width: width, theme: theme).count
+        return count > height && width > 2 ? lines(width: width - 1, theme: theme).count : count
     }
 }

@@ -1,0 +1,34 @@
+import Testing
+import Trainer
+import TUI
+
+/// The footer: the key table's hints that fit, and always how to get help and quit.
+@Suite struct FooterTests {
+    @Test func keysThatFitAndAlwaysHelpAndQuit() {
+        let s = Fake.snapshot(running: true)
+        let wide = rendered(width: 100, height: 1) { Footer(snapshot: s).render(in: $0, buffer: &$1, theme: mono) }
+        #expect(wide == [" space pause  n step  b backward node  z zero_grad  +/- lr  < > speed  r reset  ? help  q quit"])
+        let wider = rendered(width: 120, height: 1) { Footer(snapshot: s).render(in: $0, buffer: &$1, theme: mono) }
+        #expect(wider == [" space pause  n step  b backward node  z zero_grad  +/- lr  < > speed  r reset  l log  tab panel  ? help  q quit"])
+        let narrow = rendered(width: 40, height: 1) { Footer(snapshot: s).render(in: $0, buffer: &$1, theme: mono) }
+        #expect(narrow == [" space pause  n step  ? help  q quit"])
+    }
+
+    @Test func aLongMessageLeavesRoomForHelpAndQuit() {
+        var s = Fake.snapshot(running: false)
+        s.diverged = true
+        s.message = "loss became inf at step 1201 in NllLossBackward0: lower the learning rate with - and resume with space"
+        let lines = rendered(width: 80, height: 1) { Footer(snapshot: s).render(in: $0, buffer: &$1, theme: mono) }
+        #expect(lines == [" loss became inf at step 1201 in NllLossBackward0: lower the l…  ? help  q quit"])
+        #expect(lines[0].hasSuffix("? help  q quit"))
+    }
+
+    @Test func keysStandOutFromTheirWords() {
+        var s = Fake.snapshot(running: true)
+        s.message = "finished: 900 steps"
+        let b = renderedBuffer(width: 100, height: 1) { Footer(snapshot: s).render(in: $0, buffer: &$1, theme: colorTheme) }
+        #expect(style(of: "space", in: b) == colorTheme.key)
+        #expect(style(of: " pause", in: b) == colorTheme.dim)
+        #expect(style(of: "finished", in: b) == colorTheme.warning)
+    }
+}
