@@ -131,7 +131,7 @@ import TUI
             "│    └─TBackward0         fc2          ││          min -0.231  max 0.193       │",
             "│      └─AccumulateGrad   fc2.weight   ││          [-0.0213, 0.0344, -0.110,  ↓│",
             "╰──────────────────────────────────────╯╰──────────────────────────────────────╯",
-            " space resume  n step  b backward node  z zero_grad  +/- lr  ? help  q quit",
+            " space resume  n step  b backward node  z zero_grad  < > speed  ? help  q quit",
         ])
     }
 
