@@ -53,6 +53,13 @@ public struct Chapter: Sendable, Equatable {
         facts.first { $0.name == name }?.value
     }
 
+    /// The rows of the stepped table in section `index`, if it has one (what `b` walks through).
+    public func steppedRows(inSection index: Int) -> Int? {
+        guard sections.indices.contains(index) else { return nil }
+        for case .table(let table) in sections[index].blocks where table.step != nil { return table.rows.count }
+        return nil
+    }
+
     /// Every error the demonstration raised, in order.
     public var errors: [LessonError] {
         sections.flatMap(\.blocks).compactMap { block in
@@ -90,11 +97,15 @@ public struct LessonTable: Sendable, Equatable {
     public var rows: [[String]]
     /// Rows to draw as highlighted (a difference, the layer that failed).
     public var marked: [Int]
+    /// What one row is when the viewer reveals the rows one key press at a time ("node" for
+    /// backward's steps); nil for a table shown whole.
+    public var step: String?
 
-    public init(headers: [String], rows: [[String]], marked: [Int] = []) {
+    public init(headers: [String], rows: [[String]], marked: [Int] = [], step: String? = nil) {
         self.headers = headers
         self.rows = rows
         self.marked = marked
+        self.step = step
     }
 }
 

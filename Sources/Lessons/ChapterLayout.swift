@@ -18,9 +18,10 @@ public struct LessonLine: Sendable, Equatable {
 
 public enum ChapterLayout {
     /// The lines of `chapter` at `width` columns. `revealed` sections are shown (all when nil);
-    /// the answer when `showAnswer`. `fold` rewrites text before it is measured (ASCII spelling).
+    /// the answer when `showAnswer`. A stepped table in the last revealed section shows its first
+    /// `stepRows` rows (all when nil). `fold` rewrites text before it is measured (ASCII spelling).
     public static func lines(_ chapter: Chapter, width: Int, revealed: Int? = nil, showAnswer: Bool = true,
-                             fold: (String) -> String = { $0 }) -> [LessonLine] {
+                             stepRows: Int? = nil, fold: (String) -> String = { $0 }) -> [LessonLine] {
         let width = max(20, width)
         var out: [LessonLine] = []
         func add(_ text: String, _ kind: LessonLine.Kind) { out.append(LessonLine(fold(text), kind)) }
@@ -37,7 +38,14 @@ public enum ChapterLayout {
             add(rule("\(index + 1). \(fold(section.heading))", width: width), .heading)
             for block in section.blocks {
                 add("", .blank)
-                layout(block, width: width, fold: fold, into: &out)
+                if case .table(let table) = block, let step = table.step, let rows = stepRows, index == shown - 1,
+                   rows < table.rows.count {
+                    // Columns as wide as the whole table's, so they stay put as rows appear.
+                    tableLines(table, width: width, fold: fold, limit: rows, into: &out)
+                    add("  b: the next \(step) (\(rows) of \(table.rows.count))", .hint)
+                } else {
+                    layout(block, width: width, fold: fold, into: &out)
+                }
             }
         }
         if shown < chapter.sections.count {
@@ -104,7 +112,8 @@ public enum ChapterLayout {
         }
     }
 
-    private static func tableLines(_ table: LessonTable, width: Int, fold: (String) -> String, into out: inout [LessonLine]) {
+    private static func tableLines(_ table: LessonTable, width: Int, fold: (String) -> String, limit: Int? = nil,
+                                   into out: inout [LessonLine]) {
         let headers = table.headers.map(fold)
         let rows = table.rows.map { $0.map(fold) }
         let columns = headers.count
@@ -118,7 +127,7 @@ public enum ChapterLayout {
             (0..<columns).map { c in fit(c < cells.count ? cells[c] : "", widths[c]) }.joined(separator: "  ")
         }
         out.append(LessonLine("  " + trimEnd(render(headers)), .tableHeader))
-        for (i, row) in rows.enumerated() {
+        for (i, row) in rows.prefix(limit ?? rows.count).enumerated() {
             let marked = table.marked.contains(i)
             out.append(LessonLine((marked ? "▶ " : "  ") + trimEnd(render(row)), marked ? .markedRow : .tableRow))
         }

@@ -31,7 +31,7 @@ import TUI
             "",
             " a: show the answer",
         ] + Array(repeating: "", count: 12) + [
-            " space next step  a answer  n/p chapter  r re-run  ↑↓ scroll  q close",
+            " space next step  b node  a answer  n/p chapter  r re-run  ↑↓ scroll  q close",
         ])
         // space runs the first step and scrolls to it.
         press([.character(" ")], &state)
@@ -48,7 +48,7 @@ import TUI
         #expect(errorRow != nil)
         if let errorRow {
             #expect(lines[errorRow + 1] == "   400x120)")
-            #expect(lines.last?.hasSuffix("more ↓") == true)
+            #expect(lines[0].hasSuffix("4/9 ↓"))
             // The error is drawn in the theme's "bad" style (bold and reverse without colour).
             #expect(second[3, errorRow].style == mono.bad)
         }
@@ -58,6 +58,23 @@ import TUI
         let heading = answer.firstIndex(of: " ── Answer ────────────────────────────────────────────────────────────────────")
         #expect(heading != nil)
         if let heading { #expect(answer[heading + 1].hasPrefix(" torch.flatten(x, 1)")) }
+    }
+
+    /// Chapter (e): b walks backward's nodes one at a time, in PyTorch's order.
+    @Test mutating func backwardNodeByNode() {
+        var state = LessonsViewerState.open(.e)
+        press([.character(" ")], &state)
+        var lines = frame(state).lines()
+        #expect(lines.contains("   1   NllLossBackward0                   []               LogSoftmax"))
+        #expect(!lines.contains { $0.hasPrefix("   2   LogSoftmaxBackward0") })
+        #expect(lines.contains("   b: the next node (1 of 27)"))
+        press([.character("b"), .character("b"), .character("b")], &state)
+        lines = frame(state).lines()
+        #expect(lines.contains("   4   AccumulateGrad       fc3.bias      [10]             adds into .grad"))
+        #expect(lines.contains("   b: the next node (4 of 27)"))
+        press(Array(repeating: .character("b"), count: 23), &state)
+        #expect(state.stepRows == nil)
+        #expect(ChapterLayout.lines(state.chapter, width: 78).contains { $0.text.hasPrefix("  27  AccumulateGrad       conv1.bias") })
     }
 
     @Test func colourAndStyles() {

@@ -85,8 +85,8 @@ enum BackwardChapter {
                 LessonSection("backward, one node at a time", [
                     .code(swift: "let loss = Tensor.crossEntropy(net(x), labels)\nlet stepper = try BackwardStepper(root: loss)\nwhile let step = try stepper.step() { ... }",
                           pytorch: "loss = F.cross_entropy(net(x), labels)\nloss.backward()   # the engine's loop, all at once"),
-                    .table(LessonTable(headers: ["#", "node", "of", "grad in", "sends to"], rows: stepRows)),
-                    .text("Forward recorded \(stepped.count) nodes. Backward starts at the loss's grad_fn and runs a node only when every gradient flowing into it has arrived, the most recently created first. Each node applies the chain rule locally (its own derivative times the gradient it received) and passes the result along its edges; AccumulateGrad nodes add it into a parameter's .grad. fc3.bias is filled first, conv1's parameters last. In the trainer, b runs this stepper one node per key."),
+                    .table(LessonTable(headers: ["#", "node", "of", "grad in", "sends to"], rows: stepRows, step: "node")),
+                    .text("Forward recorded \(stepped.count) nodes. Backward starts at the loss's grad_fn and runs a node only when every gradient flowing into it has arrived, the most recently created first. Each node applies the chain rule locally (its own derivative times the gradient it received) and passes the result along its edges; AccumulateGrad nodes add it into a parameter's .grad. fc3.bias is filled first, conv1's parameters last. Here b shows the stepper's nodes one at a time; in the trainer, b runs it one node per key."),
                 ]),
                 LessonSection("The graph is built anew every iteration", [
                     .code(swift: "let h = fc1(x)\nreturn fc2(x.sum().item() > 0 ? h.tanh() : h.relu())",

@@ -10,6 +10,8 @@ public struct LessonsViewerState: Sendable, Equatable {
     public private(set) var revealed = 0
     public private(set) var showAnswer = false
     public private(set) var scroll = 0
+    /// Rows shown of the newest step's stepped table (backward's nodes), nil when all are.
+    public private(set) var stepRows: Int? = nil
     /// The seed of the chapter's data and weights; `r` moves to the next one.
     public private(set) var seed: UInt64
 
@@ -32,13 +34,13 @@ public struct LessonsViewerState: Sendable, Equatable {
 
     /// The lines shown at a body `width` (the layout the widget draws and scrolling counts).
     public func lines(width: Int, ascii: Bool) -> [LessonLine] {
-        ChapterLayout.lines(chapter, width: width, revealed: revealed, showAnswer: showAnswer,
+        ChapterLayout.lines(chapter, width: width, revealed: revealed, showAnswer: showAnswer, stepRows: stepRows,
                             fold: ascii ? LessonsViewer.asciiFold : { $0 })
     }
 
     /// The keys, for the footer and the help: every one the viewer reads.
     public static let keys: [(keys: String, action: String)] = [
-        ("space", "next step"), ("a", "answer"), ("n/p", "chapter"), ("r", "re-run"), ("↑↓", "scroll"), ("q", "close"),
+        ("space", "next step"), ("b", "node"), ("a", "answer"), ("n/p", "chapter"), ("r", "re-run"), ("↑↓", "scroll"), ("q", "close"),
     ]
 
     /// Applies one key. `width` and `height` are the body's size, for scrolling.
@@ -51,10 +53,19 @@ public struct LessonsViewerState: Sendable, Equatable {
                 return .stay
             }
             revealed += 1
+            stepRows = chapter.steppedRows(inSection: revealed - 1) == nil ? nil : 1
             // Scroll so the new step's heading is at the top (the text above is already read).
             let shown = lines(width: width, ascii: ascii)
             let headings = shown.indices.filter { shown[$0].kind == .heading }
             if revealed - 1 < headings.count { scroll = headings[revealed - 1] }
+        case .character("b"), .character("B"):
+            // The next row of a stepped table (backward's next node), kept in view.
+            guard let rows = stepRows, let total = chapter.steppedRows(inSection: revealed - 1) else { break }
+            stepRows = rows + 1 >= total ? nil : rows + 1
+            let shown = lines(width: width, ascii: ascii)
+            if let hint = shown.lastIndex(where: { $0.kind == .hint && $0.text.hasPrefix("  b: ") }) ?? shown.indices.last {
+                scroll = max(scroll, hint - height + 2)
+            }
         case .character("a"), .character("A"):
             if showAnswer {
                 showAnswer = false

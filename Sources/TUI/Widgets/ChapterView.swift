@@ -17,14 +17,16 @@ public struct ChapterView {
         }
         let chapter = state.chapter
         let all = ChapterID.allCases
-        let position = "\((all.firstIndex(of: chapter.id) ?? 0) + 1)/\(all.count)"
+        let body = body(width: width, height: height)
+        let lines = state.lines(width: body.width, ascii: theme.symbols == .ascii)
+        // The chapter's place among the nine, and an arrow while there is more below.
+        let more = state.scroll + body.height < lines.count ? " ↓" : ""
+        let position = "\((all.firstIndex(of: chapter.id) ?? 0) + 1)/\(all.count)" + more
         buffer.fill(Rect(x: 0, y: 0, width: width, height: 1), style: theme.statusBar)
         _ = buffer.put(" Lessons · (\(chapter.id.rawValue)) \(chapter.title)", x: 0, y: 0,
                        style: theme.statusBar, clip: Rect(x: 0, y: 0, width: width - position.count - 2, height: 1))
         _ = buffer.put(position, x: width - position.count - 1, y: 0, style: theme.statusBar)
 
-        let body = body(width: width, height: height)
-        let lines = state.lines(width: body.width, ascii: theme.symbols == .ascii)
         for row in 0..<body.height {
             let index = state.scroll + row
             guard index < lines.count else { break }
@@ -36,12 +38,6 @@ public struct ChapterView {
         for (keys, action) in LessonsViewerState.keys {
             x = buffer.put(keys, x: x, y: height - 1, style: theme.key, clip: footer)
             x = buffer.put(" \(action)  ", x: x, y: height - 1, style: theme.dim, clip: footer)
-        }
-        // How much is below, at the footer's right end when it fits.
-        let below = lines.count - state.scroll - body.height
-        if below > 0 {
-            let more = "\(below) more ↓"
-            if x + more.count < width { _ = buffer.put(more, x: width - more.count - 1, y: height - 1, style: theme.dim) }
         }
         return buffer
     }
