@@ -31,7 +31,7 @@ import TUI
             "",
             " a: show the answer",
         ] + Array(repeating: "", count: 12) + [
-            " space next step  b node  a answer  n/p chapter  r re-run  ↑↓ scroll  q close",
+            " space next step  a answer  n/p chapter  r re-run  ↑↓ scroll  q close",
         ])
         // space runs the first step and scrolls to it.
         press([.character(" ")], &state)
@@ -72,6 +72,7 @@ import TUI
         lines = frame(state).lines()
         #expect(lines.contains("   4   AccumulateGrad       fc3.bias      [10]             adds into .grad"))
         #expect(lines.contains("   b: the next node (4 of 27)"))
+        #expect(lines.last == " space next step  b node  a answer  n/p chapter  r re-run  ↑↓ scroll  q close")
         press(Array(repeating: .character("b"), count: 23), &state)
         #expect(state.stepRows == nil)
         #expect(ChapterLayout.lines(state.chapter, width: 78).contains { $0.text.hasPrefix("  27  AccumulateGrad       conv1.bias") })

@@ -38,6 +38,11 @@ public struct LessonsViewerState: Sendable, Equatable {
                             fold: ascii ? LessonsViewer.asciiFold : { $0 })
     }
 
+    /// The keys the footer shows now: `b` only while there are nodes to step through.
+    public var footerKeys: [(keys: String, action: String)] {
+        LessonsViewerState.keys.filter { $0.keys != "b" || stepRows != nil }
+    }
+
     /// The keys, for the footer and the help: every one the viewer reads.
     public static let keys: [(keys: String, action: String)] = [
         ("space", "next step"), ("b", "node"), ("a", "answer"), ("n/p", "chapter"), ("r", "re-run"), ("↑↓", "scroll"), ("q", "close"),

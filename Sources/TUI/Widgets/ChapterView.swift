@@ -35,7 +35,7 @@ public struct ChapterView {
         }
         var x = 1
         let footer = Rect(x: 0, y: height - 1, width: width, height: 1)
-        for (keys, action) in LessonsViewerState.keys {
+        for (keys, action) in state.footerKeys {
             x = buffer.put(keys, x: x, y: height - 1, style: theme.key, clip: footer)
             x = buffer.put(" \(action)  ", x: x, y: height - 1, style: theme.dim, clip: footer)
         }
