@@ -1,4 +1,5 @@
 import ArgumentParser
+import Glibc
 import Lessons
 import TUI
 import Trainer
@@ -58,6 +59,9 @@ struct LearnCommand: ParsableCommand {
                 print(text, terminator: "")
             }
             return
+        }
+        guard isatty(STDIN_FILENO) != 0 && isatty(STDOUT_FILENO) != 0 else {
+            throw TrainerError.invalidFlag("blitz-tui learn needs a terminal for its screen; use --plain to print the chapters as text")
         }
         let options = TUIOptions(ascii: ascii ? true : nil, colors: noColor ? false : nil)
         let status = try LessonsViewer.run(first: first, seed: seed, options: options)

@@ -184,6 +184,12 @@ import Testing
         #expect(result.stdout.contains("RuntimeError: only Tensors of floating point dtype can require gradients"))
     }
 
+    @Test func theViewerWithoutATerminalPointsAtPlain() throws {
+        let result = try Binary.run(["learn", "--chapter", "b"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("use --plain to print the chapters as text"))
+    }
+
     @Test func anUnknownChapterIsAClearError() throws {
         let result = try Binary.run(["learn", "--chapter", "z", "--plain"])
         #expect(result.status == 1)

@@ -40,15 +40,16 @@ enum DevicesChapter {
 
     static func run(_ context: LessonContext) -> Chapter {
         var facts: [LessonFact] = []
-        let gpus = (try? CUDADevices.list()) ?? []
-        let gpuReason: String
+        // GPUs count only if a tensor can really be put on one (a driver without its compiler can't).
+        var gpuCount = 0
+        var gpuReason = ""
         do {
             _ = try Tensor.ones([1]).to(.cuda(0))
-            gpuReason = "\(gpus.count) GPU(s) found."
+            gpuCount = max(1, (try? CUDADevices.list())?.count ?? 1)
         } catch {
             gpuReason = error.description
         }
-        facts.append(LessonFact("gpus", String(gpus.count)))
+        facts.append(LessonFact("gpus", String(gpuCount)))
 
         // Every tensor with its device.
         let net = LessonSupport.net(seed: context.seed)
@@ -71,7 +72,7 @@ enum DevicesChapter {
 
         // The mismatch.
         var mismatchBlocks: [LessonBlock] = []
-        if gpus.isEmpty {
+        if gpuCount == 0 {
             let check = Device.mismatch([.cuda(0), .cpu])!
             facts.append(LessonFact("device mismatch", check.description))
             mismatchBlocks = [
@@ -94,7 +95,7 @@ enum DevicesChapter {
         }
 
         // Data parallelism: the batch of 8 split over two replicas running at once.
-        let replicaDevices: [Device] = gpus.count >= 2 ? [.cuda(0), .cuda(1)] : [.cpu, .cpu]
+        let replicaDevices: [Device] = gpuCount >= 2 ? [.cuda(0), .cuda(1)] : [.cpu, .cpu]
         let halves = [Array(indices[0..<4]), Array(indices[4..<8])]
         let box = ReplicaResults()
         let seed = context.seed
@@ -112,14 +113,27 @@ enum DevicesChapter {
             [names[i], LessonSupport.fixed(norm(replicas[0].grads[i])), LessonSupport.fixed(norm(replicas[1].grads[i])),
              LessonSupport.fixed(norm(average[i])), LessonSupport.fixed(norm(whole[i]))]
         }
-        let workerWords = gpus.count >= 2
-            ? "Each replica runs on its own GPU (cuda:0 and cuda:1)."
-            : "No GPUs here: the replicas are two CPU workers (threads) running at the same time, each with its own copy of the model."
+        let workerWords: String
+        switch gpuCount {
+        case 0: workerWords = "No GPUs here: the replicas are two CPU workers (threads) running at the same time, each with its own copy of the model."
+        case 1: workerWords = "One GPU here, and data parallelism needs two devices: the replicas are two CPU workers (threads) running at the same time, each with its own copy of the model."
+        default: workerWords = "Each replica runs on its own GPU (cuda:0 and cuda:1), on a thread of its own."
+        }
 
         // Model parallelism: conv half on one device, fc half on the other.
-        let stageDevices: [Device] = gpus.count >= 2 ? [.cuda(0), .cuda(1)] : [.cpu, .cpu]
+        let stageDevices: [Device] = gpuCount >= 2 ? [.cuda(0), .cuda(1)] : [.cpu, .cpu]
         let split = LessonSupport.net(seed: context.seed)
-        let (x4, labels4) = LessonSupport.digits(at: Array(indices[0..<4]))
+        var (x4, labels4) = LessonSupport.digits(at: Array(indices[0..<4]))
+        let reference = LessonSupport.net(seed: context.seed)
+        let referenceLoss = Tensor.crossEntropy(reference(x4), labels4)
+        try! referenceLoss.backward()
+        if stageDevices != [.cpu, .cpu] {
+            // Each half's layers (and what it reads) on its own device.
+            for layer in [split.conv1, split.conv2] as [Module] { try! layer.to(stageDevices[0]) }
+            for layer in [split.fc1, split.fc2, split.fc3] as [Module] { try! layer.to(stageDevices[1]) }
+            x4 = try! x4.to(stageDevices[0])
+            labels4 = try! labels4.to(stageDevices[1])
+        }
         // Worker 0: the convolutions.
         let features = split.pool(split.conv2(split.pool(split.conv1(x4).relu())).relu()).flatten(startDim: 1)
         // The activation crosses: a copy on the other device, a leaf there so its gradient can come back.
@@ -130,9 +144,6 @@ enum DevicesChapter {
         // The gradient crosses back and worker 0 finishes backward through the convolutions.
         let returned = try! crossed.grad!.to(stageDevices[0])
         try! features.backward(returned)
-        let reference = LessonSupport.net(seed: context.seed)
-        let referenceLoss = Tensor.crossEntropy(reference(x4), labels4)
-        try! referenceLoss.backward()
         let splitGrads = split.parameters().map { $0.grad! }
         let referenceGrads = reference.parameters().map { $0.grad! }
         let modelDifference = LessonSupport.maxDifference(splitGrads, referenceGrads)
@@ -169,7 +180,7 @@ enum DevicesChapter {
                 LessonSection("model parallelism: split the model", [
                     .code(swift: "let a = convolutions(x)       // half 0\nlet b = a.to(d1).requireGrad() // crosses\nlet loss = fullyConnected(b)  // half 1\ntry loss.backward()\ntry a.backward(b.grad!.to(d0))",
                           pytorch: "a = self.convs(x.to('cuda:0'))\nb = a.to('cuda:1')\nloss = loss_fn(self.fcs(b), y.to('cuda:1'))\nloss.backward()   # crosses back itself"),
-                    .text(gpus.count >= 2 ? "The convolutions live on cuda:0, the fully connected layers on cuda:1." : "No GPUs here: both halves live on the CPU and take turns, and the crossing is a copy from one half's tensors to the other's; with two GPUs the same code puts them on cuda:0 and cuda:1."),
+                    .text(gpuCount >= 2 ? "The convolutions live on cuda:0, the fully connected layers on cuda:1." : "\(gpuCount == 0 ? "No GPUs" : "Only one GPU") here: both halves live on the CPU and take turns, and the crossing is a copy from one half's tensors to the other's; with two GPUs the same code puts them on cuda:0 and cuda:1."),
                     .table(LessonTable(headers: ["pass", "what crosses", "shape", "size", "from -> to"], rows: crossingRows)),
                     .output("loss split vs. in one piece: difference \(LessonSupport.scientific(abs(splitLoss.item() - referenceLoss.item())))\nlargest gradient difference over all parameters: \(LessonSupport.scientific(modelDifference))"),
                     .text("Each half keeps its parameters; only activations go forward across the boundary and their gradients come back. This fits models too big for one device; data parallelism instead copies the whole model to fit more data."),
