@@ -19,10 +19,8 @@ public enum Lessons {
         }
     }
 
-    /// One line per chapter, for menus and help: "(a) Tensors: ...".
-    public static let titles: [(ChapterID, String)] = ChapterID.allCases.map { ($0, title(of: $0)) }
-
-    static func title(of id: ChapterID) -> String {
+    /// A chapter's title, in PyTorch's words.
+    public static func title(of id: ChapterID) -> String {
         switch id {
         case .a: return "Tensors: requires_grad, grad_fn and .grad"
         case .b: return "Modules: parameters, named_parameters and .to(device)"
