@@ -48,9 +48,11 @@ build: deps
 run: build
 	.build/release/blitz-tui
 
+# Every test, then the blitz's 10-epoch recipe on the digits (the debug binary: no release build).
 test: deps nvrtc
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
+	scripts/long-check.sh .build/debug/blitz-tui
 
 # The blitz's full recipe on the digits (10 epochs), checked against PyTorch's accuracy.
 test-long: build

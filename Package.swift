@@ -43,11 +43,13 @@ let package = Package(
             name: "blitz-bench",
             dependencies: ["Autograd", "Models", "Trainer", "TUI"],
             swiftSettings: optimize),
-        .testTarget(name: "AutogradTests", dependencies: ["Autograd"]),
-        .testTarget(name: "ModelsTests", dependencies: ["Autograd", "Models"]),
+        // Shared by the test targets: when a conditional test may be skipped (Requirement.swift).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "AutogradTests", dependencies: ["Autograd", "TestSupport"]),
+        .testTarget(name: "ModelsTests", dependencies: ["Autograd", "Models", "TestSupport"]),
         .testTarget(name: "TrainerTests", dependencies: ["Autograd", "Models", "Trainer"]),
         .testTarget(name: "TUITests", dependencies: ["TUI", "Trainer", "Lessons"]),
         .testTarget(name: "LessonsTests", dependencies: ["Lessons", "Autograd"]),
-        .testTarget(name: "EndToEndTests", dependencies: []),
+        .testTarget(name: "EndToEndTests", dependencies: ["Autograd", "Models", "Trainer", "TestSupport"]),
     ]
 )

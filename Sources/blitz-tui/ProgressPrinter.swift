@@ -1,3 +1,4 @@
+import Autograd
 import Glibc
 import Synchronization
 import Trainer
@@ -27,7 +28,12 @@ final class ProgressPrinter: Sendable {
             $0.total = configuration.steps ?? configuration.epochs * $0.stepsPerEpoch
         }
         if !json {
-            write("training \(configuration.model) on \(snapshot.dataset) (\(snapshot.device), \(snapshot.optimizer) lr \(configuration.learningRate), batch \(configuration.batchSize)): \(state.withLock { $0.total }) steps\n")
+            // The thread count the CPU backend really runs on, so a person (and a test) sees --threads took.
+            let threads = Backends.cpu.numThreads
+            let total = state.withLock { $0.total }
+            write("training \(configuration.model) on \(snapshot.dataset) (\(snapshot.device), \(snapshot.optimizer) "
+                  + "lr \(configuration.learningRate), batch \(configuration.batchSize), "
+                  + "\(threads) thread\(threads == 1 ? "" : "s")): \(total) steps\n")
         }
     }
 

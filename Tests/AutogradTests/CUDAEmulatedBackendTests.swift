@@ -6,7 +6,7 @@ import Testing
 /// and composite op of the self-test must match the CPU backend, the allocator must reuse
 /// blocks, and the kernel cache must keep NVRTC from running twice.
 @Suite("CUDA backend on the emulated driver", .serialized,
-       .enabled(if: CUDAEmulator.isAvailable, "the CUDA emulator needs a C++ compiler (clang++ from the Swift toolchain, or g++)"))
+       .enabled(if: CUDAEmulator.requirementMet, "the CUDA emulator could not be built (the reason is printed above)"))
 struct CUDAEmulatedBackendTests {
     @Test("the self-test passes: every kernel and composite op matches the CPU")
     func selfTest() throws {
@@ -148,7 +148,7 @@ struct CUDAEmulatedBackendTests {
 /// `Module.to(.cuda(0))`, `Tensor.to`, SGD with momentum on the device, and the gradient that
 /// flows back through `to` to a CPU leaf, all against the same run on the CPU.
 @Suite("CUDA through the public API, on the emulated driver",
-       .enabled(if: CUDAEmulator.isAvailable, "the CUDA emulator needs a C++ compiler (clang++ from the Swift toolchain, or g++)"))
+       .enabled(if: CUDAEmulator.requirementMet, "the CUDA emulator could not be built (the reason is printed above)"))
 struct CUDAEmulatedPublicPathTests {
     @Test("a small network trains the same on cuda:0 as on the CPU")
     func training() async {

@@ -1,5 +1,6 @@
 import Autograd
 import Testing
+import TestSupport
 
 /// Every kernel source compiles with the real NVRTC, on a machine without a GPU: `make nvrtc`
 /// installs libnvrtc from PyPI into .local/nvrtc (make test depends on it). When it could not
@@ -7,7 +8,7 @@ import Testing
 @Suite("CUDA kernels compile with NVRTC")
 struct CUDAKernelCompileTests {
     @Test("PTX for sm_80 and sm_90",
-          .enabled(if: CUDATestSupport.hasNVRTC, "libnvrtc not found in .local/nvrtc or BLITZ_CUDA_PATH: run `make nvrtc`"),
+          .enabled(if: CUDATestSupport.nvrtcRequirementMet, "libnvrtc not found in .local/nvrtc or BLITZ_CUDA_PATH: run `make nvrtc`"),
           arguments: [80, 90], DType.allCases)
     func ptx(architecture: Int, dtype: DType) throws {
         let compiler = try CUDATestSupport.nvrtc.get()
@@ -23,7 +24,7 @@ struct CUDAKernelCompileTests {
     }
 
     @Test("CUBIN for sm_80 and sm_90, as a GPU of that kind gets",
-          .enabled(if: CUDATestSupport.hasNVRTC, "libnvrtc not found in .local/nvrtc or BLITZ_CUDA_PATH: run `make nvrtc`"),
+          .enabled(if: CUDATestSupport.nvrtcRequirementMet, "libnvrtc not found in .local/nvrtc or BLITZ_CUDA_PATH: run `make nvrtc`"),
           arguments: [80, 90])
     func cubin(architecture: Int) throws {
         let compiler = try CUDATestSupport.nvrtc.get()
@@ -36,7 +37,7 @@ struct CUDAKernelCompileTests {
     }
 
     @Test("a device newer than NVRTC knows gets PTX it can JIT",
-          .enabled(if: CUDATestSupport.hasNVRTC, "libnvrtc not found in .local/nvrtc or BLITZ_CUDA_PATH: run `make nvrtc`"))
+          .enabled(if: CUDATestSupport.nvrtcRequirementMet, "libnvrtc not found in .local/nvrtc or BLITZ_CUDA_PATH: run `make nvrtc`"))
     func newerDevice() throws {
         let compiler = try CUDATestSupport.nvrtc.get()
         let newest = try #require(compiler.supportedArchitectures.last)
@@ -44,7 +45,7 @@ struct CUDAKernelCompileTests {
     }
 
     @Test("a compile error names the program and carries NVRTC's log",
-          .enabled(if: CUDATestSupport.hasNVRTC, "libnvrtc not found in .local/nvrtc or BLITZ_CUDA_PATH: run `make nvrtc`"))
+          .enabled(if: CUDATestSupport.nvrtcRequirementMet, "libnvrtc not found in .local/nvrtc or BLITZ_CUDA_PATH: run `make nvrtc`"))
     func compileError() throws {
         let compiler = try CUDATestSupport.nvrtc.get()
         let error = #expect(throws: DeviceError.self) {

@@ -1,4 +1,5 @@
 import Autograd
+import TestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -21,6 +22,15 @@ enum CUDATestSupport {
     }
 
     static var hasNVRTC: Bool { (try? nvrtc.get()) != nil }
+
+    /// Whether the NVRTC tests run: NVRTC loaded, or CI requires every test (then they fail with
+    /// the loader's own error). A skip prints that error.
+    static var nvrtcRequirementMet: Bool {
+        Requirement.met(hasNVRTC, {
+            if case .failure(let error) = nvrtc { return "NVRTC: \(error)" }
+            return ""
+        }())
+    }
 
     /// A fresh empty folder under /tmp.
     static func temporaryFolder(_ tag: String) -> String {

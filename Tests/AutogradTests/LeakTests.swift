@@ -23,7 +23,8 @@ import Testing
 
     @Test func liveTensorCountReturnsToItsBaseline() async throws {
         // Other suites run in parallel and create tensors too, so the count is sampled a few
-        // times: a leak is permanent and grows with the iterations, their noise is neither.
+        // times: a leak is permanent and grows with the iterations, their noise is neither. A
+        // thousand iterations against a bound of a hundred: one tensor leaked per iteration fails.
         let x = try Tensor((0..<24).map { Double($0) / 24 } as [Double], shape: [4, 6]).requireGrad()
         func iteration() throws {
             let h = (x.mm(x.t()) * 0.5 + 1.0).relu().logSoftmax(dim: 1)
@@ -33,13 +34,42 @@ import Testing
         }
         try iteration()
         let baseline = Tensor.liveCount
-        let iterations = 200
+        let iterations = 1000
+        let bound = iterations / 10
         for _ in 0..<iterations { try iteration() }
         var leaked = Tensor.liveCount - baseline
-        for _ in 0..<50 where leaked >= iterations {
+        for _ in 0..<100 where leaked >= bound {
             try? await Task.sleep(for: .milliseconds(20))
             leaked = Swift.min(leaked, Tensor.liveCount - baseline)
         }
-        #expect(leaked < iterations, "\(leaked) more live tensors after \(iterations) iterations")
+        #expect(leaked < bound, "\(leaked) more live tensors after \(iterations) iterations")
+    }
+
+    /// Exact, whatever runs beside it: every node of an iteration's graph, and every tensor the
+    /// iteration made, is gone once backward has run and the iteration's variables are out of scope.
+    @Test func everyNodeAndTensorOfAnIterationIsFreed() throws {
+        let x = try Tensor((0..<24).map { Double($0) / 24 } as [Double], shape: [4, 6]).requireGrad()
+        var nodes: [() -> Node?] = []
+        var tensors: [() -> Tensor?] = []
+        for _ in 0..<3 {
+            try {
+                let product = x.mm(x.t())
+                let h = (product * 0.5 + 1.0).relu().logSoftmax(dim: 1)
+                let loss = Tensor.nllLoss(h, Tensor([0, 1, 2, 3])) + (x.exp().sum() / 10.0)
+                for node in reachableNodes(from: loss) {
+                    weak var weakNode = node
+                    nodes.append { weakNode }
+                }
+                for tensor in [product, h, loss] {
+                    weak var weakTensor = tensor
+                    tensors.append { weakTensor }
+                }
+                try loss.backward()
+                x.zeroGrad()
+            }()
+        }
+        #expect(nodes.count > 3 * 8)
+        #expect(nodes.filter { $0() != nil }.count == 0, "nodes outlive their graph")
+        #expect(tensors.filter { $0() != nil }.count == 0, "tensors outlive their iteration")
     }
 }

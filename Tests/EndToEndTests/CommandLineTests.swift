@@ -3,12 +3,16 @@ import Testing
 
 /// The real binary, end to end: the command-line contract of ARCHITECTURE.md.
 @Suite(.serialized) struct CommandLineTests {
+    /// PyTorch's order (pytorch-facts.md), each AccumulateGrad with its parameter so that two of
+    /// them swapped cannot pass.
     static let blitzOrder = [
-        "NllLossBackward0", "LogSoftmaxBackward0", "AddmmBackward0", "AccumulateGrad", "TBackward0", "AccumulateGrad",
-        "ReluBackward0", "AddmmBackward0", "AccumulateGrad", "TBackward0", "AccumulateGrad", "ReluBackward0",
-        "AddmmBackward0", "AccumulateGrad", "TBackward0", "AccumulateGrad", "ViewBackward0",
-        "MaxPool2DWithIndicesBackward0", "ReluBackward0", "ConvolutionBackward0", "AccumulateGrad", "AccumulateGrad",
-        "MaxPool2DWithIndicesBackward0", "ReluBackward0", "ConvolutionBackward0", "AccumulateGrad", "AccumulateGrad",
+        "NllLossBackward0", "LogSoftmaxBackward0", "AddmmBackward0", "AccumulateGrad(fc3.bias)", "TBackward0",
+        "AccumulateGrad(fc3.weight)", "ReluBackward0", "AddmmBackward0", "AccumulateGrad(fc2.bias)", "TBackward0",
+        "AccumulateGrad(fc2.weight)", "ReluBackward0", "AddmmBackward0", "AccumulateGrad(fc1.bias)", "TBackward0",
+        "AccumulateGrad(fc1.weight)", "ViewBackward0", "MaxPool2DWithIndicesBackward0", "ReluBackward0",
+        "ConvolutionBackward0", "AccumulateGrad(conv2.weight)", "AccumulateGrad(conv2.bias)",
+        "MaxPool2DWithIndicesBackward0", "ReluBackward0", "ConvolutionBackward0", "AccumulateGrad(conv1.weight)",
+        "AccumulateGrad(conv1.bias)",
     ]
 
     @Test func jsonLinesOnePerStepAndReproducible() throws {
@@ -56,7 +60,10 @@ import Testing
         let nodes = object["nodes"] as! [[String: Any]]
         #expect(nodes.count == 27)
         var names: [Int: String] = [:]
-        for node in nodes { names[node["id"] as! Int] = node["name"] as? String }
+        for node in nodes {
+            let name = node["name"] as! String
+            names[node["id"] as! Int] = (node["parameter"] as? String).map { "\(name)(\($0))" } ?? name
+        }
         let order = (object["execution_order"] as! [Int]).map { names[$0]! }
         #expect(order == Self.blitzOrder)
         let fc3 = nodes.first { $0["name"] as? String == "AddmmBackward0" && $0["module"] as? String == "fc3" }

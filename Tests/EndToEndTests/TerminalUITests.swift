@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// The real binary in a real terminal (tmux): what a person sees and does.
 @Suite(.serialized) struct TerminalUITests {
@@ -39,8 +40,9 @@ import Testing
         }
     }
 
+    /// tmux as the shell finds it; `make test` installs it. Under CI a missing tmux fails the test.
     static var tmuxAvailable: Bool {
-        FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux")
+        Requirement.met(Requirement.onPath("tmux") != nil, "tmux is not on PATH (make test installs it)")
     }
 
     /// `accumulated: K` from the status bar.
@@ -164,13 +166,34 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: save))
     }
 
+    /// `--ascii` reaches the screen: the same frame drawn with ASCII only, where without it the
+    /// panels have rounded corners and the loss is drawn in braille (both in a UTF-8 locale).
+    @Test(.enabled(if: tmuxAvailable, "make test installs tmux; without it this test cannot run"))
+    func asciiFlagDrawsWithASCIIOnly() throws {
+        for ascii in [true, false] {
+            let tmux = Tmux()
+            defer { _ = try? tmux.run(["kill-server"]) }
+            let flag = ascii ? " --ascii" : ""
+            let command = "LANG=C.UTF-8 LC_ALL=C.UTF-8 '\(Binary.path)'\(flag) --threads 1 --steps 30 --speed max; sleep 60"
+            try tmux.run(["-u", "new-session", "-d", "-s", tmux.session, "-x", "100", "-y", "30", command])
+            let screen = try tmux.waitFor("30 steps trained") { $0.contains("step 30") && $0.contains("Gradient norms") }
+            let nonASCII = screen.unicodeScalars.filter { !$0.isASCII }
+            if ascii {
+                #expect(nonASCII.isEmpty, "--ascii drew \(String(String.UnicodeScalarView(nonASCII.prefix(20))))")
+            } else {
+                #expect(screen.contains("╭"), "without --ascii the panels have rounded corners")
+            }
+            try tmux.keys("q")
+        }
+    }
+
     /// `blitz-tui learn --chapter d` at 80×24: predict, two steps, the error at fc1, the answer, q.
     @Test(.enabled(if: tmuxAvailable, "make test installs tmux; without it this test cannot run"))
     func lessonsViewerStepsThroughFlatten() throws {
         let tmux = Tmux()
         defer { _ = try? tmux.run(["kill-server"]) }
-        let command = "'\(Binary.path)' learn --chapter d; echo EXIT=$?; sleep 60"
-        try tmux.run(["new-session", "-d", "-s", tmux.session, "-x", "80", "-y", "24", command])
+        let command = "LANG=C.UTF-8 LC_ALL=C.UTF-8 '\(Binary.path)' learn --chapter d; echo EXIT=$?; sleep 60"
+        try tmux.run(["-u", "new-session", "-d", "-s", tmux.session, "-x", "80", "-y", "24", command])
         var screen = try tmux.waitFor("space: run the next step (0 of 2 shown)")
         #expect(screen.contains("Lessons · (d) Flatten: from convolutions to fully connected layers"))
         try tmux.keys("Space")

@@ -2,6 +2,7 @@ import Autograd
 import Foundation
 import Models
 import Testing
+import TestSupport
 
 @Suite struct DatasetDigitsTests {
     @Test func embeddedDigitsAreTheUCISet() {
@@ -84,10 +85,13 @@ import Testing
 
     /// The embedded bytes are what datasets/digits.csv.gz holds (read with the system's gzip),
     /// so the generated source cannot drift from the shipped file.
-    @Test(.enabled(if: Self.gzip != nil && FileManager.default.fileExists(atPath: Self.shippedFile)))
+    @Test(.enabled(if: Requirement.met(Self.gzip != nil && FileManager.default.fileExists(atPath: Self.shippedFile),
+                                        "gzip or datasets/digits.csv.gz is missing")))
     func embeddedDataMatchesTheShippedFile() throws {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.gzip!)
+        let gzip = try #require(Self.gzip, "gzip is not installed")
+        try #require(FileManager.default.fileExists(atPath: Self.shippedFile), "\(Self.shippedFile) is missing")
+        process.executableURL = URL(fileURLWithPath: gzip)
         process.arguments = ["-dc", Self.shippedFile]
         let pipe = Pipe()
         process.standardOutput = pipe
@@ -104,5 +108,5 @@ import Testing
     static let shippedFile = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("datasets/digits.csv.gz").path
-    static let gzip = ["/usr/bin/gzip", "/bin/gzip"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    static let gzip = Requirement.onPath("gzip")
 }

@@ -108,7 +108,7 @@ struct ModelBlitzNetTests {
     /// Writes a 1-channel BlitzNet checkpoint plus its input and logits, for PyTorch to check with
     /// `scripts/make_nn_fixtures.py verify NET IO`. With BLITZ_TUI_FIXTURE_DIR set, the files also
     /// go there (that is how Tests/Fixtures/checkpoints/blitz_net_swift*.safetensors were made).
-    @Test func writesACheckpointPyTorchCanLoad() throws {
+    @Test func writesACheckpointThatLoadsBackWithTheSameLogits() throws {
         let net = BlitzNet(inputChannels: 1, seed: 5)
         var g = RandomGenerator(seed: 6)
         let input = Tensor.randn([3, 1, 32, 32], generator: &g)

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import Trainer
 import TUI
@@ -53,18 +54,31 @@ import TUI
         }
     }
 
+    /// At every size: the frame has exactly the terminal's rows, none wider than the terminal, no
+    /// control character anywhere; below the minimum it says so (where the words fit), above it
+    /// the status bar's contract words are on the first row and the footer on the last.
     @Test func everySizeRendersWithinBounds() {
         let sizes = (0...130).flatMap { w in [0, 1, 2, 5, 23, 24, 25, 30, 41].map { (w, $0) } }
             + (0...45).flatMap { h in [0, 1, 3, 79, 80, 81, 100, 121].map { ($0, h) } }
         let snapshots = LayoutTests.snapshots
         var state = AppState()
-        state.showHelp = true
         for (i, (w, h)) in sizes.enumerated() {
             let s = snapshots[i % snapshots.count]
             state.showHelp = i % 3 == 0
             let lines = TUIApp.renderFrame(snapshot: s, state: state, width: w, height: h)
             #expect(lines.count == h)
             #expect(lines.allSatisfy { $0.count <= w }, "\(w)×\(h)")
+            #expect(!lines.joined().unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F }, "\(w)×\(h)")
+            if Layout(width: w, height: h).isTooSmall {
+                if w >= 40 && h >= 3 {
+                    #expect(lines.joined().contains("terminal too small"), "\(w)×\(h)")
+                }
+            } else {
+                let status = lines[0]
+                #expect(status.contains("step \(s.step)"), "\(w)×\(h): \(status)")
+                #expect(status.contains(s.isRunning ? "running" : "paused"), "\(w)×\(h): \(status)")
+                #expect(!lines[h - 1].trimmingCharacters(in: .whitespaces).isEmpty, "\(w)×\(h): no footer")
+            }
         }
     }
 

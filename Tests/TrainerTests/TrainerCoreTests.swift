@@ -2,14 +2,21 @@ import Autograd
 import Testing
 @testable import Trainer
 
-/// The blitz Net's backward order (pytorch-facts.md).
+/// The blitz Net's backward order (pytorch-facts.md), each AccumulateGrad with its parameter.
 let blitzOrder = [
-    "NllLossBackward0", "LogSoftmaxBackward0", "AddmmBackward0", "AccumulateGrad", "TBackward0", "AccumulateGrad",
-    "ReluBackward0", "AddmmBackward0", "AccumulateGrad", "TBackward0", "AccumulateGrad", "ReluBackward0",
-    "AddmmBackward0", "AccumulateGrad", "TBackward0", "AccumulateGrad", "ViewBackward0",
-    "MaxPool2DWithIndicesBackward0", "ReluBackward0", "ConvolutionBackward0", "AccumulateGrad", "AccumulateGrad",
-    "MaxPool2DWithIndicesBackward0", "ReluBackward0", "ConvolutionBackward0", "AccumulateGrad", "AccumulateGrad",
+    "NllLossBackward0", "LogSoftmaxBackward0", "AddmmBackward0", "AccumulateGrad(fc3.bias)", "TBackward0",
+    "AccumulateGrad(fc3.weight)", "ReluBackward0", "AddmmBackward0", "AccumulateGrad(fc2.bias)", "TBackward0",
+    "AccumulateGrad(fc2.weight)", "ReluBackward0", "AddmmBackward0", "AccumulateGrad(fc1.bias)", "TBackward0",
+    "AccumulateGrad(fc1.weight)", "ViewBackward0", "MaxPool2DWithIndicesBackward0", "ReluBackward0",
+    "ConvolutionBackward0", "AccumulateGrad(conv2.weight)", "AccumulateGrad(conv2.bias)",
+    "MaxPool2DWithIndicesBackward0", "ReluBackward0", "ConvolutionBackward0", "AccumulateGrad(conv1.weight)",
+    "AccumulateGrad(conv1.bias)",
 ]
+
+/// `AccumulateGrad(fc3.bias)` for a leaf's node, the plain name for every other.
+func qualifiedName(_ node: GraphNode) -> String {
+    node.parameter.map { "\(node.name)(\($0))" } ?? node.name
+}
 
 func configuration(steps: Int = 3, seed: UInt64 = 1) -> TrainingConfiguration {
     var c = TrainingConfiguration()
@@ -40,7 +47,8 @@ func configuration(steps: Int = 3, seed: UInt64 = 1) -> TrainingConfiguration {
         for i in 0..<blitzOrder.count {
             core.backwardNode()
             let cursor = try #require(core.cursor)
-            seen.append(cursor.ranName ?? "?")
+            let ran = cursor.ran.flatMap { core.graph?.node($0) }
+            seen.append(ran.map(qualifiedName) ?? "?")
             if i == 0 {
                 #expect(cursor.ranName == "NllLossBackward0")
                 #expect(cursor.nextName == "LogSoftmaxBackward0")
@@ -57,7 +65,7 @@ func configuration(steps: Int = 3, seed: UInt64 = 1) -> TrainingConfiguration {
         #expect(cursor.parametersWithGrad == core.parameterNames)
         let graph = try #require(core.graph)
         #expect(graph.nodes.count == 27)
-        #expect(graph.executionOrder.map { graph.node($0)!.name } == blitzOrder)
+        #expect(graph.executionOrder.map { qualifiedName(graph.node($0)!) } == blitzOrder)
         #expect(graph.node(graph.root)?.name == "NllLossBackward0")
     }
 

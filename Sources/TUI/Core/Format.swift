@@ -70,7 +70,9 @@ public enum Format {
         if value.isInfinite { return value < 0 ? "-inf" : "inf" }
         if value == 0 { return fixed(0, decimals) + "e+00" }
         var exponent = Int(floor(log10(abs(value))))
-        var mantissa = value / pow(10.0, Double(exponent))
+        // 10^exponent underflows to 0 below about 1e-308 (subnormals): scale those up first.
+        var mantissa = exponent < -300 ? value * 1e300 / pow(10.0, Double(exponent + 300))
+            : value / pow(10.0, Double(exponent))
         let scale = pow(10.0, Double(decimals))
         if (abs(mantissa) * scale).rounded() >= 10 * scale {
             exponent += 1
