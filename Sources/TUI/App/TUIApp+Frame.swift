@@ -52,7 +52,8 @@ public enum TUIApp {
 
         Footer(snapshot: snapshot).render(in: layout.footer, buffer: &buffer, theme: theme)
         if state.showHelp {
-            Help().render(in: buffer.area, buffer: &buffer, theme: theme)
+            // Between the status bar and the footer, which stay readable under it.
+            Help().render(in: Rect(x: 0, y: 1, width: width, height: max(0, height - 2)), buffer: &buffer, theme: theme)
         }
         return buffer
     }
