@@ -45,11 +45,14 @@ struct LearnCommand: ParsableCommand {
         var first = ChapterID.a
         if let chapter {
             guard let id = ChapterID(rawValue: chapter.lowercased()) else {
-                throw TrainerError.invalidFlag("--chapter must be one of a, b, c, d, e, f, g, h, i (got \(chapter))")
+                throw TrainerError.invalidFlag(FlagError(flag: "--chapter", value: chapter,
+                                                         requirement: .oneOf(ChapterID.allCases.map(\.rawValue))))
             }
             first = id
         }
-        guard width >= 40 else { throw TrainerError.invalidFlag("--width must be at least 40 (got \(width))") }
+        guard width >= 40 else {
+            throw TrainerError.invalidFlag(FlagError(flag: "--width", value: String(width), requirement: .integer(atLeast: 40, atMost: nil)))
+        }
         if plain {
             let ids = self.chapter == nil ? ChapterID.allCases : [first]
             for (i, id) in ids.enumerated() {
@@ -61,10 +64,21 @@ struct LearnCommand: ParsableCommand {
             return
         }
         guard isatty(STDIN_FILENO) != 0 && isatty(STDOUT_FILENO) != 0 else {
-            throw TrainerError.invalidFlag("blitz-tui learn needs a terminal for its screen; use --plain to print the chapters as text")
+            throw LearnError.notATerminal
         }
         let options = TUIOptions(ascii: ascii ? true : nil, colors: noColor ? false : nil)
         let status = try LessonsViewer.run(first: first, seed: seed, options: options)
         if status != 0 { throw ExitStatus(code: status) }
+    }
+}
+
+/// Why the lessons viewer cannot open.
+enum LearnError: Error, CustomStringConvertible {
+    case notATerminal
+
+    var description: String {
+        switch self {
+        case .notATerminal: return "blitz-tui learn needs a terminal for its screen; use --plain to print the chapters as text"
+        }
     }
 }
