@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "Trainer", targets: ["Trainer"]),
         .library(name: "TUI", targets: ["TUI"]),
         .library(name: "TensorBoard", targets: ["TensorBoard"]),
+        .library(name: "Lessons", targets: ["Lessons"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -40,11 +41,12 @@ let package = Package(
         .target(name: "TensorBoard"),
         .target(name: "DatasetDownloads", dependencies: ["CDownloads"]),
         .target(name: "Trainer", dependencies: ["Autograd", "Models", "TensorBoard", "DatasetDownloads"]),
-        .target(name: "TUI", dependencies: ["Trainer", "CCurses"]),
+        .target(name: "Lessons", dependencies: ["Autograd", "Models"]),
+        .target(name: "TUI", dependencies: ["Trainer", "Lessons", "CCurses"]),
         .executableTarget(
             name: "blitz-tui",
             dependencies: [
-                "Autograd", "Models", "Trainer", "TUI", "DatasetDownloads",
+                "Autograd", "Models", "Trainer", "Lessons", "TUI", "DatasetDownloads",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(
@@ -55,9 +57,10 @@ let package = Package(
         .testTarget(name: "AutogradTests", dependencies: ["Autograd", "TestSupport"]),
         .testTarget(name: "ModelsTests", dependencies: ["Autograd", "Models", "TestSupport"]),
         .testTarget(name: "TrainerTests", dependencies: ["Autograd", "Models", "Trainer"]),
-        .testTarget(name: "TUITests", dependencies: ["TUI", "Trainer"]),
+        .testTarget(name: "TUITests", dependencies: ["TUI", "Trainer", "Lessons"]),
         .testTarget(name: "TensorBoardTests", dependencies: ["TensorBoard"]),
         .testTarget(name: "DatasetDownloadsTests", dependencies: ["DatasetDownloads", "CDownloads", "Models"]),
+        .testTarget(name: "LessonsTests", dependencies: ["Lessons", "Autograd"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Autograd", "Models", "Trainer", "TestSupport"]),
     ]
 )

@@ -28,6 +28,7 @@ GENERATORS = [
     ("scripts/pytorch_fixtures.py", ["Tests/AutogradTests/Fixtures"]),
     ("scripts/make_nn_fixtures.py", ["Tests/Fixtures/checkpoints", "Tests/Fixtures/optim"]),
     ("scripts/make_page_fixtures.py", ["Tests/Fixtures/pages"]),
+    ("scripts/lessons_fixtures.py", ["Tests/Fixtures/lessons"]),
 ]
 
 # Scripts that print lines that must appear in a test file (`N: [numbers],` rows).

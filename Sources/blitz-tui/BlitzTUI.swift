@@ -22,7 +22,8 @@ struct BlitzTUI: ParsableCommand {
               blitz-tui devices
               blitz-tui --dataset cifar10                downloads CIFAR-10 once (blitz-tui datasets lists it)
             """,
-        subcommands: [TrainCommand.self, GraphCommand.self, DevicesCommand.self, DatasetsCommand.self, SelftestCommand.self],
+        subcommands: [TrainCommand.self, GraphCommand.self, LearnCommand.self, DevicesCommand.self, DatasetsCommand.self,
+                      SelftestCommand.self],
         defaultSubcommand: TrainCommand.self)
 
     /// Parses and runs; every failure is one clear line on stderr and exit status 1

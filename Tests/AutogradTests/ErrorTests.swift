@@ -11,7 +11,7 @@ import Testing
         do {
             try y.backward()
         } catch {
-            #expect(error.description.hasPrefix(
+            #expect(error.description == (
                 "RuntimeError: Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed). Saved intermediate values of the graph are freed when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time or if you need to access saved tensors after calling backward."))
         }
     }
@@ -62,7 +62,7 @@ import Testing
         let labels = Tensor([1, 2, 3])
         #expect(throws: AutogradError.integerRequiresGrad(.int64)) { try labels.requireGrad() }
         do { try labels.requireGrad() } catch {
-            #expect(error.description == "RuntimeError: only Tensors of floating point dtype can require gradients (got torch.int64)")
+            #expect(error.description == "RuntimeError: only Tensors of floating point dtype can require gradients")
         }
         #expect(!labels.requiresGrad)
         // Saying it needs none is fine.

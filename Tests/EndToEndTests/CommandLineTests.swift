@@ -169,3 +169,41 @@ import Testing
         #expect(devices.stdout.contains("\nblas     OpenBLAS core: "))
     }
 }
+
+/// `blitz-tui learn --plain`: a chapter run on the engine and printed, through the real binary.
+@Suite struct LearnCommandTests {
+    @Test func flattenChapterPrintsTheRibbonAndPyTorchsError() throws {
+        let result = try Binary.run(["learn", "--chapter", "d", "--plain"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.lines
+        #expect(lines.first == "(d) Flatten: from convolutions to fully connected layers")
+        #expect(lines.contains("▶ flatten  [4, 16, 5, 5]    [4, 400]"))
+        #expect(lines.contains("  fc3      [4, 84]          [4, 10]"))
+        #expect(lines.contains("▶ fc1    [4, 16, 5, 5]    error"))
+        #expect(lines.contains("! RuntimeError: addmm: mat1 and mat2 shapes cannot be multiplied (320x5 and"))
+        #expect(lines.contains("  400x120)"))
+        #expect(lines.contains("  at: fc1 = Linear(400, 120), given [4, 16, 5, 5]"))
+        #expect(lines.allSatisfy { $0.count <= 80 })
+        #expect(result.stdout.contains("── Answer "))
+    }
+
+    @Test func asciiPlainTextIsAllASCII() throws {
+        let result = try Binary.run(["learn", "--chapter", "a", "--plain", "--ascii"])
+        #expect(result.status == 0)
+        #expect(result.stdout.unicodeScalars.allSatisfy { $0.isASCII })
+        #expect(result.stdout.contains("RuntimeError: only Tensors of floating point dtype can require gradients"))
+    }
+
+    @Test func theViewerWithoutATerminalPointsAtPlain() throws {
+        let result = try Binary.run(["learn", "--chapter", "b"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("use --plain to print the chapters as text"))
+    }
+
+    @Test func anUnknownChapterIsAClearError() throws {
+        let result = try Binary.run(["learn", "--chapter", "z", "--plain"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("--chapter must be a, b, c, d, e, f, g, h or i (got z)"))
+        #expect(result.stdout.isEmpty)
+    }
+}

@@ -237,4 +237,26 @@ import TestSupport
             try tmux.keys("q")
         }
     }
+
+    /// `blitz-tui learn --chapter d` at 80×24: predict, two steps, the error at fc1, the answer, q.
+    @Test(.enabled(if: tmuxAvailable, "make test installs tmux; without it this test cannot run"))
+    func lessonsViewerStepsThroughFlatten() throws {
+        let tmux = Tmux()
+        defer { _ = try? tmux.run(["kill-server"]) }
+        let command = "LANG=C.UTF-8 LC_ALL=C.UTF-8 '\(Binary.path)' learn --chapter d; echo EXIT=$?; sleep 60"
+        try tmux.run(["-u", "new-session", "-d", "-s", tmux.session, "-x", "80", "-y", "24", command])
+        var screen = try tmux.waitFor("space: run the next step (0 of 2 shown)")
+        #expect(screen.contains("Lessons · (d) Flatten: from convolutions to fully connected layers"))
+        try tmux.keys("Space")
+        screen = try tmux.waitFor("1. Shapes, layer by layer")
+        try tmux.keys("Space")
+        screen = try tmux.waitFor("RuntimeError: addmm: mat1 and mat2 shapes cannot be multiplied (320x5 and")
+        #expect(screen.contains("fc1    [4, 16, 5, 5]    error"))
+        try tmux.keys("a")
+        _ = try tmux.waitFor("── Answer")
+        try tmux.keys("n")
+        _ = try tmux.waitFor("(e) Backward and the dynamic graph")
+        try tmux.keys("q")
+        _ = try tmux.waitFor("EXIT=0")
+    }
 }

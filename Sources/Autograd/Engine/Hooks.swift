@@ -20,6 +20,18 @@ extension Tensor {
         gradFn.retainedGradTensor = self
     }
 
+    /// The UserWarning PyTorch gives when `.grad` is read on a non-leaf that does not retain its
+    /// gradient (that `.grad` stays None whatever backward does); nil where reading it is fine.
+    /// PyTorch 2.15 ends it with the C++ line that raised it, which says nothing to a learner.
+    public var gradAccessWarning: String? {
+        if isLeaf || retainsGrad { return nil }
+        return "UserWarning: The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad "
+            + "attribute won't be populated during autograd.backward(). If you indeed want the .grad field to be "
+            + "populated for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. If you access the non-leaf "
+            + "Tensor by mistake, make sure you access the leaf Tensor instead. See github.com/pytorch/pytorch/pull/30531 "
+            + "for more information."
+    }
+
     /// Sets the gradient to nil (PyTorch 2's default) or to zeros.
     public func zeroGrad(setToNone: Bool = true) {
         if setToNone {

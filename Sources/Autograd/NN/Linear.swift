@@ -30,8 +30,9 @@ public final class Linear: Module {
     }
 
     public override func forward(_ input: Tensor) -> Tensor {
-        ensure(input.rank >= 1 && input.shape[input.rank - 1] == inFeatures,
-                     "Linear: mat1 and mat2 shapes cannot be multiplied (input \(Shape.describe(input.shape)), weight \(Shape.describe(weight.shape)))")
+        ensure(input.rank >= 1, "Linear: expected an input with at least one dimension")
+        ensure(input.shape[input.rank - 1] == inFeatures,
+               Tensor.addmmShapeError(input: input.shape, mat2: [inFeatures, outFeatures])?.description ?? "")
         switch input.rank {
         case 2:
             return product(input)

@@ -15,7 +15,7 @@ extension Tensor {
     }
 
     static func broadcastShape(_ a: Tensor, _ b: Tensor, _ op: String) -> [Int] {
-        ensure(a.device == b.device, "\(op): Expected all tensors to be on the same device, but found at least two devices, \(a.device) and \(b.device)!")
+        ensure(a.device == b.device, Device.mismatch([a.device, b.device])?.description ?? "")
         ensure(a.dtype == b.dtype, "\(op): expected both operands to have the same dtype, but got \(a.dtype) and \(b.dtype)")
         a.requireFloatingPoint(op)
         guard let shape = Shape.broadcast(a.shape, b.shape) else {

@@ -9,7 +9,7 @@ extension Tensor {
         ensure(weight.rank == 4, "conv2d: expected a 4-D weight [out, in, kh, kw], got \(Shape.describe(weight.shape))")
         ensure(input.shape[1] == weight.shape[1],
                      "Given groups=1, weight of size \(Shape.describe(weight.shape)), expected input\(Shape.describe(input.shape)) to have \(weight.shape[1]) channels, but got \(input.shape[1]) channels instead")
-        ensure(input.device == weight.device, "conv2d: Expected all tensors to be on the same device, but found at least two devices, \(input.device) and \(weight.device)!")
+        ensure(input.device == weight.device, Device.mismatch([input.device, weight.device])?.description ?? "")
         ensure(input.dtype == weight.dtype && (bias?.dtype ?? input.dtype) == input.dtype,
                "expected scalar type \(input.dtype.scalarTypeName) but found \(weight.dtype == input.dtype ? bias!.dtype.scalarTypeName : weight.dtype.scalarTypeName)")
         input.requireFloatingPoint("conv2d")

@@ -3,7 +3,7 @@
 extension Tensor {
     /// A raw product op(a)·op(b) of 2-D tensors (or batches of them, rank 3), no graph.
     static func gemm(_ a: Tensor, _ b: Tensor, transA: Bool = false, transB: Bool = false) -> Tensor {
-        ensure(a.device == b.device, "matmul: Expected all tensors to be on the same device, but found at least two devices, \(a.device) and \(b.device)!")
+        ensure(a.device == b.device, Device.mismatch([a.device, b.device])?.description ?? "")
         ensure(a.dtype == b.dtype, "expected m1 and m2 to have the same dtype, but got: \(a.dtype.cTypeName) != \(b.dtype.cTypeName)")
         a.requireFloatingPoint("mm")
         let batched = a.rank == 3
@@ -12,7 +12,7 @@ extension Tensor {
         let (br, bc) = (b.shape[b.rank - 2], b.shape[b.rank - 1])
         let m = transA ? ac : ar, k = transA ? ar : ac
         let n = transB ? br : bc, kb = transB ? bc : br
-        ensure(k == kb, "mat1 and mat2 shapes cannot be multiplied (\(m)x\(k) and \(kb)x\(n))")
+        ensure(k == kb, AutogradError.shapesCannotBeMultiplied(op: batched ? "bmm" : "mm", mat1: [m, k], mat2: [kb, n]).description)
         let outShape = batched ? [batch, m, n] : [m, n]
         let out = a.backend.allocate(count: Shape.count(outShape), dtype: a.dtype)
         a.backend.gemm(a.storage, b.storage, into: out, m: m, n: n, k: k, transA: transA, transB: transB,
@@ -57,7 +57,7 @@ extension Tensor {
                "self and mat2 must have the same dtype, but got \(input.dtype.scalarTypeName) and \(mat2.dtype.scalarTypeName)")
         input.requireFloatingPoint("addmm")
         let (m, k, n) = (input.shape[0], input.shape[1], mat2.shape[1])
-        ensure(mat2.shape[0] == k, "mat1 and mat2 shapes cannot be multiplied (\(m)x\(k) and \(mat2.shape[0])x\(n))")
+        ensure(mat2.shape[0] == k, AutogradError.shapesCannotBeMultiplied(op: "addmm", mat1: [m, k], mat2: mat2.shape).description)
         ensure(Shape.broadcast(bias.shape, [m, n]) == [m, n], "addmm: bias of shape \(Shape.describe(bias.shape)) cannot broadcast to [\(m), \(n)]")
         let out = input.backend.expand(bias.storage, shape: bias.shape, to: [m, n])
         input.backend.gemm(input.storage, mat2.storage, into: out, m: m, n: n, k: k, transA: false, transB: false,

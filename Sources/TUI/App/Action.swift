@@ -35,6 +35,8 @@ public enum Action: Sendable, Equatable {
     case showPage(Page)
     /// x: take the selected parameter out of the optimizer, or put it back.
     case toggleInOptimizer
+    /// w: the worksheet's lessons, full screen over the trainer (which keeps its state).
+    case openLessons
     /// esc: close the help, or make the graph follow the backward stepper again.
     case escape
     case quit

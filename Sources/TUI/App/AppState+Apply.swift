@@ -56,6 +56,10 @@ extension AppState {
             } else {
                 showHelp = false
             }
+        case .openLessons:
+            // The chapter's demonstration runs here, on the UI's thread, with tensors of its
+            // own: nothing of the trainer's is touched.
+            lessons = .open(.a)
         case .showPage(let newPage):
             showHelp = false
             guard newPage != page else { return [] }

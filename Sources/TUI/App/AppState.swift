@@ -1,3 +1,4 @@
+import Lessons
 import Trainer
 
 /// Everything the UI remembers between frames that is not in the trainer's snapshot: which
@@ -38,6 +39,8 @@ public struct AppState: Sendable, Equatable {
     /// The trainer's reset count when last seen: a reset run forgets the old run's selections.
     public var seenResets = 0
     public var shouldQuit = false
+    /// The lessons viewer, open over the trainer after `w`; nil when closed.
+    public var lessons: LessonsViewerState? = nil
 
     /// nil: every step.
     public static let lossWindows: [Int?] = [nil, 2000, 500, 100]

@@ -10,6 +10,9 @@ public enum TUIApp {
 
     /// The frame as cells, ready for a Screen.
     public static func render(snapshot: TrainingSnapshot, state: AppState, width: Int, height: Int, theme: Theme) -> ScreenBuffer {
+        if let lessons = state.lessons {
+            return ChapterView.render(lessons, width: width, height: height, theme: theme)
+        }
         var buffer = ScreenBuffer(width: width, height: height, ascii: theme.symbols == .ascii)
         let layout = Layout(width: width, height: height)
         if layout.isTooSmall {

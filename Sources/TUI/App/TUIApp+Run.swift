@@ -68,6 +68,19 @@ extension TUIApp {
                 if k == .resize {
                     screen.invalidate()
                     dirty = true
+                } else if var lessons = state.lessons {
+                    // The lessons viewer has the keys while it is open; training goes on behind it.
+                    let body = ChapterView.body(width: size.width, height: size.height)
+                    switch lessons.handle(k, width: body.width, height: body.height, ascii: theme.symbols == .ascii) {
+                    case .stay:
+                        state.lessons = lessons
+                    case .close:
+                        state.lessons = nil
+                    case .quit:
+                        state.lessons = nil
+                        for command in state.apply(.quit, snapshot: snapshot) { control.send(command) }
+                    }
+                    dirty = true
                 } else if let action = KeyMap.action(for: k) {
                     let before = state
                     for command in state.apply(action, snapshot: snapshot) {
