@@ -14,9 +14,10 @@ import Synchronization
 /// loop publishes an immutable TrainingSnapshot under a Mutex, which the UI copies out once per
 /// frame. Events (steps, evaluations) go to an optional observer, called on the trainer's queue.
 public final class TrainingSession: TrainingControl, @unchecked Sendable {
-    // @unchecked: `core`, `pacer`, `resets`, `version` and `lastNormsAt` are only ever touched on
-    // `queue` (set up there in init, used by the loop), and everything else here is a Mutex, a
-    // semaphore or a constant.
+    // @unchecked: the plain variables, `core` and the loop's own `pacer`, `resets`, `version`
+    // and `lastNormsAt` (below), are only ever touched on `queue`: `core` and `pacer` are set
+    // there in init (a queue.sync), and the loop and the publish calls that use them all run
+    // there too. Everything else is a Mutex, a semaphore, a @Sendable closure or a constant.
     private let queue = DispatchQueue(label: "blitz-tui.trainer", qos: .userInitiated)
     private var core: TrainerCore!
     private let inbox = Mutex<[TrainerCommand]>([])
@@ -82,6 +83,7 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
 
     // MARK: the loop (on `queue`)
 
+    // Only on `queue` (see the class's @unchecked note).
     private var version = 0
     private var lastNormsAt: UInt64 = 0
     private var pacer: Pacer

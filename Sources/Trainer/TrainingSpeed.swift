@@ -70,9 +70,12 @@ public struct Pacing: Sendable, Equatable {
     }
 }
 
-/// When the next step is due. Steps keep to the speed on average; a step that ran late does not
-/// make the next ones rush to catch up by more than one interval.
+/// When the next step is due. Steps keep to the speed on average: steps that ran late (a busy
+/// machine wakes the trainer a few milliseconds late) are made up, but never more than 50 ms
+/// of them (or one interval, when that is longer), so a stall is not followed by a burst.
 struct Pacer {
+    static let catchUp: UInt64 = 50_000_000
+
     var speed: TrainingSpeed
     private var due: UInt64?
 
@@ -88,7 +91,8 @@ struct Pacer {
 
     mutating func stepped(now: UInt64) {
         guard let interval = speed.interval else { return }
-        let floor = now > interval ? now - interval : 0
+        let backlog = Swift.max(interval, Pacer.catchUp)
+        let floor = now > backlog ? now - backlog : 0
         due = Swift.max(due ?? now, floor) + interval
     }
 

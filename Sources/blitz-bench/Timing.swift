@@ -7,7 +7,8 @@ import Glibc
 
 /// Which clock the timings read: wall time (the default), or the CPU time of the whole
 /// process (`--cpu-time`), which a busy shared machine disturbs less; with one thread the two
-/// agree on an idle machine.
+/// agree on an idle machine. nonisolated(unsafe): written only by main.swift's argument loop,
+/// on the main thread, before any workload starts; only read after that.
 nonisolated(unsafe) var timingClock = CLOCK_MONOTONIC
 
 /// The chosen clock in nanoseconds.
@@ -28,7 +29,8 @@ struct Budget {
 }
 
 /// `--reps N`: exactly N timed repetitions after the warm-up, so that a profiler (perf stat)
-/// sees the same work on every run.
+/// sees the same work on every run. nonisolated(unsafe): like `timingClock`, written only while
+/// the arguments are read, before any workload starts; only read after that.
 nonisolated(unsafe) var fixedRepetitions: Int?
 
 /// Runs `body` `budget.warmup` times untimed, then times each further run; returns the median in µs.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Autograd
+import Glibc
 import Trainer
 
 /// `blitz-tui`: train the 60-minute blitz's Net and watch autograd work. The subcommands are the
@@ -49,5 +50,3 @@ struct BlitzTUI: ParsableCommand {
 struct ExitStatus: Error {
     let code: Int32
 }
-
-import Glibc

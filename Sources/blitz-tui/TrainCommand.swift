@@ -2,6 +2,7 @@ import ArgumentParser
 import Autograd
 import Dispatch
 import Glibc
+import Synchronization
 import Trainer
 import TUI
 
@@ -43,9 +44,16 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Start the UI paused on step 0 (space starts training, n runs one step).")
     var paused = false
 
+    @Option(help: ArgumentHelp("The terminal's background, for the colours: dark or light (default: asked of the terminal).",
+                               valueName: "dark|light"))
+    var background: String?
+
     func run() throws {
         let configuration = try options.configuration()
         let chosen = try parsedSpeed()
+        if let background, Background(rawValue: background) == nil {
+            throw TrainerError.invalidFlag("--background must be dark or light (got \(background))")
+        }
         if headless || json {
             if paused { throw TrainerError.invalidFlag("--paused needs the UI; it cannot be used with --headless or --json") }
             try runHeadless(configuration, speed: chosen ?? .max)
@@ -73,7 +81,7 @@ struct TrainCommand: ParsableCommand {
             saveReport.note(event)
         }
         session.start()
-        let status = try TUIApp.run(control: session, options: TUIOptions(ascii: ascii))
+        let status = try TUIApp.run(control: session, options: TUIOptions(ascii: ascii, background: background.flatMap(Background.init(rawValue:))))
         session.send(.quit)
         session.waitUntilDone()
         let saved = session.saveIfRequested(to: save)
@@ -144,5 +152,3 @@ final class InterruptFlag: Sendable {
     func set() { flag.store(true, ordering: .relaxed) }
     var isSet: Bool { flag.load(ordering: .relaxed) }
 }
-
-import Synchronization

@@ -62,4 +62,30 @@ struct CPUBackendLayoutTests {
             }
         }
     }
+
+    /// A product of empty matrices (k = 0) is C = beta·C, as BLAS defines it: zeros when beta is
+    /// 0 (C's old values, NaN here, are never read), C scaled otherwise. BLAS requires leading
+    /// dimensions of at least 1, and a row-major operand with k = 0 has 0.
+    @Test(arguments: CPUCheck.dtypes)
+    func gemmWithEmptyInnerDimension(dtype: DType) {
+        let (m, n, batch) = (3, 4, 2)
+        for backend: any Backend in [CPUCheck.reference] + CPUCheck.backends {
+            for transA in [false, true] {
+                for transB in [false, true] {
+                    let empty = CPUCheck.storage([], dtype, on: backend)
+                    let zeroed = CPUCheck.storage([Double](repeating: .nan, count: batch * m * n), dtype, on: backend)
+                    backend.gemm(empty, empty, into: zeroed, m: m, n: n, k: 0, transA: transA, transB: transB,
+                                 alpha: 1, beta: 0, batch: batch, strideA: 0, strideB: 0, strideC: m * n)
+                    #expect(CPUCheck.read(zeroed) == [Double](repeating: 0, count: batch * m * n),
+                            "\(backend.name) k = 0, beta 0, transA=\(transA) transB=\(transB)")
+                    let c = CPUCheck.values(batch * m * n, seed: 63)
+                    let scaled = CPUCheck.storage(c, dtype, on: backend)
+                    backend.gemm(empty, empty, into: scaled, m: m, n: n, k: 0, transA: transA, transB: transB,
+                                 alpha: 2, beta: 0.5, batch: batch, strideA: 0, strideB: 0, strideC: m * n)
+                    let want = CPUCheck.read(CPUCheck.storage(c.map { $0 * 0.5 }, dtype, on: backend))
+                    #expect(CPUCheck.read(scaled) == want, "\(backend.name) k = 0, beta 0.5, transA=\(transA) transB=\(transB)")
+                }
+            }
+        }
+    }
 }

@@ -142,6 +142,91 @@ struct CUDAEmulatedBackendTests {
             #expect(text.contains("Expected all tensors to be on the same device, but found at least two devices, cuda:0 and cpu!"))
         }
     }
+
+    @Test("GEMM with k = 0 is C = beta·C: zeros for beta 0, scaled C otherwise (no leading dimension 0 to cuBLAS)")
+    func gemmWithEmptyInnerDimension() throws {
+        let backend = try CUDAEmulator.backend.get()
+        let (m, n, batch) = (3, 4, 2)
+        for dtype in [DType.float32, .float64] {
+            for transA in [false, true] {
+                for transB in [false, true] {
+                    for b in [1, batch] {
+                        let empty = SelfTestComparison.upload([], dtype, to: backend)
+                        let old = (0..<(b * m * n)).map { Double($0) - 5 }
+                        let zeroed = SelfTestComparison.upload(old.map { _ in .nan }, dtype, to: backend)
+                        backend.gemm(empty, empty, into: zeroed, m: m, n: n, k: 0, transA: transA, transB: transB,
+                                     alpha: 1, beta: 0, batch: b, strideA: 0, strideB: 0, strideC: m * n)
+                        #expect(SelfTestComparison.values(zeroed) == old.map { _ in 0 }, "\(dtype) beta 0 batch \(b)")
+                        let scaled = SelfTestComparison.upload(old, dtype, to: backend)
+                        backend.gemm(empty, empty, into: scaled, m: m, n: n, k: 0, transA: transA, transB: transB,
+                                     alpha: 3, beta: 0.5, batch: b, strideA: 0, strideB: 0, strideC: m * n)
+                        #expect(SelfTestComparison.values(scaled) == old.map { $0 * 0.5 }, "\(dtype) beta 0.5 batch \(b)")
+                    }
+                }
+            }
+        }
+    }
+
+    @Test("a kernel's failure reported by an allocation is worded by its status, not as out of memory")
+    func allocationReportsKernelFailure() async {
+        await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            let backend = try CUDAEmulator.backend.get()
+            let failNext = CUDAEmulator.symbol("libcuda.so.1", "fake_cuda_fail_next_call", as: (@convention(c) (Int32) -> Void).self)
+            failNext?(719)  // CUDA_ERROR_LAUNCH_FAILED, as a failed kernel leaves it
+            _ = backend.allocate(count: 3 << 20, dtype: .float32)
+        }.map { result in
+            let text = String(decoding: result.standardErrorContent, as: UTF8.self)
+            #expect(text.contains("CUDA error on cuda:0 while allocating 12.0 MiB: cuMemAlloc_v2(12582912 bytes) failed "
+                                  + "with CUDA_ERROR_LAUNCH_FAILED"))
+            #expect(text.contains("run with BLITZ_CUDA_LAUNCH_BLOCKING=1 to stop at the launch that failed"))
+            #expect(!text.contains("out of memory"))
+        }
+    }
+
+    @Test("out of memory is said only for CUDA_ERROR_OUT_OF_MEMORY, with what the allocator holds")
+    func outOfMemoryMessage() async {
+        await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            let backend = try CUDAEmulator.backend.get()
+            let setLimit = CUDAEmulator.symbol("libcuda.so.1", "fake_cuda_set_memory_limit", as: (@convention(c) (Int) -> Void).self)
+            setLimit?(1 << 20)
+            _ = backend.allocate(count: 3 << 20, dtype: .float32)
+        }.map { result in
+            let text = String(decoding: result.standardErrorContent, as: UTF8.self)
+            #expect(text.contains("CUDA out of memory on cuda:0 allocating 12.0 MiB: cuMemAlloc_v2(12582912 bytes) failed "
+                                  + "with CUDA_ERROR_OUT_OF_MEMORY (out of memory);"))
+            #expect(text.contains("allocated by tensors") && !text.contains("BLITZ_CUDA_LAUNCH_BLOCKING"))
+        }
+    }
+
+    @Test("launch-blocking mode stops at the failing kernel's launch, not at the next download")
+    func launchBlocking() async {
+        await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            let backend = try CUDAEmulator.backend.get()
+            backend.synchronizesEveryLaunch = true
+            var bench = SelfTestBench(device: backend, cpu: Backends.cpu, seed: 1)
+            let x = bench.random(12, .float32)
+            let index = bench.pair([0, 5, 2], .int64)
+            _ = backend.gather(x.device, outer: 3, size: 4, inner: 1, index: index.device, indexSize: 1)
+            FileHandle.standardError.write(Data("the program went on past the launch\n".utf8))
+        }.map { result in
+            let text = String(decoding: result.standardErrorContent, as: UTF8.self)
+            #expect(text.contains("gather: index 5 is out of bounds for dimension with size 4 (on cuda:0, reported right "
+                                  + "after the kernel gather (float32))"))
+            #expect(!text.contains("the program went on"))
+        }
+    }
+
+    @Test("launch-blocking mode is asked for by BLITZ_CUDA_LAUNCH_BLOCKING, anything but 0")
+    func launchBlockingVariable() async {
+        await #expect(processExitsWith: .success) {
+            setenv("BLITZ_CUDA_LAUNCH_BLOCKING", "1", 1)
+            precondition(CUDABackend.launchBlockingRequested)
+            setenv("BLITZ_CUDA_LAUNCH_BLOCKING", "0", 1)
+            precondition(!CUDABackend.launchBlockingRequested)
+            unsetenv("BLITZ_CUDA_LAUNCH_BLOCKING")
+            precondition(!CUDABackend.launchBlockingRequested)
+        }
+    }
 }
 
 /// The public path, in a process of its own (it changes which libraries CUDADevices uses):

@@ -104,6 +104,9 @@ enum CUDAEmulatorSources {
     static std::map<CUdeviceptr, size_t> blocks_;
     static size_t limit_ = SIZE_MAX, used_ = 0;
     static long allocations_ = 0;
+    // A status the next cuMemAlloc or cuCtxSynchronize returns, as a real driver does once a
+    // kernel has failed on the GPU (0: none).
+    static CUresult injected_ = 0;
     static std::string cxx_, workdir_;
     typedef int (*emu_launch_t)(void (*)(void**), int, unsigned, unsigned, void**);
     struct Function { void (*entry)(void**); int needsBlock; emu_launch_t launch; };
@@ -121,6 +124,7 @@ enum CUDAEmulatorSources {
     void fake_cuda_set_memory_limit(size_t bytes) { std::lock_guard<std::mutex> g(lock_); limit_ = bytes; }
     long fake_cuda_driver_allocations() { std::lock_guard<std::mutex> g(lock_); return allocations_; }
     size_t fake_cuda_bytes_in_use() { std::lock_guard<std::mutex> g(lock_); return used_; }
+    void fake_cuda_fail_next_call(CUresult status) { std::lock_guard<std::mutex> g(lock_); injected_ = status; }
 
     CUresult cuInit(unsigned flags) { return flags == 0 ? 0 : 1; }
     CUresult cuDriverGetVersion(int* v) { *v = 13000; return 0; }
@@ -134,7 +138,12 @@ enum CUDAEmulatorSources {
     }
     CUresult cuDevicePrimaryCtxRetain(void** ctx, int d) { *ctx = (void*)0x1; return d == 0 ? 0 : 101; }
     CUresult cuCtxSetCurrent(void* ctx) { return ctx == (void*)0x1 ? 0 : 201; }
-    CUresult cuCtxSynchronize() { return 0; }
+    CUresult cuCtxSynchronize() {
+        std::lock_guard<std::mutex> g(lock_);
+        CUresult s = injected_;
+        injected_ = 0;
+        return s;
+    }
 
     CUresult cuModuleLoadData(void** module, const void* image) {
         const char* text = (const char*)image;
@@ -180,6 +189,11 @@ enum CUDAEmulatorSources {
 
     CUresult cuMemAlloc_v2(CUdeviceptr* p, size_t bytes) {
         std::lock_guard<std::mutex> g(lock_);
+        if (injected_) {
+            CUresult s = injected_;
+            injected_ = 0;
+            return s;
+        }
         if (bytes == 0) return 1;
         if (used_ + bytes > limit_) return 2;
         void* block = malloc(bytes);

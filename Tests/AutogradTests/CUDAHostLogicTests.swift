@@ -65,16 +65,20 @@ struct CUDAHostLogicTests {
 
     @Test("the allocator reuses a freed block of the same class and counts what it holds")
     func allocatorBookkeeping() throws {
+        // Unchecked: the allocator calls these closures only under its own lock, one at a time.
         final class Driver: @unchecked Sendable {
             var next: UInt64 = 0x1000
             var live = 0
         }
         let driver = Driver()
-        let allocator = CachingAllocator(obtain: { bytes in
+        let allocator = CachingAllocator(driver: CachingAllocator.Driver(obtain: { bytes in
             driver.next += 0x10_0000
             driver.live += bytes
             return .success(driver.next)
-        }, release: { _ in driver.live -= 512 })
+        }, release: { _ in
+            driver.live -= 512
+            return 0
+        }, synchronize: { 0 }))
         let a = try allocator.allocate(100).get()
         allocator.free(a)
         let b = try allocator.allocate(300).get()
@@ -84,9 +88,99 @@ struct CUDAHostLogicTests {
         var stats = allocator.stats
         #expect(stats.allocatedBytes == 512 + 1024 && stats.reservedBytes == 512 + 1024 && stats.driverAllocations == 2 && stats.cacheHits == 1)
         allocator.free(b)
-        allocator.emptyCache()
+        #expect(allocator.emptyCache() == nil)
         stats = allocator.stats
         #expect(stats.cachedBytes == 0 && stats.reservedBytes == 1024 && stats.allocatedBytes == 1024)
+    }
+
+    /// A driver that logs its calls and fails as told: out of memory while `full`, and with the
+    /// given statuses for cuMemFree and cuCtxSynchronize.
+    final class LoggingDriver: @unchecked Sendable {
+        // Unchecked: the allocator calls the driver only under its own lock, and the test reads
+        // and sets these fields only between allocator calls, on its own thread.
+        var log: [String] = []
+        var full = false
+        var obtainStatus: Int32 = 2
+        var releaseStatus: Int32 = 0
+        var synchronizeStatus: Int32 = 0
+        var next: UInt64 = 0x1000
+
+        var allocator: CachingAllocator {
+            CachingAllocator(driver: CachingAllocator.Driver(obtain: { bytes in
+                self.log.append("alloc \(bytes)")
+                if self.full { return .failure(CachingAllocator.Failure(call: "cuMemAlloc_v2", status: self.obtainStatus)) }
+                self.next += 0x10_0000
+                return .success(self.next)
+            }, release: { address in
+                self.log.append("free")
+                self.full = false
+                return self.releaseStatus
+            }, synchronize: {
+                self.log.append("sync")
+                return self.synchronizeStatus
+            }))
+        }
+    }
+
+    @Test("out of memory with blocks cached: synchronise, then free each, then retry")
+    func outOfMemoryRetryOrder() throws {
+        let driver = LoggingDriver()
+        let allocator = driver.allocator
+        allocator.free(try allocator.allocate(512).get())
+        allocator.free(try allocator.allocate(1024).get())
+        driver.log = []
+        driver.full = true
+        let block = try allocator.allocate(4096).get()
+        #expect(driver.log == ["alloc 4096", "sync", "free", "free", "alloc 4096"])
+        #expect(allocator.size(of: block) == 4096)
+        #expect(allocator.stats.cachedBytes == 0 && allocator.stats.reservedBytes == 4096)
+    }
+
+    @Test("a failed synchronisation frees nothing and is reported with its own status")
+    func failedSynchronization() throws {
+        let driver = LoggingDriver()
+        let allocator = driver.allocator
+        allocator.free(try allocator.allocate(512).get())
+        driver.log = []
+        driver.full = true
+        driver.synchronizeStatus = 719
+        let result = allocator.allocate(4096)
+        #expect(driver.log == ["alloc 4096", "sync"])
+        guard case .failure(let failure) = result else {
+            Issue.record("expected a failure")
+            return
+        }
+        #expect(failure.status == 719 && !failure.isOutOfMemory && failure.call.hasPrefix("cuCtxSynchronize"))
+        #expect(allocator.stats.cachedBytes == 512, "nothing was freed")
+    }
+
+    @Test("a failed free is reported; a status other than out of memory is not retried")
+    func failedFreeAndOtherStatuses() throws {
+        let driver = LoggingDriver()
+        let allocator = driver.allocator
+        allocator.free(try allocator.allocate(512).get())
+        driver.log = []
+        driver.full = true
+        driver.releaseStatus = 1
+        guard case .failure(let failure) = allocator.allocate(4096) else {
+            Issue.record("expected a failure")
+            return
+        }
+        #expect(failure.status == 1 && failure.call.hasPrefix("cuMemFree_v2"))
+        #expect(allocator.stats.cachedBytes == 0)
+
+        driver.full = false
+        driver.releaseStatus = 0
+        allocator.free(try allocator.allocate(512).get())
+        driver.full = true
+        driver.obtainStatus = 719
+        driver.log = []
+        guard case .failure(let other) = allocator.allocate(4096) else {
+            Issue.record("expected a failure")
+            return
+        }
+        #expect(other.status == 719 && driver.log == ["alloc 4096"], "only out of memory releases the cache")
+        #expect(allocator.emptyCache() == nil && driver.log == ["alloc 4096", "sync", "free"])
     }
 
     @Test("argument blocks: status first, fixed-size dims, the magic last")

@@ -111,6 +111,7 @@ import Testing
         (["--speed", "0"], "--speed"),
         (["--speed", "fast"], "--speed"),
         (["--paused"], "--paused"),
+        (["--background", "blue"], "--background"),
     ] as [([String], String)])
     func badFlagsExitOneWithAMessage(arguments: [String], mentions: String) throws {
         let r = try Binary.run(["train", "--headless", "--steps", "1"] + arguments)

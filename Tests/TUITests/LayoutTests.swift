@@ -101,6 +101,34 @@ import TUI
         #expect(!text.contains("paused"))
     }
 
+    /// The pace, the accuracy's label and the gradient scale at the smallest and a roomy size.
+    @Test(arguments: [(80, 24), (120, 40)])
+    func speedAccuracyAndScaleAreLabelled(width: Int, height: Int) {
+        var s = Fake.snapshot()
+        s.isRunning = true
+        let lines = TUIApp.renderFrame(snapshot: s, state: AppState(), width: width, height: height)
+        let text = lines.joined(separator: "\n")
+        #expect(lines[0].contains("speed 20/s"))
+        #expect(lines[0].contains("running"))
+        #expect(text.contains("100%") && (text.contains("test acc") || text.contains(" acc ")))
+        #expect(lines[height - 1].contains("< > speed"))
+        if width >= 120 {
+            #expect(lines[0].contains("19.9 steps/s"))
+            #expect(lines[height - 1].contains("r reset"))
+            // A row under the bars for the scale's ends.
+            #expect(text.contains("1e-2") && text.contains("1e1"))
+        } else {
+            #expect(lines.first { $0.contains("Gradient norms") }?.contains("log scale 1e-2…1e1") == true)
+        }
+        // Before any backward pass there is no scale to tell, only that .grad is None everywhere.
+        let fresh = TUIApp.renderFrame(snapshot: Fake.snapshot(steps: 0), state: AppState(), width: width, height: height)
+        #expect(fresh.first { $0.contains("Gradient norms") }?.contains("0/10 with .grad") == true)
+        s.isRunning = false
+        let paused = TUIApp.renderFrame(snapshot: s, state: AppState(), width: width, height: height)
+        #expect(!paused[0].contains("steps/s"))
+        #expect(paused[0].contains("speed 20/s"))
+    }
+
     @Test func everyParameterIsListedFrom100x30() {
         let text = TUIApp.renderFrame(snapshot: Fake.snapshot(), state: AppState(), width: 100, height: 30).joined(separator: "\n")
         for (name, _) in Fake.parameterShapes {
@@ -126,16 +154,16 @@ import TUI
         expectLines(lines, [
             " step 1200 │ speed 20/s │ lr 0.001 sgd │ paused │ zero_grad: on",
             " 1 Train  loss.backward() fills every .grad, then optimizer.step() uses it",
-            "╭ Loss ──────────────────────── linear ╮╭ Gradient norms ──── 10/10 with .grad ╮",
-            "│loss 0.8465  mean(60) 0.7939          ││conv1.weight ████████▎           0.412│",
-            "│ 2.44│⡆                           100%││conv1.bias   ██████▎            0.0521│",
-            "│     │⢿⡄                              ││conv2.weight █████████           0.903│",
-            "│     │⠘⢿⣄           ⢀⣀⣀⣀⠤⠤            ││conv2.bias   ██████▌            0.0733│",
-            "│ 1.51│ ⠈⢿⣷⣄⡀   ⠐⠒⠊⠉⠉⠁                 ││fc1.weight   █████████▍           1.27│",
-            "│     │   ⠙⠻⣿⣷⣶⣤⣀⣀⡀                    ││fc1.bias     █████▎             0.0191│",
-            "│     │      ⠉⠙⠛⠿⢿⣿⣿⣿⣷⣷⣶⣶⣶⣴⣤⣤⣤⣤⣤⣤⣄     ││fc2.weight   ████████▋           0.611│",
-            "│0.585│             ⠈⠉⠉⠉⠋⠋⠛⠛⠛⠛⠛⠟⠿⠻   0%││fc2.bias     █████▊             0.0348│",
-            "│     └1 ─────────────── step 1200     ││fc3.weight   █████████           0.845│",
+            "╭ Loss ──────────────────────── linear ╮╭ Gradient norms ── log scale 1e-2…1e1 ╮",
+            "│loss 0.847  mean(60) 0.794  acc 63.5% ││conv1.weight ████████▋           0.412│",
+            "│ 2.44│⡆                           100%││conv1.bias   ███▉               0.0521│",
+            "│     │⢿⡄                              ││conv2.weight ██████████▍         0.903│",
+            "│     │⠘⢿⣄           ⢀⣀⣀⣀⠤⠤            ││conv2.bias   ████▋              0.0733│",
+            "│ 1.51│ ⠈⢿⣷⣄⡀   ⠐⠒⠊⠉⠉⠁                 ││fc1.weight   ███████████▎         1.27│",
+            "│     │   ⠙⠻⣿⣷⣶⣤⣀⣀⡀                    ││fc1.bias     █▌                 0.0191│",
+            "│     │      ⠉⠙⠛⠿⢿⣿⣿⣿⣷⣷⣶⣶⣶⣴⣤⣤⣤⣤⣤⣤⣄     ││fc2.weight   █████████▌          0.611│",
+            "│0.585│             ⠈⠉⠉⠉⠋⠋⠛⠛⠛⠛⠛⠟⠿⠻   0%││fc2.bias     ██▉                0.0348│",
+            "│     └1 ─────────────── step 1200     ││fc3.weight   ██████████▎         0.845│",
             "╰──────────────────────────────────────╯╰──────────────────────────────────────╯",
             "╭ Graph (last iteration) ──── 27 nodes ╮╭ Backward step ────────── b: one node ╮",
             "│✓   ├─AccumulateGrad     fc3.bias     ││ran: ReluBackward0   node 7/27        │",
@@ -147,7 +175,7 @@ import TUI
             "│    └─TBackward0         fc2          ││          min -0.231  max 0.193       │",
             "│      └─AccumulateGrad   fc2.weight   ││          [-0.0213, 0.0344, -0.110,  ↓│",
             "╰──────────────────────────────────────╯╰──────────────────────────────────────╯",
-            " 1-5 train  space resume  n step  b backward node  z zero_grad  ? help  q quit",
+            " space resume  n step  b backward node  z zero_grad  < > speed  ? help  q quit",
         ])
     }
 

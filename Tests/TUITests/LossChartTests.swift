@@ -9,7 +9,7 @@ import TUI
             LossChart(losses: LossHistory([4, 3, 2, 1]), accuracies: [], scale: .linear, window: nil).render(in: $0, buffer: &$1, theme: mono)
         }
         expectLines(lines, [
-            "loss 1.000",
+            "loss 1.00  mean(1) 1.00",
             " 4.15│⠢⢄⡀",
             "     │  ⠈⠑⠢⢄⣀",
             " 2.50│       ⠉⠒⠤⣀",
@@ -21,7 +21,7 @@ import TUI
             LossChart(losses: LossHistory([4, 3, 2, 1]), accuracies: [], scale: .log, window: nil).render(in: $0, buffer: &$1, theme: asciiTheme)
         }
         expectLines(ascii, [
-            "loss 1.000",
+            "loss 1.00  mean(1) 1.00",
             " 4.29|--...",
             "     |     ''-..",
             " 2.00|          '-.",
@@ -66,5 +66,24 @@ import TUI
         let curve = (0..<b.height).flatMap { y in (0..<b.width).map { b[$0, y] } }.filter { $0.character.unicodeScalars.first!.value >= 0x2801 && $0.character.unicodeScalars.first!.value <= 0x28FF }
         #expect(curve.contains { $0.style == colorTheme.chartMean })
         #expect(curve.contains { $0.style == colorTheme.chartRaw })
+    }
+
+    /// The accuracy's 100%/0% axis is drawn only with its label; a narrow legend words itself
+    /// shorter rather than drop the label (80×24 gives the chart 38 columns).
+    @Test func theAccuracyAxisNeverLosesItsLabel() {
+        let chart = LossChart(losses: Fake.losses(1200), accuracies: [AccuracyPoint(step: 900, epoch: 2, accuracy: 0.636)],
+                              scale: .linear, window: nil)
+        let wide = rendered(width: 60, height: 6) { chart.render(in: $0, buffer: &$1, theme: mono) }
+        #expect(wide[0] == "loss 0.8465  mean(60) 0.7939  test acc 63.6%")
+        #expect(wide[1].hasSuffix("100%"))
+        let compact = rendered(width: 38, height: 6) { chart.render(in: $0, buffer: &$1, theme: mono) }
+        #expect(compact[0] == "loss 0.847  mean(60) 0.794  acc 63.6%")
+        #expect(compact[1].hasSuffix("100%"))
+        let tighter = rendered(width: 34, height: 6) { chart.render(in: $0, buffer: &$1, theme: mono) }
+        #expect(tighter[0] == "loss 0.847  mean 0.794  acc 63.6%")
+        #expect(tighter[1].hasSuffix("100%"))
+        let narrow = rendered(width: 30, height: 6) { chart.render(in: $0, buffer: &$1, theme: mono) }
+        #expect(narrow[0] == "loss 0.847  mean 0.794")
+        #expect(!narrow.joined().contains("100%") && !narrow.joined().contains("0%"))
     }
 }

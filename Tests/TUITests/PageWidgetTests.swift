@@ -36,7 +36,7 @@ import TUI
             "     fc3.bias     [10]              10 float32 cpu    True          Tensor",
             " )",
             " 61,706 parameters  in 10 tensors · 2 with .grad",
-            " 1-5 model  space pause  n step  b backward node  z zero_grad  ? help  q quit",
+            " space pause  n step  b backward node  z zero_grad  < > speed  ? help  q quit",
         ])
     }
 
@@ -81,7 +81,7 @@ import TUI
             "",
             "",
             " 61,706 parameters  in 10 tensors · 2 with .grad",
-            " 1 Train 2 Model 3 Forward 4 Optimizer 5 Data  space pause  n step  b backward node  z zero_grad  ? help  q quit",
+            " space pause  n step  b backward node  z zero_grad  +/- lr  < > speed  r reset  l log  tab panel  ? help  q quit",
         ])
     }
 
@@ -110,7 +110,7 @@ import TUI
             " 8 forward hooks fired: conv1 → pool → conv2 → pool → fc1 → fc2 → fc3 → net",
             " step 135: net.train(), grad enabled: outputs have a grad_fn, backward can run",
             " test at step 1000: net.eval() + torch.no_grad(): no grad_fn, no graph",
-            " 1-5 forward  space pause  n step  b backward node  < > speed  ? help  q quit",
+            " space pause  n step  b backward node  z zero_grad  < > speed  ? help  q quit",
         ])
     }
 
@@ -139,7 +139,7 @@ import TUI
             "",
             "",
             "",
-            " 1-5 optimizer  x in/out of optimizer  ↑↓ parameter  n step  ? help  q quit",
+            " x in/out of optimizer  ↑↓ parameter  space pause  n step  ? help  q quit",
         ])
     }
 
@@ -184,7 +184,7 @@ import TUI
             "",
             "",
             "",
-            " 1 Train 2 Model 3 Forward 4 Optimizer 5 Data  x in/out of optimizer  ↑↓ parameter  space pause  l log  ? help  q quit",
+            " x in/out of optimizer  ↑↓ parameter  space pause  n step  b backward node  z zero_grad  < > speed  ? help  q quit",
         ])
     }
 
@@ -213,7 +213,7 @@ import TUI
             "",
             "",
             "",
-            " 1-5 data  space pause  n step  b backward node  z zero_grad  ? help  q quit",
+            " space pause  n step  b backward node  z zero_grad  < > speed  ? help  q quit",
         ])
     }
 
@@ -258,14 +258,14 @@ import TUI
             "",
             "",
             "",
-            " 1 Train 2 Model 3 Forward 4 Optimizer 5 Data  space pause  n step  b backward node  z zero_grad  ? help  q quit",
+            " space pause  n step  b backward node  z zero_grad  +/- lr  < > speed  r reset  l log  tab panel  ? help  q quit",
         ])
     }
 
     @Test func forwardPageAt120x40() {
         expectLines(Self.frame(.forward, 120, 40), [
             " blitz-net · digits · cpu │ epoch 3 │ step 1200 │ speed 20/s │ 19.9 steps/s │ lr 0.001 sgd │ running │ zero_grad: on",
-            " 3 Forward  output = net(x): each module's forward, hook and output shape",
+            " 3 Forward  output = net(x): each module's forward, hook and output shape  1 Train 2 Model 3 Forward 4 Optimizer 5 Data",
             "  # call             input             output              mean     std  zeros  grad_fn",
             "  1 conv1 (Conv2d)   [4, 1, 32, 32]  → [4, 6, 28, 28]   -0.0122   0.497      0  ConvolutionBackward0",
             "  - F.relu           [4, 6, 28, 28]  → [4, 6, 28, 28]     0.189   0.235  43.7%  ReluBackward0",
@@ -303,7 +303,7 @@ import TUI
             " 8 forward hooks fired: conv1 → pool → conv2 → pool → fc1 → fc2 → fc3 → net",
             " step 135: net.train(), grad enabled: outputs have a grad_fn, backward can run",
             " test at step 1000: net.eval() + torch.no_grad(): no grad_fn, no graph, [256, 1, 32, 32] → [256, 10]",
-            " 1 Train 2 Model 3 Forward 4 Optimizer 5 Data  space pause  n step  b backward node  z zero_grad  ? help  q quit",
+            " space pause  n step  b backward node  z zero_grad  +/- lr  < > speed  r reset  l log  tab panel  ? help  q quit",
         ])
     }
 

@@ -47,6 +47,23 @@ import Testing
         #expect(pacer.delay(now: 2000 * ms) == 50 * ms)
         pacer.restart()
         #expect(pacer.delay(now: 2001 * ms) == nil)
+        // Fast: late wake-ups are made up, up to 50 ms of them.
+        var fast = Pacer(speed: .perSecond(200))   // every 5 ms
+        fast.stepped(now: 1000 * ms)
+        var now = 1020 * ms   // woken 15 ms late: three steps are owed
+        var atOnce = 0
+        while fast.delay(now: now) == nil && atOnce < 100 {
+            fast.stepped(now: now)
+            atOnce += 1
+        }
+        #expect(atOnce == 4)
+        now = 2000 * ms   // a stall of a second: only 50 ms are made up
+        atOnce = 0
+        while fast.delay(now: now) == nil && atOnce < 100 {
+            fast.stepped(now: now)
+            atOnce += 1
+        }
+        #expect(atOnce == 11)
         let full = Pacer(speed: .max)
         #expect(full.delay(now: 0) == nil)
     }

@@ -54,7 +54,7 @@ public protocol Backend: AnyObject, Sendable {
 
     // MARK: convolution and pooling
     /// conv2d of x [n, c, h, w] with weight [o, c, kh, kw] plus an optional bias [o]: [n, o, oh, ow].
-    /// `Backend+Conv2d.swift` composes it from im2col, gemm and permute; a backend may fuse it.
+    /// `Backend+Conv2dComposed.swift` composes it from im2col, gemm and permute; a backend may fuse it.
     func conv2d(_ x: Storage, weight: Storage, bias: Storage?, outChannels: Int, _ g: ConvGeometry) -> Storage
     /// The gradients of conv2d from dY [n, o, oh, ow]: dX (if `inputGrad`), dW [o, c, kh, kw], dB [o] (if `biasGrad`).
     func conv2dBackward(_ grad: Storage, input: Storage, weight: Storage, outChannels: Int, _ g: ConvGeometry,

@@ -1,4 +1,4 @@
-/// 2-D convolution. The backend computes it (Backend+Conv2d.swift defines it as im2col, one GEMM
+/// 2-D convolution. The backend computes it (Backend+Conv2dComposed.swift defines it as im2col, one GEMM
 /// and a permute; CPUBackend fuses the three per block of samples); the node is PyTorch's
 /// ConvolutionBackward0 with edges (input, weight, bias), saving the input and the weight as
 /// PyTorch does. Images that need no gradient leave the first edge empty.

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The element types a tensor can hold: PyTorch's float32 (the default), float64 (for gradient
 /// checks) and int64 (labels and indices). Only floating-point tensors can require gradients.
 public enum DType: String, Sendable, Equatable, CaseIterable, CustomStringConvertible {
@@ -29,12 +35,6 @@ public protocol FloatElement: BinaryFloatingPoint, Sendable {
     static func tanh(_ x: Self) -> Self
     static func pow(_ x: Self, _ y: Self) -> Self
 }
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 extension Float: FloatElement {
     public static var dtype: DType { .float32 }

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Synchronization
 
 /// A small, fast, seedable generator (xoshiro256**, seeded through splitmix64). Every random
@@ -58,10 +61,6 @@ public struct RandomGenerator: Sendable {
         return p
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// The process-wide default generator, like torch's default generator; `manualSeed` resets it.
 public enum DefaultGenerator {

@@ -45,12 +45,17 @@ public enum TUIApp {
 
         let withGrad = snapshot.parameters.filter { $0.gradNorm != nil }.count
         let accumulating = !snapshot.zeroGradEnabled && snapshot.accumulated > 1
-        let gradBadge = accumulating ? "Σ of \(snapshot.accumulated) passes" : "\(withGrad)/\(snapshot.parameters.count) with .grad"
-        let gradInner = Block(title: Panel.gradients.title, badge: gradBadge, focused: state.focus == .gradients, badgeStyle: accumulating ? .alert : .normal)
-            .draw(in: layout.gradients, buffer: &buffer, theme: theme)
-        GradNorms(parameters: snapshot.parameters, baseline: state.gradientBaseline, zeroGradEnabled: snapshot.zeroGradEnabled,
-                  accumulated: snapshot.accumulated, selected: state.focus == .gradients ? state.gradientSelection : nil)
-            .render(in: gradInner, buffer: &buffer, theme: theme)
+        let norms = GradNorms(parameters: snapshot.parameters, baseline: state.gradientBaseline, zeroGradEnabled: snapshot.zeroGradEnabled,
+                              accumulated: snapshot.accumulated, selected: state.focus == .gradients ? state.gradientSelection : nil)
+        let gradBlock = Block(title: Panel.gradients.title, focused: state.focus == .gradients, badgeStyle: accumulating ? .alert : .normal)
+        // With no row under the bars for the scale's labels, the border says the scale.
+        let scaleShown = norms.showsScale(in: gradBlock.inner(layout.gradients))
+        var gradBadge = gradBlock
+        gradBadge.badge = accumulating ? "Σ of \(snapshot.accumulated) passes"
+            : scaleShown || withGrad == 0 ? "\(withGrad)/\(snapshot.parameters.count) with .grad"
+            : "log scale " + norms.scale.text
+        let gradInner = gradBadge.draw(in: layout.gradients, buffer: &buffer, theme: theme)
+        norms.render(in: gradInner, buffer: &buffer, theme: theme)
 
         let rows = state.graphRows(snapshot)
         let nodeCount = snapshot.graph?.nodes.count ?? 0

@@ -7,11 +7,13 @@ extension TUIApp {
         let utf8 = Environment.adoptLocale()
         let ascii = options.ascii ?? !utf8
         let colors = options.colors ?? !Environment.noColor
+        // Asked before ncurses takes the terminal (and only when colours will be used).
+        let background = options.background ?? (colors && Environment.isInteractive ? TerminalBackground.detect() : nil) ?? .dark
         let terminal = try CursesTerminal(colors: colors)
         defer { terminal.restore() }
         // A terminal without colours gets the monochrome theme, whose distinctions are all
         // in attributes, rather than a colour theme with its colours missing.
-        let theme = Theme(colors: terminal.colors, ascii: ascii)
+        let theme = Theme(colors: terminal.colors, ascii: ascii, background: background)
         return run(control: control, terminal: terminal, theme: theme, framesPerSecond: options.framesPerSecond)
     }
 

@@ -3,12 +3,15 @@
 public struct TUIOptions: Sendable, Equatable {
     public var ascii: Bool?
     public var colors: Bool?
+    /// The terminal's background; nil asks the environment and the terminal (TerminalBackground).
+    public var background: Background?
     /// The most frames per second drawn (frames are drawn only when something changed).
     public var framesPerSecond: Int
 
-    public init(ascii: Bool? = nil, colors: Bool? = nil, framesPerSecond: Int = 30) {
+    public init(ascii: Bool? = nil, colors: Bool? = nil, background: Background? = nil, framesPerSecond: Int = 30) {
         self.ascii = ascii
         self.colors = colors
+        self.background = background
         self.framesPerSecond = max(1, min(120, framesPerSecond))
     }
 }

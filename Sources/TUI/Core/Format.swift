@@ -88,6 +88,25 @@ public enum Format {
         "[" + dims.map(String.init).joined(separator: compact ? "," : ", ") + "]"
     }
 
+    /// A growth factor in at most six columns: "×4.2", "×42", "×420", "×5e3", "×1e12", "×inf".
+    public static func ratio(_ r: Double) -> String {
+        guard r.isFinite else { return r.isNaN ? "×nan" : "×inf" }
+        if r < 9.95 { return "×" + fixed(r, 1) }
+        if r < 999.5 { return "×" + fixed(r, 0) }
+        var exponent = Int(floor(log10(r)))
+        var mantissa = (r / pow(10.0, Double(exponent))).rounded()
+        if mantissa >= 10 {
+            mantissa = 1
+            exponent += 1
+        }
+        return "×" + fixed(mantissa, 0) + "e" + String(exponent)
+    }
+
+    /// A power of ten as a scale label: "1e-4", "1", "1e2".
+    public static func decade(_ exponent: Int) -> String {
+        exponent == 0 ? "1" : "1e\(exponent)"
+    }
+
     /// "87.5%" for 0.875.
     public static func percent(_ fraction: Double) -> String {
         fixed(fraction * 100, 1) + "%"

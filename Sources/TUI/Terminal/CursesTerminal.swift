@@ -196,6 +196,8 @@ public final class CursesTerminal: Terminal {
     }
 }
 
-/// The fatal-signal handlers that were installed before ours, indexed by signal number. Written
-/// only on the main thread before the handlers are installed; read only inside them.
+/// The fatal-signal handlers that were installed before ours, indexed by signal number.
+/// nonisolated(unsafe): written only on the main thread before our handlers are installed, and
+/// read only inside them or by uninstallCrashHandlers on the main thread; a signal handler
+/// cannot take a lock, and by then the array no longer changes.
 nonisolated(unsafe) private var previousCrashActions: [sigaction] = Array(repeating: sigaction(), count: 65)

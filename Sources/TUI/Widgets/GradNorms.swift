@@ -5,14 +5,52 @@ import Darwin
 #endif
 import Trainer
 
-/// One bar per parameter, by its PyTorch name, on a fixed log scale (1e-4 to 1e3), coloured by
-/// order of magnitude, with the norm of its .grad. The scale is fixed on purpose: with
-/// zero_grad off the bars must visibly grow, and a scale that followed the largest value would
-/// hide that. The part of a bar beyond the norm of a single backward pass is drawn as growth,
-/// with the ratio beside the value.
+/// One bar per parameter, by its PyTorch name, on a log scale, coloured by order of magnitude,
+/// with the norm of its .grad. The scale fits the data in whole decades (the smallest and the
+/// largest norm, single-pass norms included), so a converged model's 1e-5 norms still have bars;
+/// its ends are labelled under the bars. The part of a bar beyond the norm of a single backward
+/// pass is drawn as growth, with the ratio beside the value, so with zero_grad off the bars
+/// visibly grow within the same scale.
 public struct GradNorms: Widget, Sendable {
-    public static let lowestDecade = -4.0
-    public static let highestDecade = 3.0
+    /// A log scale from 10^low to 10^high.
+    public struct Scale: Sendable, Equatable {
+        public var low: Int
+        public var high: Int
+
+        public init(low: Int, high: Int) {
+            self.low = low
+            self.high = max(high, low + 1)
+        }
+
+        /// Whole decades around every finite positive value, at least two of them; 1e-4…1e2
+        /// when there is nothing to fit.
+        public init(fitting values: [Double]) {
+            let positive = values.filter { $0.isFinite && $0 > 0 }
+            guard let smallest = positive.min(), let largest = positive.max() else {
+                self.init(low: -4, high: 2)
+                return
+            }
+            var low = Int(floor(log10(smallest)))
+            var high = Int(ceil(log10(largest)))
+            if high - low < 2 {
+                low = high - 2
+            }
+            low = max(low, -320)
+            high = min(max(high, low + 1), 310)
+            self.init(low: low, high: high)
+        }
+
+        /// Where `norm` falls on the scale, from 0 to 1.
+        public func fraction(_ norm: Double) -> Double {
+            guard norm > 0 else { return 0 }
+            guard norm.isFinite else { return 1 }
+            let t = (log10(norm) - Double(low)) / Double(high - low)
+            return min(1, max(0, t))
+        }
+
+        /// "1e-4…1e2".
+        public var text: String { Format.decade(low) + "…" + Format.decade(high) }
+    }
 
     public var parameters: [ParameterStats]
     /// Each parameter's grad norm after a single backward pass (nil when not yet seen).
@@ -31,12 +69,29 @@ public struct GradNorms: Widget, Sendable {
 
     var showsGrowth: Bool { !zeroGradEnabled && accumulated > 1 }
 
-    /// Where `norm` falls on the scale, from 0 to 1.
-    public static func fraction(_ norm: Double) -> Double {
-        guard norm > 0 else { return 0 }
-        guard norm.isFinite else { return 1 }
-        let t = (log10(norm) - lowestDecade) / (highestDecade - lowestDecade)
-        return min(1, max(0, t))
+    /// The scale the bars are drawn on: fitted to the norms and, when growth is shown, to the
+    /// single-pass norms it is measured from.
+    public var scale: Scale {
+        var values = parameters.compactMap(\.gradNorm)
+        if showsGrowth { values += baseline.compactMap { $0 } }
+        return Scale(fitting: values)
+    }
+
+    /// Whether `area` leaves a row under the bars for the scale's labels (else the panel's
+    /// frame should say the scale: `scale.text`).
+    public func showsScale(in area: Rect) -> Bool {
+        let rows = area.height >= parameters.count + 1 ? area.height - 1 : area.height
+        return !parameters.isEmpty && rows >= parameters.count + 1 && barWidth(in: area) >= 12
+    }
+
+    private func columns(in area: Rect) -> (name: Int, value: Int, ratio: Int) {
+        let name = min(parameters.map(\.name.count).max() ?? 0, max(6, area.width / 3))
+        return (name, 8, showsGrowth ? 7 : 0)
+    }
+
+    private func barWidth(in area: Rect) -> Int {
+        let c = columns(in: area)
+        return area.maxX - (area.x + c.name + 1) - 1 - c.value - c.ratio
     }
 
     public func render(in area: Rect, buffer: inout ScreenBuffer, theme: Theme) {
@@ -59,15 +114,14 @@ public struct GradNorms: Widget, Sendable {
             }
             rows = Rect(x: area.x, y: area.y + 1, width: area.width, height: area.height - 1)
         }
-        let nameWidth = min(parameters.map(\.name.count).max()!, max(6, area.width / 3))
-        let valueWidth = 8
-        let ratioWidth = showsGrowth ? 7 : 0
+        let (nameWidth, valueWidth, ratioWidth) = columns(in: area)
         let barX = rows.x + nameWidth + 1
-        let barWidth = rows.maxX - barX - 1 - valueWidth - ratioWidth
-        // Ticks under the bars when a row is spare.
+        let barWidth = self.barWidth(in: area)
+        let scale = self.scale
+        // The scale's labels under the bars when a row is spare.
         var listRows = rows
-        if rows.height >= parameters.count + 1 && barWidth >= 16 {
-            renderTicks(y: rows.y + parameters.count, barX: barX, barWidth: barWidth, buffer: &buffer, theme: theme, clip: rows)
+        if showsScale(in: area) {
+            renderTicks(scale, y: rows.y + parameters.count, barX: barX, barWidth: barWidth, buffer: &buffer, theme: theme, clip: rows)
             listRows = Rect(x: rows.x, y: rows.y, width: rows.width, height: rows.height - 1)
         }
         let window = ScrollWindow(count: parameters.count, visible: listRows.height, selected: selected)
@@ -83,21 +137,22 @@ public struct GradNorms: Widget, Sendable {
             }
             if barWidth >= 1 {
                 let base = showsGrowth ? baseline[safe: index] ?? nil : nil
-                renderBar(norm: norm, baseline: base, x: barX, y: y, width: barWidth, buffer: &buffer, theme: theme)
+                renderBar(norm: norm, baseline: base, scale: scale, x: barX, y: y, width: barWidth, buffer: &buffer, theme: theme)
             }
-            buffer.put(Format.padLeft(Format.significant(norm, 3), valueWidth), x: valueX, y: y, style: theme.magnitude(norm).adding(.bold), clip: listRows)
+            buffer.put(Format.padLeft(Format.significant(norm, 3), valueWidth), x: valueX, y: y, style: theme.emphasized(theme.magnitude(norm)), clip: listRows)
             if showsGrowth, let b = baseline[safe: index] ?? nil, b > 0 {
                 let ratio = norm / b
-                let text = ratio >= 1.05 ? "×" + Format.significant(ratio, 2) : ""
+                let text = ratio >= 1.05 ? Format.ratio(ratio) : ""
                 buffer.put(Format.padLeft(text, ratioWidth - 1), x: valueX + valueWidth + 1, y: y, style: theme.growth, clip: listRows)
             }
         }
     }
 
-    private func renderBar(norm: Double, baseline: Double?, x: Int, y: Int, width: Int, buffer: inout ScreenBuffer, theme: Theme) {
+    private func renderBar(norm: Double, baseline: Double?, scale: Scale, x: Int, y: Int, width: Int, buffer: inout ScreenBuffer,
+                           theme: Theme) {
         let s = theme.symbols
-        let eighths = Int((GradNorms.fraction(norm) * Double(width * 8)).rounded())
-        let growthStart = baseline.map { Int((GradNorms.fraction($0) * Double(width)).rounded()) } ?? width
+        let eighths = Int((scale.fraction(norm) * Double(width * 8)).rounded())
+        let growthStart = baseline.map { Int((scale.fraction($0) * Double(width)).rounded()) } ?? width
         let style = theme.magnitude(norm)
         let full = eighths / 8
         for i in 0..<min(full, width) {
@@ -112,17 +167,26 @@ public struct GradNorms: Widget, Sendable {
         }
     }
 
-    private func renderTicks(y: Int, barX: Int, barWidth: Int, buffer: inout ScreenBuffer, theme: Theme, clip: Rect) {
-        let decades = Int(GradNorms.highestDecade - GradNorms.lowestDecade)
-        var lastEnd = barX - 1
-        for step in stride(from: 0, through: decades, by: 2) {
-            let exponent = Int(GradNorms.lowestDecade) + step
-            let label = exponent == 0 ? "1" : "1e\(exponent)"
+    /// Labels under the bars: both ends always, and the decades between them where they fit.
+    private func renderTicks(_ scale: Scale, y: Int, barX: Int, barWidth: Int, buffer: inout ScreenBuffer, theme: Theme, clip: Rect) {
+        let decades = scale.high - scale.low
+        func position(_ step: Int, _ label: String) -> Int {
             let x = barX + Int((Double(step) / Double(decades) * Double(barWidth - 1)).rounded())
-            let start = min(x, barX + barWidth - label.count)
-            guard start > lastEnd else { continue }
+            return min(x, barX + barWidth - label.count)
+        }
+        let highLabel = Format.decade(scale.high)
+        let highStart = position(decades, highLabel)
+        var lastEnd = barX - 1
+        // The low end, the inner decades that leave a gap before the next label and before the high end.
+        for step in 0..<decades {
+            let label = Format.decade(scale.low + step)
+            let start = position(step, label)
+            guard start > lastEnd, step == 0 || start + label.count < highStart else { continue }
             buffer.put(label, x: start, y: y, style: theme.axis, clip: clip)
             lastEnd = start + label.count
+        }
+        if highStart > lastEnd {
+            buffer.put(highLabel, x: highStart, y: y, style: theme.axis, clip: clip)
         }
     }
 }

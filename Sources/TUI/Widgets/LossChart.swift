@@ -49,7 +49,7 @@ public struct LossChart: Widget, Sendable {
         guard area.width >= 4, area.height >= 1 else { return }
         let range = visible
         let smoothing = Smoothing.window(forVisible: range.count)
-        renderLegend(in: area.row(0), buffer: &buffer, theme: theme, smoothing: smoothing)
+        let accuracyShown = renderLegend(in: area.row(0), buffer: &buffer, theme: theme, smoothing: smoothing)
         let body = Rect(x: area.x, y: area.y + 1, width: area.width, height: area.height - 1)
         guard body.height >= 3 else { return }
         guard let (lo, hi) = yRange(range) else {
@@ -59,29 +59,48 @@ public struct LossChart: Widget, Sendable {
             }
             return
         }
-        renderPlot(in: body, buffer: &buffer, theme: theme, range: range, smoothing: smoothing, lo: lo, hi: hi)
+        renderPlot(in: body, buffer: &buffer, theme: theme, range: range, smoothing: smoothing, lo: lo, hi: hi,
+                   accuracy: accuracyShown)
     }
 
-    private func renderLegend(in line: Rect, buffer: inout ScreenBuffer, theme: Theme, smoothing: Int) {
+    /// The legend: the last loss, its moving average and the last test accuracy, in the longest
+    /// wording that fits (fewer digits, then shorter labels). Parts are added only whole: a
+    /// clipped "test acc 6" would mislead. Returns whether the accuracy is in it (its axis is
+    /// drawn only then, never without its label).
+    private func renderLegend(in line: Rect, buffer: inout ScreenBuffer, theme: Theme, smoothing: Int) -> Bool {
         let last = values.last
         let mean = values.isEmpty ? nil : Smoothing.mean(values, endingAt: values.count - 1, window: smoothing)
-        // Parts are added only whole: a clipped "test acc 6" would mislead.
-        var parts: [[(String, Style)]] = [
-            [("loss ", theme.label), (last.map { Format.significant($0, 4) } ?? "–", theme.chartRaw.adding(.bold))],
-            [("mean(\(smoothing)) ", theme.label), (mean.map { Format.significant($0, 4) } ?? "–", theme.chartMean)],
-        ]
-        if let accuracy = accuracies.last {
-            parts.append([("test acc ", theme.label), (Format.percent(accuracy.accuracy), theme.chartAccuracy.adding(.bold))])
+        func wording(_ digits: Int, mean meanLabel: String, accuracy accuracyLabel: String) -> [[(String, Style)]] {
+            var parts: [[(String, Style)]] = [
+                [("loss ", theme.label), (last.map { Format.significant($0, digits) } ?? "–", theme.emphasized(theme.chartRaw))],
+                [(meanLabel, theme.label), (mean.map { Format.significant($0, digits) } ?? "–", theme.chartMean)],
+            ]
+            if let accuracy = accuracies.last {
+                parts.append([(accuracyLabel, theme.label), (Format.percent(accuracy.accuracy), theme.emphasized(theme.chartAccuracy))])
+            }
+            return parts
         }
+        func width(_ parts: [[(String, Style)]]) -> Int {
+            parts.reduce(0) { $0 + $1.reduce(0) { $0 + $1.0.count } } + 2 * max(0, parts.count - 1)
+        }
+        let wordings = [
+            wording(4, mean: "mean(\(smoothing)) ", accuracy: "test acc "),
+            wording(3, mean: "mean(\(smoothing)) ", accuracy: "acc "),
+            wording(3, mean: "mean ", accuracy: "acc "),
+        ]
+        let parts = wordings.first { width($0) <= line.width } ?? wordings[wordings.count - 1]
         var x = line.x
+        var shown = 0
         for (i, part) in parts.enumerated() {
-            let width = part.reduce(0) { $0 + $1.0.count } + (i > 0 ? 2 : 0)
-            guard x + width <= line.maxX else { break }
+            let partWidth = part.reduce(0) { $0 + $1.0.count } + (i > 0 ? 2 : 0)
+            guard x + partWidth <= line.maxX else { break }
             if i > 0 { x += 2 }
             for (text, style) in part {
                 x = buffer.put(text, x: x, y: line.y, style: style, clip: line)
             }
+            shown += 1
         }
+        return !accuracies.isEmpty && shown == parts.count
     }
 
     /// The y range in plot space (log10 of the loss on a log scale), padded a little; nil when
@@ -119,11 +138,12 @@ public struct LossChart: Widget, Sendable {
 }
 
 extension LossChart {
-    private func renderPlot(in body: Rect, buffer: inout ScreenBuffer, theme: Theme, range: Range<Int>, smoothing: Int, lo: Double, hi: Double) {
+    private func renderPlot(in body: Rect, buffer: inout ScreenBuffer, theme: Theme, range: Range<Int>, smoothing: Int,
+                            lo: Double, hi: Double, accuracy: Bool) {
         let plotRows = body.height - 1
         let labels = [untransform(hi), untransform((hi + lo) / 2), untransform(lo)].map { Format.significant($0, 3) }
         let labelWidth = labels.map(\.count).max()! + 1
-        let showAccuracy = !accuracies.isEmpty && body.width >= labelWidth + 20
+        let showAccuracy = accuracy && body.width >= labelWidth + 20
         let rightWidth = showAccuracy ? 5 : 0
         let plot = Rect(x: body.x + labelWidth, y: body.y, width: body.width - labelWidth - rightWidth, height: plotRows)
         guard plot.width >= 2 else { return }

@@ -13,6 +13,11 @@ import Glibc
 /// products split over `numThreads` threads of its own only above a size where that pays
 /// (OpenBLAS itself runs single-threaded: CPUGemm.swift says why).
 public final class CPUBackend: ReferenceBackend, @unchecked Sendable {
+    // @unchecked: restated because ReferenceBackend's conformance is unchecked (Swift asks a
+    // subclass to say so again). Every op may call this backend from any thread at once, and
+    // that is safe: its state is `threads` (an Atomic), `pool` (a CPUBufferPool, Sendable: one
+    // Mutex guards its lists) and `usesVectorKernels` (a constant); each kernel call works only
+    // on the storages it is given and scratch memory of its own, and keeps nothing between calls.
     private let threads = Atomic<Int>(1)
     let pool: CPUBufferPool
 
@@ -26,7 +31,8 @@ public final class CPUBackend: ReferenceBackend, @unchecked Sendable {
     /// `threads` (default: OpenBLAS's count at start, normally one per core) is this backend's
     /// thread count for its loops and its large products. `vectorKernels: false` keeps the
     /// portable Swift paths even on a CPU with AVX2 (the tests run both).
-    public init(poolCapacity: Int = CPUBackend.defaultPoolCapacity, threads count: Int? = nil, vectorKernels: Bool = true) {
+    public init(poolCapacity: Int = CPUBackend.defaultPoolCapacity, threads count: Int? = nil,
+                vectorKernels: Bool = true) {
         pool = CPUBufferPool(capacity: poolCapacity)
         usesVectorKernels = vectorKernels && DirectConvolution.cpuSupports
         super.init()
@@ -76,37 +82,35 @@ public final class CPUBackend: ReferenceBackend, @unchecked Sendable {
 
     public override func unary(_ op: UnaryOp, _ x: Storage) -> Storage {
         let out = allocate(count: x.count, dtype: x.dtype)
-        let t = numThreads
-        switch x.dtype {
-        case .float32: cpuUnary(op, x.input(Float.self), out.buffer(Float.self), x.count, threads: t)
-        case .float64: cpuUnary(op, x.input(Double.self), out.buffer(Double.self), x.count, threads: t)
-        case .int64: preconditionFailure("unary \(op) is not defined for int64 tensors")
+        let threads = numThreads
+        func kernel<T: FloatElement>(_: T.Type) {
+            cpuUnary(op, x.input(T.self), out.buffer(T.self), x.count, threads: threads)
         }
+        x.dtype.dispatchFloat("unary \(op)", kernel, kernel)
         return out
     }
 
-    public override func binary(_ op: BinaryOp, _ a: Storage, _ aShape: [Int], _ b: Storage, _ bShape: [Int], outShape: [Int]) -> Storage {
+    public override func binary(_ op: BinaryOp, _ a: Storage, _ aShape: [Int], _ b: Storage, _ bShape: [Int],
+                                outShape: [Int]) -> Storage {
         let n = Shape.count(outShape)
         let out = allocate(count: n, dtype: a.dtype)
         let layout = BinaryLayout.of(aShape, a.count, bShape, b.count, outShape, n)
-        let t = numThreads
-        switch a.dtype {
-        case .float32:
-            cpuBinary(op, a.input(Float.self), aShape, b.input(Float.self), bShape, out.buffer(Float.self), outShape, layout, threads: t)
-        case .float64:
-            cpuBinary(op, a.input(Double.self), aShape, b.input(Double.self), bShape, out.buffer(Double.self), outShape, layout, threads: t)
-        case .int64: preconditionFailure("binary \(op) is not defined for int64 tensors")
+        let threads = numThreads
+        func kernel<T: FloatElement>(_: T.Type) {
+            cpuBinary(op, a.input(T.self), aShape, b.input(T.self), bShape, out.buffer(T.self), outShape, layout,
+                      threads: threads)
         }
+        a.dtype.dispatchFloat("binary \(op)", kernel, kernel)
         return out
     }
 
     public override func expand(_ x: Storage, shape: [Int], to outShape: [Int]) -> Storage {
         let out = allocate(count: Shape.count(outShape), dtype: x.dtype)
-        switch x.dtype {
-        case .float32: cpuExpand(x.input(Float.self), shape: shape, out.buffer(Float.self), outShape: outShape, threads: numThreads)
-        case .float64: cpuExpand(x.input(Double.self), shape: shape, out.buffer(Double.self), outShape: outShape, threads: numThreads)
-        case .int64: cpuExpand(x.input(Int64.self), shape: shape, out.buffer(Int64.self), outShape: outShape, threads: numThreads)
+        let threads = numThreads
+        func kernel<T: StorageElement>(_: T.Type) {
+            cpuExpand(x.input(T.self), shape: shape, out.buffer(T.self), outShape: outShape, threads: threads)
         }
+        x.dtype.dispatch(kernel, kernel, kernel)
         return out
     }
 
@@ -116,32 +120,33 @@ public final class CPUBackend: ReferenceBackend, @unchecked Sendable {
         var outShape = shape
         for d in dims { outShape[d] = 1 }
         let out = allocate(count: Shape.count(outShape), dtype: x.dtype)
-        let t = numThreads
-        switch x.dtype {
-        case .float32: cpuSum(x.input(Float.self), shape: shape, dims: dims, out.buffer(Float.self), threads: t)
-        case .float64: cpuSum(x.input(Double.self), shape: shape, dims: dims, out.buffer(Double.self), threads: t)
-        case .int64: cpuSum(x.input(Int64.self), shape: shape, dims: dims, out.buffer(Int64.self), threads: t)
+        let threads = numThreads
+        func kernel<T: StorageElement>(_: T.Type) {
+            cpuSum(x.input(T.self), shape: shape, dims: dims, out.buffer(T.self), threads: threads)
         }
+        x.dtype.dispatch(kernel, kernel, kernel)
         return out
     }
 
     public override func sumOfSquares(_ x: Storage) -> Double {
-        switch x.dtype {
-        case .float32: return cpuSumOfSquares(x.input(Float.self), x.count)
-        case .float64: return cpuSumOfSquares(x.input(Double.self), x.count)
-        case .int64: return super.sumOfSquares(x)
+        func kernel<T: FloatElement>(_: T.Type) -> Double {
+            cpuSumOfSquares(x.input(T.self), x.count)
         }
+        func integers(_: Int64.Type) -> Double {
+            super.sumOfSquares(x)
+        }
+        return x.dtype.dispatch(kernel, kernel, integers)
     }
 
     // MARK: layout
 
     public override func permute(_ x: Storage, shape: [Int], order: [Int]) -> Storage {
         let out = allocate(count: x.count, dtype: x.dtype)
-        switch x.dtype {
-        case .float32: cpuPermute(x.input(Float.self), out.buffer(Float.self), shape: shape, order: order, threads: numThreads)
-        case .float64: cpuPermute(x.input(Double.self), out.buffer(Double.self), shape: shape, order: order, threads: numThreads)
-        case .int64: cpuPermute(x.input(Int64.self), out.buffer(Int64.self), shape: shape, order: order, threads: numThreads)
+        let threads = numThreads
+        func kernel<T: StorageElement & SIMDScalar>(_: T.Type) {
+            cpuPermute(x.input(T.self), out.buffer(T.self), shape: shape, order: order, threads: threads)
         }
+        x.dtype.dispatch(kernel, kernel, kernel)
         return out
     }
 
@@ -150,63 +155,66 @@ public final class CPUBackend: ReferenceBackend, @unchecked Sendable {
     public override func gemm(_ a: Storage, _ b: Storage, into c: Storage, m: Int, n: Int, k: Int,
                               transA: Bool, transB: Bool, alpha: Double, beta: Double,
                               batch: Int, strideA: Int, strideB: Int, strideC: Int) {
-        let lda = transA ? m : k, ldb = transB ? k : n, ldc = n
+        // Leading dimensions of at least 1, as BLAS requires: with k = 0 a row-major operand's is
+        // 0 (reference BLAS and cuBLAS refuse it; this OpenBLAS lets it pass). C = beta·C then.
+        let lda = Swift.max(transA ? m : k, 1)
+        let ldb = Swift.max(transB ? k : n, 1)
+        let ldc = Swift.max(n, 1)
+        let threads = numThreads
         // Many small products (bmm): one per thread at a time; otherwise each splits on its own.
-        let perThread = batch > 1 && m * n * k < CPUGemm.parallelWork && batch * m * n * k >= CPUGemm.parallelWork
-        let inner = perThread ? 1 : numThreads
-        func run<T: BLASElement>(_: T.Type) {
-            let pa = a.input(T.self), pb = b.input(T.self), pc = c.buffer(T.self)
-            CPUParallel.forRanges(batch, grain: perThread ? Swift.max(1, CPUGemm.parallelWork / Swift.max(m * n * k, 1)) : batch,
-                                  threads: numThreads) { items in
+        let work = m * n * k
+        let perThread = batch > 1 && work < CPUGemm.parallelWork && batch * work >= CPUGemm.parallelWork
+        let inner = perThread ? 1 : threads
+        let grain = perThread ? Swift.max(1, CPUGemm.parallelWork / Swift.max(work, 1)) : batch
+        func kernel<T: BLASElement>(_: T.Type) {
+            let pa = a.input(T.self)
+            let pb = b.input(T.self)
+            let pc = c.buffer(T.self)
+            CPUParallel.forRanges(batch, grain: grain, threads: threads) { items in
                 for i in items {
-                    CPUGemm.multiply(transA, transB, m, n, k, alpha: T(alpha), pa + i * strideA, lda, pb + i * strideB, ldb,
-                                     beta: T(beta), pc + i * strideC, ldc, threads: inner)
+                    CPUGemm.multiply(transA, transB, m, n, k, alpha: T(alpha), pa + i * strideA, lda,
+                                     pb + i * strideB, ldb, beta: T(beta), pc + i * strideC, ldc, threads: inner)
                 }
             }
         }
-        switch a.dtype {
-        case .float32: run(Float.self)
-        case .float64: run(Double.self)
-        case .int64: preconditionFailure("matmul is not defined for int64 tensors")
-        }
+        a.dtype.dispatchFloat("matmul", kernel, kernel)
     }
 
     // MARK: convolution and pooling
 
-    public override func conv2d(_ x: Storage, weight: Storage, bias: Storage?, outChannels: Int, _ g: ConvGeometry) -> Storage {
+    public override func conv2d(_ x: Storage, weight: Storage, bias: Storage?, outChannels: Int,
+                                _ g: ConvGeometry) -> Storage {
         let out = allocate(count: g.batch * outChannels * g.outHeight * g.outWidth, dtype: x.dtype)
+        let threads = numThreads
         if runsDirectConvolution(x.dtype, g) {
             directConv2d(x.input(Float.self), weight.input(Float.self), bias?.input(Float.self), out.buffer(Float.self),
-                         outChannels: outChannels, g, pool: pool, threads: numThreads)
+                         outChannels: outChannels, g, pool: pool, threads: threads)
             return out
         }
-        switch x.dtype {
-        case .float32:
-            cpuConv2d(x.input(Float.self), weight.input(Float.self), bias?.input(Float.self), out.buffer(Float.self),
-                      outChannels: outChannels, g, pool: pool, threads: numThreads)
-        case .float64:
-            cpuConv2d(x.input(Double.self), weight.input(Double.self), bias?.input(Double.self), out.buffer(Double.self),
-                      outChannels: outChannels, g, pool: pool, threads: numThreads)
-        case .int64: preconditionFailure("conv2d is not defined for int64 tensors")
+        func kernel<T: BLASElement & SIMDScalar>(_: T.Type) {
+            cpuConv2d(x.input(T.self), weight.input(T.self), bias?.input(T.self), out.buffer(T.self),
+                      outChannels: outChannels, g, pool: pool, threads: threads)
         }
+        x.dtype.dispatchFloat("conv2d", kernel, kernel)
         return out
     }
 
-    public override func conv2dBackward(_ grad: Storage, input: Storage, weight: Storage, outChannels: Int, _ g: ConvGeometry,
-                                        inputGrad: Bool, biasGrad: Bool) -> (input: Storage?, weight: Storage, bias: Storage?) {
+    public override func conv2dBackward(_ grad: Storage, input: Storage, weight: Storage, outChannels: Int,
+                                        _ g: ConvGeometry, inputGrad: Bool,
+                                        biasGrad: Bool) -> (input: Storage?, weight: Storage, bias: Storage?) {
         let gw = allocate(count: weight.count, dtype: grad.dtype)
         let gx = inputGrad ? allocate(count: input.count, dtype: grad.dtype) : nil
-        switch grad.dtype {
-        case .float32 where runsDirectConvolution(grad.dtype, g):
-            directConv2dBackward(grad.input(Float.self), input.input(Float.self), weight.input(Float.self), gx?.buffer(Float.self),
-                                 gw.buffer(Float.self), outChannels: outChannels, g, pool: pool, threads: numThreads)
-        case .float32:
-            cpuConv2dBackward(grad.input(Float.self), input.input(Float.self), weight.input(Float.self), gx?.buffer(Float.self),
-                              gw.buffer(Float.self), outChannels: outChannels, g, pool: pool, threads: numThreads)
-        case .float64:
-            cpuConv2dBackward(grad.input(Double.self), input.input(Double.self), weight.input(Double.self), gx?.buffer(Double.self),
-                              gw.buffer(Double.self), outChannels: outChannels, g, pool: pool, threads: numThreads)
-        case .int64: preconditionFailure("conv2d is not defined for int64 tensors")
+        let threads = numThreads
+        if runsDirectConvolution(grad.dtype, g) {
+            directConv2dBackward(grad.input(Float.self), input.input(Float.self), weight.input(Float.self),
+                                 gx?.buffer(Float.self), gw.buffer(Float.self), outChannels: outChannels, g,
+                                 pool: pool, threads: threads)
+        } else {
+            func kernel<T: BLASElement & SIMDScalar>(_: T.Type) {
+                cpuConv2dBackward(grad.input(T.self), input.input(T.self), weight.input(T.self), gx?.buffer(T.self),
+                                  gw.buffer(T.self), outChannels: outChannels, g, pool: pool, threads: threads)
+            }
+            grad.dtype.dispatchFloat("conv2d", kernel, kernel)
         }
         let gb = biasGrad ? sum(grad, shape: [g.batch, outChannels, g.outHeight * g.outWidth], dims: [0, 2]) : nil
         return (gx, gw, gb)
@@ -217,23 +225,29 @@ public final class CPUBackend: ReferenceBackend, @unchecked Sendable {
         dtype == .float32 && usesVectorKernels && DirectConvolution.applies(to: g)
     }
 
+    /// float32 pooling windows that CKernels' max-pool kernels cover (CPUMaxPool.swift).
+    private func runsVectorMaxPool(_ dtype: DType, _ g: ConvGeometry) -> Bool {
+        dtype == .float32 && usesVectorKernels && VectorMaxPool.applies(to: g)
+    }
+
     public override func im2col(_ x: Storage, _ g: ConvGeometry) -> Storage {
-        let out = allocate(count: g.channels * g.kernelH * g.kernelW * g.batch * g.outHeight * g.outWidth, dtype: x.dtype)
-        switch x.dtype {
-        case .float32: cpuIm2col(x.input(Float.self), out.buffer(Float.self), g, threads: numThreads)
-        case .float64: cpuIm2col(x.input(Double.self), out.buffer(Double.self), g, threads: numThreads)
-        case .int64: preconditionFailure("conv2d is not defined for int64 tensors")
+        let count = g.channels * g.kernelH * g.kernelW * g.batch * g.outHeight * g.outWidth
+        let out = allocate(count: count, dtype: x.dtype)
+        let threads = numThreads
+        func kernel<T: FloatElement & SIMDScalar>(_: T.Type) {
+            cpuIm2col(x.input(T.self), out.buffer(T.self), g, threads: threads)
         }
+        x.dtype.dispatchFloat("conv2d", kernel, kernel)
         return out
     }
 
     public override func col2im(_ cols: Storage, _ g: ConvGeometry) -> Storage {
         let out = allocate(count: g.batch * g.channels * g.height * g.width, dtype: cols.dtype)
-        switch cols.dtype {
-        case .float32: cpuCol2im(cols.input(Float.self), out.buffer(Float.self), g, threads: numThreads)
-        case .float64: cpuCol2im(cols.input(Double.self), out.buffer(Double.self), g, threads: numThreads)
-        case .int64: preconditionFailure("conv2d is not defined for int64 tensors")
+        let threads = numThreads
+        func kernel<T: FloatElement & SIMDScalar>(_: T.Type) {
+            cpuCol2im(cols.input(T.self), out.buffer(T.self), g, threads: threads)
         }
+        cols.dtype.dispatchFloat("conv2d", kernel, kernel)
         return out
     }
 
@@ -241,26 +255,31 @@ public final class CPUBackend: ReferenceBackend, @unchecked Sendable {
         let count = g.batch * g.channels * g.outHeight * g.outWidth
         let values = allocate(count: count, dtype: x.dtype)
         let indices = allocate(count: count, dtype: .int64)
-        switch x.dtype {
-        case .float32 where usesVectorKernels && VectorMaxPool.applies(to: g):
-            VectorMaxPool.run(x.input(Float.self), values.buffer(Float.self), indices.buffer(Int64.self), g, threads: numThreads)
-        case .float32: cpuMaxPool(x.input(Float.self), values.buffer(Float.self), indices.buffer(Int64.self), g, threads: numThreads)
-        case .float64: cpuMaxPool(x.input(Double.self), values.buffer(Double.self), indices.buffer(Int64.self), g, threads: numThreads)
-        case .int64: preconditionFailure("max_pool2d is not defined for int64 tensors")
+        let threads = numThreads
+        if runsVectorMaxPool(x.dtype, g) {
+            VectorMaxPool.run(x.input(Float.self), values.buffer(Float.self), indices.buffer(Int64.self), g,
+                              threads: threads)
+            return (values, indices)
         }
+        func kernel<T: FloatElement>(_: T.Type) {
+            cpuMaxPool(x.input(T.self), values.buffer(T.self), indices.buffer(Int64.self), g, threads: threads)
+        }
+        x.dtype.dispatchFloat("max_pool2d", kernel, kernel)
         return (values, indices)
     }
 
     public override func maxPool2dBackward(_ grad: Storage, indices: Storage, _ g: ConvGeometry) -> Storage {
         let out = allocate(count: g.batch * g.channels * g.height * g.width, dtype: grad.dtype)
         let idx = indices.input(Int64.self)
-        switch grad.dtype {
-        case .float32 where usesVectorKernels && VectorMaxPool.applies(to: g):
-            VectorMaxPool.backward(grad.input(Float.self), idx, out.buffer(Float.self), g, threads: numThreads)
-        case .float32: cpuMaxPoolBackward(grad.input(Float.self), idx, out.buffer(Float.self), g, threads: numThreads)
-        case .float64: cpuMaxPoolBackward(grad.input(Double.self), idx, out.buffer(Double.self), g, threads: numThreads)
-        case .int64: preconditionFailure("max_pool2d is not defined for int64 tensors")
+        let threads = numThreads
+        if runsVectorMaxPool(grad.dtype, g) {
+            VectorMaxPool.backward(grad.input(Float.self), idx, out.buffer(Float.self), g, threads: threads)
+            return out
         }
+        func kernel<T: FloatElement>(_: T.Type) {
+            cpuMaxPoolBackward(grad.input(T.self), idx, out.buffer(T.self), g, threads: threads)
+        }
+        grad.dtype.dispatchFloat("max_pool2d", kernel, kernel)
         return out
     }
 
@@ -268,71 +287,67 @@ public final class CPUBackend: ReferenceBackend, @unchecked Sendable {
 
     public override func logSoftmax(_ x: Storage, outer: Int, size: Int, inner: Int) -> Storage {
         let out = allocate(count: x.count, dtype: x.dtype)
-        switch x.dtype {
-        case .float32: cpuLogSoftmax(x.input(Float.self), out.buffer(Float.self), outer: outer, size: size, inner: inner, threads: numThreads)
-        case .float64: cpuLogSoftmax(x.input(Double.self), out.buffer(Double.self), outer: outer, size: size, inner: inner, threads: numThreads)
-        case .int64: preconditionFailure("log_softmax is not defined for int64 tensors")
+        let threads = numThreads
+        func kernel<T: FloatElement>(_: T.Type) {
+            cpuLogSoftmax(x.input(T.self), out.buffer(T.self), outer: outer, size: size, inner: inner, threads: threads)
         }
+        x.dtype.dispatchFloat("log_softmax", kernel, kernel)
         return out
     }
 
-    public override func logSoftmaxBackward(_ grad: Storage, output: Storage, outer: Int, size: Int, inner: Int) -> Storage {
+    public override func logSoftmaxBackward(_ grad: Storage, output: Storage, outer: Int, size: Int,
+                                            inner: Int) -> Storage {
         let out = allocate(count: grad.count, dtype: grad.dtype)
-        switch grad.dtype {
-        case .float32:
-            cpuLogSoftmaxBackward(grad.input(Float.self), output.input(Float.self), out.buffer(Float.self),
-                                  outer: outer, size: size, inner: inner, threads: numThreads)
-        case .float64:
-            cpuLogSoftmaxBackward(grad.input(Double.self), output.input(Double.self), out.buffer(Double.self),
-                                  outer: outer, size: size, inner: inner, threads: numThreads)
-        case .int64: preconditionFailure("log_softmax is not defined for int64 tensors")
+        let threads = numThreads
+        func kernel<T: FloatElement>(_: T.Type) {
+            cpuLogSoftmaxBackward(grad.input(T.self), output.input(T.self), out.buffer(T.self),
+                                  outer: outer, size: size, inner: inner, threads: threads)
         }
+        grad.dtype.dispatchFloat("log_softmax", kernel, kernel)
         return out
     }
 
-    public override func gather(_ x: Storage, outer: Int, size: Int, inner: Int, index: Storage, indexSize: Int) -> Storage {
+    public override func gather(_ x: Storage, outer: Int, size: Int, inner: Int, index: Storage,
+                                indexSize: Int) -> Storage {
         let out = allocate(count: outer * indexSize * inner, dtype: x.dtype)
         let idx = index.input(Int64.self)
-        switch x.dtype {
-        case .float32: cpuGather(x.input(Float.self), idx, out.buffer(Float.self), outer: outer, size: size, inner: inner, indexSize: indexSize)
-        case .float64: cpuGather(x.input(Double.self), idx, out.buffer(Double.self), outer: outer, size: size, inner: inner, indexSize: indexSize)
-        case .int64: cpuGather(x.input(Int64.self), idx, out.buffer(Int64.self), outer: outer, size: size, inner: inner, indexSize: indexSize)
+        func kernel<T: StorageElement>(_: T.Type) {
+            cpuGather(x.input(T.self), idx, out.buffer(T.self), outer: outer, size: size, inner: inner,
+                      indexSize: indexSize)
         }
+        x.dtype.dispatch(kernel, kernel, kernel)
         return out
     }
 
-    public override func scatterAdd(_ grad: Storage, outer: Int, size: Int, inner: Int, index: Storage, indexSize: Int) -> Storage {
+    public override func scatterAdd(_ grad: Storage, outer: Int, size: Int, inner: Int, index: Storage,
+                                    indexSize: Int) -> Storage {
         let out = allocate(count: outer * size * inner, dtype: grad.dtype)
         let idx = index.input(Int64.self)
-        switch grad.dtype {
-        case .float32: cpuScatterAdd(grad.input(Float.self), idx, out.buffer(Float.self), outer: outer, size: size, inner: inner, indexSize: indexSize)
-        case .float64: cpuScatterAdd(grad.input(Double.self), idx, out.buffer(Double.self), outer: outer, size: size, inner: inner, indexSize: indexSize)
-        case .int64: cpuScatterAdd(grad.input(Int64.self), idx, out.buffer(Int64.self), outer: outer, size: size, inner: inner, indexSize: indexSize)
+        func kernel<T: StorageElement>(_: T.Type) {
+            cpuScatterAdd(grad.input(T.self), idx, out.buffer(T.self), outer: outer, size: size, inner: inner,
+                          indexSize: indexSize)
         }
+        grad.dtype.dispatch(kernel, kernel, kernel)
         return out
     }
 
     // MARK: optimizers
 
     public override func sgdStep(parameter: Storage, grad: Storage, momentumBuffer: Storage?, _ h: SGDHyper) {
-        switch parameter.dtype {
-        case .float32:
-            cpuSGD(parameter.buffer(Float.self), grad.input(Float.self), momentumBuffer?.buffer(Float.self), parameter.count, h, threads: numThreads)
-        case .float64:
-            cpuSGD(parameter.buffer(Double.self), grad.input(Double.self), momentumBuffer?.buffer(Double.self), parameter.count, h, threads: numThreads)
-        case .int64: preconditionFailure("optimizers update floating-point parameters only")
+        let threads = numThreads
+        func kernel<T: FloatElement>(_: T.Type) {
+            cpuSGD(parameter.buffer(T.self), grad.input(T.self), momentumBuffer?.buffer(T.self), parameter.count, h,
+                   threads: threads)
         }
+        parameter.dtype.dispatchFloat("the optimizer step", kernel, kernel)
     }
 
     public override func adamStep(parameter: Storage, grad: Storage, m: Storage, v: Storage, _ h: AdamHyper) {
-        switch parameter.dtype {
-        case .float32:
-            cpuAdam(parameter.buffer(Float.self), grad.input(Float.self), m.buffer(Float.self), v.buffer(Float.self),
-                    parameter.count, h, threads: numThreads)
-        case .float64:
-            cpuAdam(parameter.buffer(Double.self), grad.input(Double.self), m.buffer(Double.self), v.buffer(Double.self),
-                    parameter.count, h, threads: numThreads)
-        case .int64: preconditionFailure("optimizers update floating-point parameters only")
+        let threads = numThreads
+        func kernel<T: FloatElement>(_: T.Type) {
+            cpuAdam(parameter.buffer(T.self), grad.input(T.self), m.buffer(T.self), v.buffer(T.self),
+                    parameter.count, h, threads: threads)
         }
+        parameter.dtype.dispatchFloat("the optimizer step", kernel, kernel)
     }
 }

@@ -2,7 +2,7 @@ import CKernels
 
 /// CPUBackend's float32 stride-1 convolution on CKernels' AVX2/FMA kernels, with no im2col.
 ///
-/// The im2col path (CPUConv2d.swift) copies every input element kh·kw times into a column
+/// The im2col path (CPUIm2colConvolution.swift) copies every input element kh·kw times into a column
 /// matrix, and OpenBLAS then copies that matrix again into its packed panels before it
 /// multiplies a 6-row weight by it: for the blitz Net most of a step went into those copies,
 /// not into arithmetic. Here each sample is read in place.

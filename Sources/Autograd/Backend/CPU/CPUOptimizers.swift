@@ -1,4 +1,4 @@
-/// CPUBackend's optimizer updates and dtype casts.
+/// CPUBackend's optimizer updates.
 ///
 /// The update rules are the reference's (pytorch-facts.md), with the same arithmetic in the same
 /// order; what changes is that the choices that hold for the whole tensor (weight decay or
@@ -80,25 +80,5 @@ func cpuAdam<T: FloatElement>(_ p: UnsafeMutablePointer<T>, _ grad: UnsafePointe
     case (false, _): adamLoop(p, grad, m, v, n, h, decay: false, decoupled: false, threads: threads)
     case (true, false): adamLoop(p, grad, m, v, n, h, decay: true, decoupled: false, threads: threads)
     case (true, true): adamLoop(p, grad, m, v, n, h, decay: true, decoupled: true, threads: threads)
-    }
-}
-
-@inline(__always)
-func convert<S, D>(_ x: UnsafePointer<S>, _ out: UnsafeMutablePointer<D>, _ n: Int, _ f: (S) -> D) {
-    for i in 0..<n { out[i] = f(x[i]) }
-}
-
-/// Elementwise dtype conversion; int64 results round toward zero, as the reference does.
-func cpuCast(_ x: Storage, _ out: Storage) {
-    let n = x.count
-    switch (x.dtype, out.dtype) {
-    case (.float32, .float64): convert(x.buffer(Float.self), out.buffer(Double.self), n) { Double($0) }
-    case (.float64, .float32): convert(x.buffer(Double.self), out.buffer(Float.self), n) { Float($0) }
-    case (.int64, .float32): convert(x.buffer(Int64.self), out.buffer(Float.self), n) { Float(Double($0)) }
-    case (.int64, .float64): convert(x.buffer(Int64.self), out.buffer(Double.self), n) { Double($0) }
-    case (.float32, .int64): convert(x.buffer(Float.self), out.buffer(Int64.self), n) { Int64(Double($0).rounded(.towardZero)) }
-    case (.float64, .int64): convert(x.buffer(Double.self), out.buffer(Int64.self), n) { Int64($0.rounded(.towardZero)) }
-    case (.float32, .float32), (.float64, .float64), (.int64, .int64):
-        if n > 0 { out.pointer.copyMemory(from: x.pointer, byteCount: x.byteCount) }
     }
 }

@@ -49,6 +49,11 @@ enum CPUParallel {
 
 /// A loop body that writes only inside the range it is given (see `CPUParallel`), so that
 /// concurrent calls on disjoint ranges never touch the same memory.
+///
+/// @unchecked: the body is not @Sendable (it captures the caller's pointers and locals). It is
+/// safe to call from the pool's threads because each call writes only inside its own range, the
+/// captured values are only read, and concurrentPerform returns only after every call has
+/// finished, so the body never runs after the caller's frame, or concurrently with its next use.
 private struct DisjointRanges: @unchecked Sendable {
     let body: (Int, Range<Int>) -> Void
 }

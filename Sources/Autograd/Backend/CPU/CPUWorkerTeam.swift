@@ -19,6 +19,11 @@ import Glibc
 /// one nested inside a chunk) goes to Dispatch instead. The caller runs chunks too, and returns
 /// when every chunk has finished, so the loop body never outlives the call.
 final class CPUWorkerTeam: @unchecked Sendable {
+    // @unchecked: the compiler cannot see three things that make sharing this team safe.
+    // `mutex` and `condition` are raw pointers (not Sendable): they are allocated and initialised
+    // once in init, never freed (the team lives as long as the process), and only ever passed to
+    // pthread calls, which synchronise themselves. `body` is a plain variable published through
+    // the atomics (see its comment). Everything else is an Atomic or a constant.
     static let shared = CPUWorkerTeam(workers: Swift.max(0, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))) - 1))
 
     /// Iterations of the idle spin before a worker sleeps (tens of microseconds).

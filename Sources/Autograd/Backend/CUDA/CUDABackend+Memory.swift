@@ -7,16 +7,14 @@ extension CUDABackend {
         switch allocator.allocate(bytes) {
         case .success(let a):
             address = a
-        case .failure(let error):
-            let stats = allocator.stats
-            fatalError("CUDA out of memory on cuda:\(info.index) allocating \(CUDABackend.mib(bytes)): \(error.message); "
-                                + "\(CUDABackend.mib(stats.allocatedBytes)) allocated by tensors, \(CUDABackend.mib(stats.reservedBytes)) reserved, "
-                                + "\(CUDABackend.mib(info.totalMemory)) on the device")
+        case .failure(let failure):
+            fatalError(allocationFailureMessage(failure, bytes: bytes))
         }
         if poisonsAllocations, let size = allocator.size(of: address) {
             driver.require(driver.cuMemsetD8(address, 0xFF, size), "cuMemsetD8_v2 (poison)")
         }
-        return Storage(pointer: UnsafeMutableRawPointer(bitPattern: UInt(address))!, count: count, dtype: dtype, backend: self)
+        let pointer = UnsafeMutableRawPointer(bitPattern: UInt(address))!
+        return Storage(pointer: pointer, count: count, dtype: dtype, backend: self)
     }
 
     public func deallocate(_ pointer: UnsafeMutableRawPointer, byteCount: Int) {
@@ -26,8 +24,9 @@ extension CUDABackend {
     public func upload(_ bytes: UnsafeRawBufferPointer, count: Int, dtype: DType) -> Storage {
         let s = allocate(count: count, dtype: dtype)
         if count > 0 {
-            precondition(bytes.count >= s.byteCount, "upload: \(bytes.count) bytes for \(count) \(dtype) elements")
-            driver.require(driver.cuMemcpyHtoD(CUDABackend.address(s), bytes.baseAddress, s.byteCount), "cuMemcpyHtoD_v2(\(s.byteCount) bytes)")
+            ensure(bytes.count >= s.byteCount, "upload: \(bytes.count) bytes for \(count) \(dtype) elements")
+            driver.require(driver.cuMemcpyHtoD(CUDABackend.address(s), bytes.baseAddress, s.byteCount),
+                           "cuMemcpyHtoD_v2(\(s.byteCount) bytes)")
         }
         return s
     }
@@ -35,7 +34,7 @@ extension CUDABackend {
     public func download(_ storage: Storage, into bytes: UnsafeMutableRawBufferPointer) {
         makeCurrent()
         if storage.count > 0 {
-            precondition(bytes.count >= storage.byteCount, "download: \(bytes.count) bytes for \(storage.count) \(storage.dtype) elements")
+            ensure(bytes.count >= storage.byteCount, "download: \(bytes.count) bytes for \(storage.count) \(storage.dtype) elements")
             driver.require(driver.cuMemcpyDtoH(bytes.baseAddress, CUDABackend.address(storage), storage.byteCount),
                            "cuMemcpyDtoH_v2(\(storage.byteCount) bytes)")
         }
@@ -58,7 +57,7 @@ extension CUDABackend {
     }
 
     public func copy(_ source: Storage, into destination: Storage) {
-        precondition(source.count == destination.count && source.dtype == destination.dtype, "copy: storages differ")
+        ensure(source.count == destination.count && source.dtype == destination.dtype, "copy: storages differ")
         guard source.count > 0 else { return }
         makeCurrent()
         driver.require(driver.cuMemcpyDtoD(CUDABackend.address(destination), CUDABackend.address(source), source.byteCount),
@@ -74,6 +73,20 @@ extension CUDABackend {
         args.int(DType.allCases.firstIndex(of: dtype)!)
         launch(.cast, storage.dtype, elements: storage.count, args)
         return out
+    }
+
+    /// Worded by status: only CUDA_ERROR_OUT_OF_MEMORY is "out of memory" (with what the
+    /// allocator holds); any other status, most often a failed kernel's that this allocation
+    /// only reports, says so.
+    func allocationFailureMessage(_ failure: CachingAllocator.Failure, bytes: Int) -> String {
+        let cause = driver.failure(failure.call, failure.status)
+        guard failure.isOutOfMemory else {
+            return "CUDA error on cuda:\(info.index) while allocating \(CUDABackend.mib(bytes)): \(cause)"
+        }
+        let stats = allocator.stats
+        return "CUDA out of memory on cuda:\(info.index) allocating \(CUDABackend.mib(bytes)): \(cause); "
+            + "\(CUDABackend.mib(stats.allocatedBytes)) allocated by tensors, "
+            + "\(CUDABackend.mib(stats.reservedBytes)) reserved, \(CUDABackend.mib(info.totalMemory)) on the device"
     }
 
     static func mib(_ bytes: Int) -> String {

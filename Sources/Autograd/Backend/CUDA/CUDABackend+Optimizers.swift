@@ -2,7 +2,7 @@
 /// parameter's precision, as the reference computes them, and passed to the kernel.
 extension CUDABackend {
     public func sgdStep(parameter: Storage, grad: Storage, momentumBuffer: Storage?, _ h: SGDHyper) {
-        precondition(parameter.dtype.isFloatingPoint, "optimizers update floating-point parameters only")
+        ensure(parameter.dtype.isFloatingPoint, "optimizers update floating-point parameters only")
         var args = arguments()
         args.pointer(parameter)
         args.pointer(grad)
@@ -19,12 +19,11 @@ extension CUDABackend {
     }
 
     public func adamStep(parameter: Storage, grad: Storage, m: Storage, v: Storage, _ h: AdamHyper) {
-        precondition(parameter.dtype.isFloatingPoint, "optimizers update floating-point parameters only")
-        let (stepSize, correction2Root): (Double, Double)
-        switch parameter.dtype {
-        case .float32: (stepSize, correction2Root) = CUDABackend.adamCorrections(Float.self, h)
-        default: (stepSize, correction2Root) = CUDABackend.adamCorrections(Double.self, h)
+        ensure(parameter.dtype.isFloatingPoint, "optimizers update floating-point parameters only")
+        func corrections<T: FloatElement>(_: T.Type) -> (Double, Double) {
+            CUDABackend.adamCorrections(T.self, h)
         }
+        let (stepSize, correction2Root) = parameter.dtype.dispatchFloat("the optimizer step", corrections, corrections)
         var args = arguments()
         args.pointer(parameter)
         args.pointer(grad)

@@ -40,6 +40,12 @@ struct CUDADriverAPI: Sendable {
     static let attributeComputeCapabilityMinor: Int32 = 76
 
     static let success: Result = 0
+    static let errorOutOfMemory: Result = 2
+
+    /// Statuses a kernel leaves behind when it fails on the GPU (an illegal address, a trap, a
+    /// timeout...). The launch itself returned success; CUDA reports the failure at the next call
+    /// that waits for the GPU, whatever that call is, and every call after it fails the same way.
+    static let kernelFailures: Set<Result> = [700, 702, 710, 714, 715, 716, 717, 718, 719]
 
     init(_ lib: DynamicLibrary) throws(DeviceError) {
         cuInit = try lib.symbol("cuInit")
@@ -77,9 +83,15 @@ struct CUDADriverAPI: Sendable {
         return t.map { "\(n) (\($0))" } ?? n
     }
 
-    /// The message for a failed call: which call, which status.
-    func failure(_ call: String, _ status: Result) -> String {
-        "\(call) failed with \(describe(status))"
+    /// The message for a failed call: which call, which status, and for a kernel's failure
+    /// that the call only reports, how to find the kernel. `afterLaunch`: the call was the
+    /// synchronisation right after a launch (BLITZ_CUDA_LAUNCH_BLOCKING=1), which names it.
+    func failure(_ call: String, _ status: Result, afterLaunch: Bool = false) -> String {
+        let text = "\(call) failed with \(describe(status))"
+        guard CUDADriverAPI.kernelFailures.contains(status), !afterLaunch else { return text }
+        return text + ": a kernel queued earlier failed on the GPU and CUDA reports it here, at the next call that "
+            + "waits, so \(call) is not the cause; run with \(CUDABackend.launchBlockingVariable)=1 to stop at the "
+            + "launch that failed (docs/gpu.md)"
     }
 
     /// Throws a DeviceError naming the call when `status` is not CUDA_SUCCESS (setup paths).
@@ -89,7 +101,9 @@ struct CUDADriverAPI: Sendable {
 
     /// Stops with the call and status when an op's driver call fails: ops cannot throw. A
     /// fatalError, not a precondition, so -Ounchecked release builds keep it.
-    func require(_ status: Result, _ call: @autoclosure () -> String) {
-        if status != CUDADriverAPI.success { fatalError(failure(call(), status)) }
+    func require(_ status: Result, _ call: @autoclosure () -> String, afterLaunch: Bool = false) {
+        if status != CUDADriverAPI.success {
+            fatalError(failure(call(), status, afterLaunch: afterLaunch))
+        }
     }
 }

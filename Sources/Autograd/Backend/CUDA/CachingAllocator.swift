@@ -6,8 +6,32 @@ import Synchronization
 /// allocates nothing from the driver (cuMemAlloc synchronises the device and is slow). Every
 /// kernel runs on one stream, in order, so a block freed by the host may be handed out again
 /// at once: work that still reads it was queued before any work that will write it.
+///
+/// Giving cached blocks back to the driver is different: work still queued may read them. So,
+/// as PyTorch does before it frees its cache, the device is synchronised first, then each block
+/// is freed, and every status is checked: a failure is reported by its own status (a kernel's
+/// failure that the synchronisation surfaces is not an out-of-memory condition).
 final class CachingAllocator: Sendable {
     typealias Address = UInt64
+    typealias Status = Int32
+
+    /// The three driver calls the allocator makes.
+    struct Driver: Sendable {
+        /// cuMemAlloc: a new block of exactly this many bytes.
+        var obtain: @Sendable (Int) -> Result<Address, Failure>
+        /// cuMemFree.
+        var release: @Sendable (Address) -> Status
+        /// cuCtxSynchronize: waits until no queued work can still read a block.
+        var synchronize: @Sendable () -> Status
+    }
+
+    /// A driver call that failed, and its CUDA status.
+    struct Failure: Error, Sendable, Equatable {
+        var call: String
+        var status: Status
+
+        var isOutOfMemory: Bool { status == CUDADriverAPI.errorOutOfMemory }
+    }
 
     private struct State {
         var free: [Int: [Address]] = [:]
@@ -16,13 +40,10 @@ final class CachingAllocator: Sendable {
     }
 
     private let state = Mutex(State())
-    private let obtain: @Sendable (Int) -> Result<Address, DeviceError>
-    private let release: @Sendable (Address) -> Void
+    private let driver: Driver
 
-    /// `obtain` gets a block from the driver, `release` gives one back.
-    init(obtain: @escaping @Sendable (Int) -> Result<Address, DeviceError>, release: @escaping @Sendable (Address) -> Void) {
-        self.obtain = obtain
-        self.release = release
+    init(driver: Driver) {
+        self.driver = driver
     }
 
     /// The size class of a request: multiples of 512 bytes up to 1 MiB, then four steps per
@@ -37,9 +58,9 @@ final class CachingAllocator: Sendable {
         return (bytes + step - 1) / step * step
     }
 
-    /// A block of at least `bytes`: from the cache, else from the driver; when the driver is
-    /// out of memory, the cache is returned to it and the request tried once more.
-    func allocate(_ bytes: Int) -> Result<Address, DeviceError> {
+    /// A block of at least `bytes`: from the cache, else from the driver. When the driver is
+    /// out of memory (and only then), the cache is returned to it and the request tried once more.
+    func allocate(_ bytes: Int) -> Result<Address, Failure> {
         let size = CachingAllocator.roundedSize(bytes)
         return state.withLock { s in
             if var blocks = s.free[size], let address = blocks.popLast() {
@@ -48,10 +69,10 @@ final class CachingAllocator: Sendable {
                 s.stats.cacheHits += 1
                 return .success(take(address, size, &s))
             }
-            var result = obtain(size)
-            if case .failure = result, s.stats.cachedBytes > 0 {
-                releaseCache(&s)
-                result = obtain(size)
+            var result = driver.obtain(size)
+            if case .failure(let failure) = result, failure.isOutOfMemory, s.stats.cachedBytes > 0 {
+                if let releaseFailure = releaseCache(&s) { return .failure(releaseFailure) }
+                result = driver.obtain(size)
             }
             guard case .success(let address) = result else { return result }
             s.stats.driverAllocations += 1
@@ -72,7 +93,7 @@ final class CachingAllocator: Sendable {
     func free(_ address: Address) {
         state.withLock { s in
             guard let size = s.live.removeValue(forKey: address) else {
-                preconditionFailure("CUDA caching allocator: freeing \(address), which it did not hand out")
+                fatalError("CUDA caching allocator: freeing \(address), which it did not hand out")
             }
             s.stats.allocatedBytes -= size
             s.stats.cachedBytes += size
@@ -85,18 +106,34 @@ final class CachingAllocator: Sendable {
         state.withLock { $0.live[address] }
     }
 
-    /// Returns every cached block to the driver, like torch.cuda.empty_cache().
-    func emptyCache() {
+    /// Returns every cached block to the driver, like torch.cuda.empty_cache(); the first
+    /// failed call, if any.
+    func emptyCache() -> Failure? {
         state.withLock { releaseCache(&$0) }
     }
 
-    private func releaseCache(_ s: inout State) {
-        for (size, blocks) in s.free {
-            for address in blocks { release(address) }
-            s.stats.reservedBytes -= size * blocks.count
+    /// Synchronises, then frees every cached block, checking each status. A failed
+    /// synchronisation frees nothing (queued work may still read the blocks); a failed free
+    /// still drops the block from the cache, as the driver's state for it is unknown.
+    private func releaseCache(_ s: inout State) -> Failure? {
+        guard s.stats.cachedBytes > 0 else { return nil }
+        let synchronized = driver.synchronize()
+        if synchronized != CUDADriverAPI.success {
+            return Failure(call: "cuCtxSynchronize (before freeing cached blocks)", status: synchronized)
+        }
+        var firstFailure: Failure?
+        for size in s.free.keys.sorted() {
+            for address in s.free[size] ?? [] {
+                let status = driver.release(address)
+                if status != CUDADriverAPI.success && firstFailure == nil {
+                    firstFailure = Failure(call: "cuMemFree_v2(\(size) bytes)", status: status)
+                }
+                s.stats.reservedBytes -= size
+            }
         }
         s.free.removeAll()
         s.stats.cachedBytes = 0
+        return firstFailure
     }
 
     var stats: CUDAMemoryStats { state.withLock { $0.stats } }

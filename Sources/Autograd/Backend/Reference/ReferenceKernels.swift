@@ -1,49 +1,5 @@
-/// The reference backend's loops, written once for Float and Double.
-
-/// Maps a row-major position in a broadcast output shape to an offset into an input whose
-/// shape broadcasts to it: dimensions of size 1 (and missing leading ones) get stride 0.
-struct BroadcastIndex {
-    let strides: [Int]
-
-    init(from shape: [Int], to outShape: [Int]) {
-        let own = Shape.strides(shape)
-        let lead = outShape.count - shape.count
-        var s = [Int](repeating: 0, count: outShape.count)
-        for i in 0..<shape.count where shape[i] != 1 {
-            s[lead + i] = own[i]
-        }
-        strides = s
-    }
-
-    @inline(__always)
-    func offset(_ index: [Int]) -> Int {
-        var o = 0
-        for d in 0..<index.count { o += index[d] * strides[d] }
-        return o
-    }
-}
-
-/// A row-major multi-index that steps through a shape.
-struct IndexCounter {
-    let shape: [Int]
-    var index: [Int]
-
-    init(_ shape: [Int]) {
-        self.shape = shape
-        index = [Int](repeating: 0, count: shape.count)
-    }
-
-    @inline(__always)
-    mutating func advance() {
-        var d = shape.count - 1
-        while d >= 0 {
-            index[d] += 1
-            if index[d] < shape[d] { return }
-            index[d] = 0
-            d -= 1
-        }
-    }
-}
+/// The reference backend's loops, written once for every element type they accept: one
+/// element at a time, one statement per line, in the order the other backends must agree with.
 
 @inline(__always)
 func applyUnary<T: FloatElement>(_ op: UnaryOp, _ v: T) -> T {
@@ -74,8 +30,19 @@ func applyBinary<T: FloatElement>(_ op: BinaryOp, _ a: T, _ b: T) -> T {
     }
 }
 
-func referenceUnary<T: FloatElement>(_ op: UnaryOp, _ x: UnsafeMutablePointer<T>, _ out: UnsafeMutablePointer<T>, _ n: Int) {
-    for i in 0..<n { out[i] = applyUnary(op, x[i]) }
+/// int64 results round toward zero, as `Tensor.to(.int64)` does.
+func referenceCast<S: StorageElement, D: StorageElement>(_ x: UnsafeMutablePointer<S>, _ out: UnsafeMutablePointer<D>,
+                                                         _ n: Int) {
+    for i in 0..<n {
+        out[i] = D(fromDouble: x[i].doubleValue)
+    }
+}
+
+func referenceUnary<T: FloatElement>(_ op: UnaryOp, _ x: UnsafeMutablePointer<T>, _ out: UnsafeMutablePointer<T>,
+                                     _ n: Int) {
+    for i in 0..<n {
+        out[i] = applyUnary(op, x[i])
+    }
 }
 
 func referenceBinary<T: FloatElement>(_ op: BinaryOp,
@@ -89,6 +56,27 @@ func referenceBinary<T: FloatElement>(_ op: BinaryOp,
     }
 }
 
+/// Adds every element into its place in `outShape`, where the summed dimensions have size 1.
+func referenceSum<T: StorageElement>(_ x: UnsafeMutablePointer<T>, _ shape: [Int],
+                                     _ out: UnsafeMutablePointer<T>, _ outShape: [Int]) {
+    let io = BroadcastIndex(from: outShape, to: shape)
+    var counter = IndexCounter(shape)
+    for i in 0..<Shape.count(shape) {
+        out[io.offset(counter.index)] += x[i]
+        counter.advance()
+    }
+}
+
+/// In Double whatever the dtype, as gradient norms are reported.
+func referenceSumOfSquares<T: StorageElement>(_ x: UnsafeMutablePointer<T>, _ n: Int) -> Double {
+    var total = 0.0
+    for i in 0..<n {
+        let v = x[i].doubleValue
+        total += v * v
+    }
+    return total
+}
+
 /// torch.max(dim): the first maximum wins; a NaN is the maximum, as in PyTorch.
 func referenceMax<T: FloatElement>(_ x: UnsafeMutablePointer<T>, _ values: UnsafeMutablePointer<T>,
                                    _ indices: UnsafeMutablePointer<Int64>, _ outer: Int, _ size: Int, _ inner: Int) {
@@ -98,7 +86,9 @@ func referenceMax<T: FloatElement>(_ x: UnsafeMutablePointer<T>, _ values: Unsaf
             var bestIndex = 0
             for k in 1..<Swift.max(size, 1) {
                 let v = x[(o * size + k) * inner + i]
-                if best.isNaN { break }
+                if best.isNaN {
+                    break
+                }
                 if v > best || v.isNaN {
                     best = v
                     bestIndex = k
@@ -110,11 +100,15 @@ func referenceMax<T: FloatElement>(_ x: UnsafeMutablePointer<T>, _ values: Unsaf
     }
 }
 
-func referenceGemm<T: FloatElement>(_ a: UnsafeMutablePointer<T>, _ b: UnsafeMutablePointer<T>, _ c: UnsafeMutablePointer<T>,
+func referenceGemm<T: FloatElement>(_ a: UnsafeMutablePointer<T>, _ b: UnsafeMutablePointer<T>,
+                                    _ c: UnsafeMutablePointer<T>,
                                     _ m: Int, _ n: Int, _ k: Int, _ transA: Bool, _ transB: Bool,
-                                    _ alpha: T, _ beta: T, _ batch: Int, _ strideA: Int, _ strideB: Int, _ strideC: Int) {
+                                    _ alpha: T, _ beta: T,
+                                    _ batch: Int, _ strideA: Int, _ strideB: Int, _ strideC: Int) {
     for bi in 0..<batch {
-        let pa = a + bi * strideA, pb = b + bi * strideB, pc = c + bi * strideC
+        let pa = a + bi * strideA
+        let pb = b + bi * strideB
+        let pc = c + bi * strideC
         for i in 0..<m {
             for j in 0..<n {
                 var acc: T = 0
@@ -130,8 +124,10 @@ func referenceGemm<T: FloatElement>(_ a: UnsafeMutablePointer<T>, _ b: UnsafeMut
     }
 }
 
-func referenceIm2col<T: FloatElement>(_ x: UnsafeMutablePointer<T>, _ cols: UnsafeMutablePointer<T>, _ g: ConvGeometry) {
-    let oh = g.outHeight, ow = g.outWidth
+func referenceIm2col<T: FloatElement>(_ x: UnsafeMutablePointer<T>, _ cols: UnsafeMutablePointer<T>,
+                                      _ g: ConvGeometry) {
+    let oh = g.outHeight
+    let ow = g.outWidth
     let columns = g.batch * oh * ow
     for c in 0..<g.channels {
         for ki in 0..<g.kernelH {
@@ -144,7 +140,8 @@ func referenceIm2col<T: FloatElement>(_ x: UnsafeMutablePointer<T>, _ cols: Unsa
                             let ix = xo * g.strideW - g.paddingW + kj
                             let col = (n * oh + y) * ow + xo
                             let inside = iy >= 0 && iy < g.height && ix >= 0 && ix < g.width
-                            cols[row * columns + col] = inside ? x[((n * g.channels + c) * g.height + iy) * g.width + ix] : 0
+                            let pixel = ((n * g.channels + c) * g.height + iy) * g.width + ix
+                            cols[row * columns + col] = inside ? x[pixel] : 0
                         }
                     }
                 }
@@ -153,8 +150,10 @@ func referenceIm2col<T: FloatElement>(_ x: UnsafeMutablePointer<T>, _ cols: Unsa
     }
 }
 
-func referenceCol2im<T: FloatElement>(_ cols: UnsafeMutablePointer<T>, _ x: UnsafeMutablePointer<T>, _ g: ConvGeometry) {
-    let oh = g.outHeight, ow = g.outWidth
+func referenceCol2im<T: FloatElement>(_ cols: UnsafeMutablePointer<T>, _ x: UnsafeMutablePointer<T>,
+                                      _ g: ConvGeometry) {
+    let oh = g.outHeight
+    let ow = g.outWidth
     let columns = g.batch * oh * ow
     for c in 0..<g.channels {
         for ki in 0..<g.kernelH {
@@ -166,7 +165,8 @@ func referenceCol2im<T: FloatElement>(_ cols: UnsafeMutablePointer<T>, _ x: Unsa
                             let iy = y * g.strideH - g.paddingH + ki
                             let ix = xo * g.strideW - g.paddingW + kj
                             if iy >= 0 && iy < g.height && ix >= 0 && ix < g.width {
-                                x[((n * g.channels + c) * g.height + iy) * g.width + ix] += cols[row * columns + (n * oh + y) * ow + xo]
+                                let col = (n * oh + y) * ow + xo
+                                x[((n * g.channels + c) * g.height + iy) * g.width + ix] += cols[row * columns + col]
                             }
                         }
                     }
@@ -179,7 +179,8 @@ func referenceCol2im<T: FloatElement>(_ cols: UnsafeMutablePointer<T>, _ x: Unsa
 /// PyTorch's rule: the first maximum in the window wins, NaN beats everything; padding never wins.
 func referenceMaxPool<T: FloatElement>(_ x: UnsafeMutablePointer<T>, _ values: UnsafeMutablePointer<T>,
                                        _ indices: UnsafeMutablePointer<Int64>, _ g: ConvGeometry) {
-    let oh = g.outHeight, ow = g.outWidth
+    let oh = g.outHeight
+    let ow = g.outWidth
     for p in 0..<(g.batch * g.channels) {
         let plane = x + p * g.height * g.width
         for y in 0..<oh {
@@ -205,28 +206,51 @@ func referenceMaxPool<T: FloatElement>(_ x: UnsafeMutablePointer<T>, _ values: U
     }
 }
 
+/// Each gradient goes back to the input element its window picked.
+func referenceMaxPoolBackward<T: FloatElement>(_ grad: UnsafeMutablePointer<T>, _ indices: UnsafeMutablePointer<Int64>,
+                                               _ out: UnsafeMutablePointer<T>, _ g: ConvGeometry) {
+    let outPlane = g.outHeight * g.outWidth
+    let inPlane = g.height * g.width
+    for p in 0..<(g.batch * g.channels) {
+        for j in 0..<outPlane {
+            let picked = Int(indices[p * outPlane + j])
+            out[p * inPlane + picked] += grad[p * outPlane + j]
+        }
+    }
+}
+
 func referenceLogSoftmax<T: FloatElement>(_ x: UnsafeMutablePointer<T>, _ out: UnsafeMutablePointer<T>,
                                           _ outer: Int, _ size: Int, _ inner: Int) {
     for o in 0..<outer {
         for i in 0..<inner {
             var m = -T.infinity
-            for k in 0..<size { m = Swift.max(m, x[(o * size + k) * inner + i]) }
+            for k in 0..<size {
+                m = Swift.max(m, x[(o * size + k) * inner + i])
+            }
             var s: T = 0
-            for k in 0..<size { s += T.exp(x[(o * size + k) * inner + i] - m) }
+            for k in 0..<size {
+                s += T.exp(x[(o * size + k) * inner + i] - m)
+            }
             // (x − max) − log Σ, as PyTorch computes it: folding max into the log-sum first
             // rounds at the magnitude of x and loses digits when |x| is large.
             let logSum = T.log(s)
-            for k in 0..<size { out[(o * size + k) * inner + i] = (x[(o * size + k) * inner + i] - m) - logSum }
+            for k in 0..<size {
+                let j = (o * size + k) * inner + i
+                out[j] = (x[j] - m) - logSum
+            }
         }
     }
 }
 
 func referenceLogSoftmaxBackward<T: FloatElement>(_ grad: UnsafeMutablePointer<T>, _ output: UnsafeMutablePointer<T>,
-                                                  _ out: UnsafeMutablePointer<T>, _ outer: Int, _ size: Int, _ inner: Int) {
+                                                  _ out: UnsafeMutablePointer<T>,
+                                                  _ outer: Int, _ size: Int, _ inner: Int) {
     for o in 0..<outer {
         for i in 0..<inner {
             var s: T = 0
-            for k in 0..<size { s += grad[(o * size + k) * inner + i] }
+            for k in 0..<size {
+                s += grad[(o * size + k) * inner + i]
+            }
             for k in 0..<size {
                 let j = (o * size + k) * inner + i
                 out[j] = grad[j] - T.exp(output[j]) * s
@@ -235,12 +259,32 @@ func referenceLogSoftmaxBackward<T: FloatElement>(_ grad: UnsafeMutablePointer<T
     }
 }
 
+/// The adjoint of gather: each gradient element is added at the position its index names.
+func referenceScatterAdd<T: StorageElement>(_ grad: UnsafeMutablePointer<T>, _ index: UnsafeMutablePointer<Int64>,
+                                            _ out: UnsafeMutablePointer<T>,
+                                            _ outer: Int, _ size: Int, _ inner: Int, _ indexSize: Int) {
+    for o in 0..<outer {
+        for j in 0..<indexSize {
+            for i in 0..<inner {
+                let src = (o * indexSize + j) * inner + i
+                let dst = (o * size + Int(index[src])) * inner + i
+                out[dst] += grad[src]
+            }
+        }
+    }
+}
+
 func referenceSGD<T: FloatElement>(_ p: UnsafeMutablePointer<T>, _ grad: UnsafeMutablePointer<T>,
                                    _ buf: UnsafeMutablePointer<T>?, _ n: Int, _ h: SGDHyper) {
-    let lr = T(h.lr), momentum = T(h.momentum), dampening = T(h.dampening), wd = T(h.weightDecay)
+    let lr = T(h.lr)
+    let momentum = T(h.momentum)
+    let dampening = T(h.dampening)
+    let wd = T(h.weightDecay)
     for i in 0..<n {
         var g = grad[i]
-        if wd != 0 { g += wd * p[i] }
+        if wd != 0 {
+            g += wd * p[i]
+        }
         if let buf, momentum != 0 {
             buf[i] = h.firstStep ? g : momentum * buf[i] + (1 - dampening) * g
             g = h.nesterov ? g + momentum * buf[i] : buf[i]
@@ -250,20 +294,28 @@ func referenceSGD<T: FloatElement>(_ p: UnsafeMutablePointer<T>, _ grad: UnsafeM
 }
 
 func referenceAdam<T: FloatElement>(_ p: UnsafeMutablePointer<T>, _ grad: UnsafeMutablePointer<T>,
-                                    _ m: UnsafeMutablePointer<T>, _ v: UnsafeMutablePointer<T>, _ n: Int, _ h: AdamHyper) {
+                                    _ m: UnsafeMutablePointer<T>, _ v: UnsafeMutablePointer<T>,
+                                    _ n: Int, _ h: AdamHyper) {
     // The scalars are worked out in Double and rounded once, as PyTorch does with Python floats
     // (1 − Float(0.999) is 1.3e-5 off 0.001, which showed in v against PyTorch's float32 steps).
-    let b1 = T(h.beta1), b2 = T(h.beta2), eps = T(h.eps), wd = T(h.weightDecay)
-    let correction1 = 1 - Double.pow(h.beta1, Double(h.step))
-    let stepSize = T(h.lr / correction1)
+    let b1 = T(h.beta1)
+    let b2 = T(h.beta2)
+    let eps = T(h.eps)
+    let wd = T(h.weightDecay)
+    let stepSize = T(h.lr / (1 - Double.pow(h.beta1, Double(h.step))))
     let correction2Root = T((1 - Double.pow(h.beta2, Double(h.step))).squareRoot())
+    let shrink = T(1 - h.lr * h.weightDecay)
+    let oneMinusB1 = T(1 - h.beta1)
+    let oneMinusB2 = T(1 - h.beta2)
     for i in 0..<n {
         var g = grad[i]
-        if wd != 0 {
-            if h.decoupledWeightDecay { p[i] *= T(1 - h.lr * h.weightDecay) } else { g += wd * p[i] }
+        if wd != 0 && h.decoupledWeightDecay {
+            p[i] *= shrink
+        } else if wd != 0 {
+            g += wd * p[i]
         }
-        m[i] = b1 * m[i] + T(1 - h.beta1) * g
-        v[i] = b2 * v[i] + T(1 - h.beta2) * g * g
+        m[i] = b1 * m[i] + oneMinusB1 * g
+        v[i] = b2 * v[i] + oneMinusB2 * g * g
         let denom = T.sqrt(v[i]) / correction2Root + eps
         p[i] -= stepSize * m[i] / denom
     }

@@ -2,7 +2,7 @@ import CBLAS
 
 /// CPUBackend's fused 2-D convolution: im2col and the GEMMs a block of samples at a time.
 ///
-/// The composed definition (Backend+Conv2d.swift) unfolds the whole batch at once: for the
+/// The composed definition (Backend+Conv2dComposed.swift) unfolds the whole batch at once: for the
 /// blitz Net at batch 64 that is a 15 MB column matrix, written once and read three times from
 /// main memory, which costs more than the arithmetic. Here a block of samples small enough for
 /// the L2 cache (≤ 256 KB of columns) is unfolded into scratch memory and used at once, so the

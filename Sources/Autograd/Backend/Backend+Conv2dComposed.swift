@@ -12,10 +12,12 @@ extension Backend {
 
     public func conv2dBackward(_ grad: Storage, input: Storage, weight: Storage, outChannels: Int, _ g: ConvGeometry,
                                inputGrad: Bool, biasGrad: Bool) -> (input: Storage?, weight: Storage, bias: Storage?) {
-        conv2dBackwardComposed(grad, input: input, weight: weight, outChannels: outChannels, g, inputGrad: inputGrad, biasGrad: biasGrad)
+        conv2dBackwardComposed(grad, input: input, weight: weight, outChannels: outChannels, g,
+                               inputGrad: inputGrad, biasGrad: biasGrad)
     }
 
-    public func conv2dComposed(_ x: Storage, weight: Storage, bias: Storage?, outChannels: Int, _ g: ConvGeometry) -> Storage {
+    public func conv2dComposed(_ x: Storage, weight: Storage, bias: Storage?, outChannels: Int,
+                               _ g: ConvGeometry) -> Storage {
         let patch = g.channels * g.kernelH * g.kernelW
         let columns = g.batch * g.outHeight * g.outWidth
         let cols = im2col(x, g)
@@ -31,8 +33,9 @@ extension Backend {
         return permute(product, shape: [outChannels, g.batch, g.outHeight * g.outWidth], order: [1, 0, 2])
     }
 
-    public func conv2dBackwardComposed(_ grad: Storage, input: Storage, weight: Storage, outChannels: Int, _ g: ConvGeometry,
-                                       inputGrad: Bool, biasGrad: Bool) -> (input: Storage?, weight: Storage, bias: Storage?) {
+    public func conv2dBackwardComposed(_ grad: Storage, input: Storage, weight: Storage, outChannels: Int,
+                                       _ g: ConvGeometry, inputGrad: Bool,
+                                       biasGrad: Bool) -> (input: Storage?, weight: Storage, bias: Storage?) {
         let patch = g.channels * g.kernelH * g.kernelW
         let columns = g.batch * g.outHeight * g.outWidth
         let cols = im2col(input, g)
