@@ -58,30 +58,34 @@ test: deps nvrtc
 test-long: build
 	scripts/long-check.sh .build/release/blitz-tui
 
-# blitz-bench's medians; where PyTorch is importable, the same workloads in PyTorch beside them
-# with the ratio (bench/compare.py). THREADS sets both sides' thread count (default 2). The two
-# run in turn ROUNDS times (default 3) and each figure is the median over the rounds, so a drift
-# in a shared machine's speed lands on both sides instead of on one.
+# blitz-bench's medians; where PyTorch and JAX are importable by $(PYTHON), the same workloads in
+# each beside them with the ratios (bench/compare.py). THREADS sets every side's thread count
+# (default 2) and, where taskset exists, pins every side to the same first THREADS processors. The
+# programs run in turn ROUNDS times (default 3) and each figure is the median over the rounds, so a
+# drift in a shared machine's speed lands on all sides instead of on one.
 THREADS ?= 2
 PYTHON ?= python3
 ROUNDS ?= 3
 bench: deps
 	$(RELEASE) --product blitz-bench
-	@rm -f .build/bench-blitz.jsonl .build/bench-pytorch.jsonl
-	@if $(PYTHON) -c 'import torch' 2>/dev/null; then torch=yes; else torch=; fi; \
+	@rm -f .build/bench-blitz.jsonl .build/bench-pytorch.jsonl .build/bench-jax.jsonl
+	@if command -v taskset >/dev/null 2>&1 && [ $(THREADS) -le "$$(nproc)" ]; then pin="taskset -c 0-$$(($(THREADS) - 1))"; else pin=; fi; \
+	if $(PYTHON) -c 'import torch' 2>/dev/null; then torch=yes; else torch=; echo "PyTorch is not importable by $(PYTHON)"; fi; \
+	if $(PYTHON) -c 'import jax' 2>/dev/null; then jax=yes; else jax=; echo "JAX is not importable by $(PYTHON)"; fi; \
 	for round in $$(seq $(ROUNDS)); do \
 		echo "round $$round of $(ROUNDS)"; \
-		.build/release/blitz-bench --json --threads $(THREADS) >> .build/bench-blitz.jsonl || exit 1; \
+		$$pin .build/release/blitz-bench --json --threads $(THREADS) >> .build/bench-blitz.jsonl || exit 1; \
 		if [ -n "$$torch" ]; then \
-			$(PYTHON) bench/pytorch_reference.py --threads $(THREADS) >> .build/bench-pytorch.jsonl || exit 1; \
+			$$pin $(PYTHON) bench/pytorch_reference.py --threads $(THREADS) >> .build/bench-pytorch.jsonl || exit 1; \
+		fi; \
+		if [ -n "$$jax" ]; then \
+			$$pin $(PYTHON) bench/jax_reference.py --threads $(THREADS) >> .build/bench-jax.jsonl || exit 1; \
 		fi; \
 	done; \
-	if [ -n "$$torch" ]; then \
-		$(PYTHON) bench/compare.py .build/bench-blitz.jsonl .build/bench-pytorch.jsonl; \
-	else \
-		echo "PyTorch is not importable by $(PYTHON): blitz-bench alone"; \
-		$(PYTHON) bench/compare.py .build/bench-blitz.jsonl; \
-	fi
+	peers=; \
+	if [ -n "$$torch" ]; then peers=.build/bench-pytorch.jsonl; elif [ -n "$$jax" ]; then peers=-; fi; \
+	if [ -n "$$jax" ]; then peers="$$peers .build/bench-jax.jsonl"; fi; \
+	$(PYTHON) bench/compare.py .build/bench-blitz.jsonl $$peers
 
 clean:
 	rm -rf .build

@@ -2,8 +2,12 @@
 // blitz-tui: a terminal trainer and inspector that shows PyTorch's ideas happening.
 import PackageDescription
 
-let optimize: [SwiftSetting] = [
-    // Overflow checks on index arithmetic block vectorisation in the kernels (SWIFT-NOTES.md).
+// Release builds are -O (SwiftPM's default) and keep every precondition, bounds and overflow check,
+// except the engine: in Autograd, overflow checks on index arithmetic block the kernels'
+// vectorisation (SWIFT-NOTES.md), so it alone is -Ounchecked. -Ounchecked turns a failed
+// `precondition` into undefined behaviour, so Autograd checks with `ensure` or `fatalError`
+// instead (Tests/AutogradTests/UncheckedSourceTests.swift keeps it that way).
+let uncheckedKernels: [SwiftSetting] = [
     .unsafeFlags(["-Ounchecked"], .when(configuration: .release)),
 ]
 
@@ -21,26 +25,23 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
-        .systemLibrary(name: "CBLAS", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CCurses", providers: [.apt(["libncurses-dev"])]),
-        // AVX2/FMA kernels, chosen at run time (Sources/CKernels/include/CKernels.h); optimised in
-        // debug builds too, where the tests run them.
+        // AVX2/FMA and AVX-512 kernels, chosen at run time, and OpenBLAS, loaded at run time
+        // (Sources/CKernels/include/CKernels.h); optimised in debug builds too, where the tests run them.
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O2"])]),
-        .target(name: "Autograd", dependencies: ["CBLAS", "CKernels"], swiftSettings: optimize),
-        .target(name: "Models", dependencies: ["Autograd"], swiftSettings: optimize),
-        .target(name: "Trainer", dependencies: ["Autograd", "Models"], swiftSettings: optimize),
-        .target(name: "TUI", dependencies: ["Trainer", "CCurses"], swiftSettings: optimize),
+        .target(name: "Autograd", dependencies: ["CKernels"], swiftSettings: uncheckedKernels),
+        .target(name: "Models", dependencies: ["Autograd"]),
+        .target(name: "Trainer", dependencies: ["Autograd", "Models"]),
+        .target(name: "TUI", dependencies: ["Trainer", "CCurses"]),
         .executableTarget(
             name: "blitz-tui",
             dependencies: [
                 "Autograd", "Models", "Trainer", "TUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
-            swiftSettings: optimize),
+            ]),
         .executableTarget(
             name: "blitz-bench",
-            dependencies: ["Autograd", "Models", "Trainer", "TUI"],
-            swiftSettings: optimize),
+            dependencies: ["Autograd", "Models", "Trainer", "TUI"]),
         // Shared by the test targets: when a conditional test may be skipped (Requirement.swift).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "AutogradTests", dependencies: ["Autograd", "TestSupport"]),

@@ -46,6 +46,10 @@ prepare() {
             *) cp -L "$lib" "$dir/lib/" ;;
         esac
     done
+    # OpenBLAS is loaded at run time (dlopen, after choosing its kernels), so ldd does not list it.
+    local blas
+    blas="$(ldconfig -p 2>/dev/null | awk '/libopenblas\.so\.0 .*x86-64/ { print $NF; exit }')"
+    [ -n "$blas" ] && cp -L "$blas" "$dir/lib/libopenblas.so.0"
     # And what those need in turn (OpenBLAS: libgfortran, libquadmath).
     for lib in "$dir"/lib/*; do
         ldd "$lib" 2>/dev/null | awk '/=> \// { print $3 }' | while read -r dep; do

@@ -16,3 +16,9 @@ static inline attr_t blitz_A_NORMAL(void) { return A_NORMAL; }
 static inline attr_t blitz_COLOR_PAIR(int n) { return COLOR_PAIR(n); }
 static inline int blitz_KEY_RESIZE(void) { return KEY_RESIZE; }
 static inline int blitz_ERR(void) { return ERR; }
+/* Whether the terminal can move the cursor to a row and column (terminfo's cup); a screen
+   cannot be drawn on one that cannot (TERM=dumb, hard-copy terminals). */
+static inline int blitz_can_address_cursor(void) {
+    const char *cup = tigetstr("cup");
+    return cup != NULL && cup != (const char *)-1;
+}

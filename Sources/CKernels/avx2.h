@@ -6,7 +6,7 @@
 #include <immintrin.h>
 #include <stddef.h>
 
-// Compiles one function for AVX2/FMA; callers check blitz_vector_kernels_available() first.
+// Compiles one function for AVX2/FMA; callers check blitz_cpu_vector_level() first.
 #define AVX2 __attribute__((target("avx2,fma")))
 #define INLINE static inline __attribute__((always_inline))
 // For the copies that replace masked stores (microcoded and slow on AMD cores): left alone,

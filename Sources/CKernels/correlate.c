@@ -14,22 +14,7 @@
 
 #if defined(__x86_64__)
 
-#include <cpuid.h>
-
 #include "avx2.h"
-
-bool blitz_vector_kernels_available(void) {
-    unsigned a, b, c, d;
-    if (!__get_cpuid(1, &a, &b, &c, &d)) return false;
-    const unsigned fma = 1u << 12, osxsave = 1u << 27, avx = 1u << 28;
-    if ((c & (fma | osxsave | avx)) != (fma | osxsave | avx)) return false;
-    // The OS must save the YMM registers on a context switch (XCR0 bits 1 and 2).
-    unsigned lo, hi;
-    __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
-    if ((lo & 6u) != 6u) return false;
-    if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return false;
-    return (b & (1u << 5)) != 0;  // AVX2
-}
 
 INLINE AVX2 float horizontal_sum(__m256 v) {
     __m128 x = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
@@ -185,8 +170,6 @@ AVX2 void blitz_correlate_weight_grad_f32(const float *g, ptrdiff_t gPitch, ptrd
 
 // Other architectures: CPUBackend never calls these (its Swift loops run instead), but they
 // are still the definitions the header states.
-
-bool blitz_vector_kernels_available(void) { return false; }
 
 void blitz_correlate_f32(const float *in, const ptrdiff_t *offsets, ptrdiff_t patch,
                          const float *wT, const float *bias, ptrdiff_t outCount,

@@ -2,9 +2,9 @@
 //
 // Forward, eight windows at a time: two rows of 16 inputs are split into the four candidates of
 // each window (even and odd columns of each row), and the candidates are compared in PyTorch's
-// scan order with its rule, "a candidate wins if it is greater, or if it is NaN and the best so
-// far is not", as vector compares and blends. That rule needs no separate NaN path, and ties
-// keep the earlier candidate because the compare is strict.
+// scan order with its rule, "a candidate wins if it is greater, or if it is NaN" (so the last NaN
+// of a window wins), as vector compares and blends. That rule needs no separate NaN path, and
+// ties keep the earlier candidate because the compare is strict.
 //
 // Backward: the windows do not overlap, so each input receives the gradient of at most one
 // window. Each window's gradient is written to the candidate its index names and zero to the
@@ -15,6 +15,7 @@
 // copied out of a spilled vector (masked stores are microcoded and slow on AMD cores).
 
 #include "CKernels.h"
+#include "pool_edges.h"
 
 // The rule, one window at a time (other architectures).
 static inline void pool_window(const float *plane, ptrdiff_t width, ptrdiff_t base, float *value, int64_t *index) {
@@ -23,21 +24,13 @@ static inline void pool_window(const float *plane, ptrdiff_t width, ptrdiff_t ba
     ptrdiff_t at = candidates[0];
     for (int k = 1; k < 4; k++) {
         const float v = plane[candidates[k]];
-        if (v > best || (v != v && best == best)) {
+        if (v > best || v != v) {
             best = v;
             at = candidates[k];
         }
     }
     *value = best;
     *index = (int64_t)at;
-}
-
-// Zero for the inputs of one plane that no window covers.
-static void clear_uncovered(float *dx, ptrdiff_t height, ptrdiff_t width) {
-    if (width % 2)
-        for (ptrdiff_t y = 0; y < height - height % 2; y++) dx[y * width + width - 1] = 0;
-    if (height % 2)
-        for (ptrdiff_t x = 0; x < width; x++) dx[(height - 1) * width + x] = 0;
 }
 
 #if defined(__x86_64__)
@@ -50,11 +43,10 @@ INLINE AVX2 __m256i wide_lanes_below(ptrdiff_t n) {
     return _mm256_cmpgt_epi64(_mm256_set1_epi64x(n), index);
 }
 
-// Lanes where candidate v beats best: v > best, or v is NaN and best is not.
+// Lanes where candidate v beats best: v > best, or v is NaN (PyTorch's `val > max || isnan(val)`,
+// so a later NaN replaces an earlier one).
 INLINE AVX2 __m256 beats(__m256 v, __m256 best) {
-    const __m256 greater = _mm256_cmp_ps(v, best, _CMP_GT_OQ);
-    const __m256 nan = _mm256_andnot_ps(_mm256_cmp_ps(best, best, _CMP_UNORD_Q), _mm256_cmp_ps(v, v, _CMP_UNORD_Q));
-    return _mm256_or_ps(greater, nan);
+    return _mm256_or_ps(_mm256_cmp_ps(v, best, _CMP_GT_OQ), _mm256_cmp_ps(v, v, _CMP_UNORD_Q));
 }
 
 // Even-indexed and odd-indexed elements of 2·count consecutive floats (count ≤ 8), in order.

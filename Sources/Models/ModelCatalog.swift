@@ -91,6 +91,12 @@ extension ModelCatalog {
     /// The most parameters a model may have (about 400 MB of float32).
     public static let maxParameters = 100_000_000
 
+    /// How many parameters the model `spec` names would have (nil: a bad spec, or too many to count).
+    public static func parameterCount(_ spec: String, inputShape: [Int], classes: Int) -> Int? {
+        guard let parsed = try? parse(spec) else { return nil }
+        return parameterCount(parsed, inputShape: inputShape, classes: classes)
+    }
+
     /// How many parameters `spec` would have, or nil if the count overflows.
     static func parameterCount(_ spec: Spec, inputShape: [Int], classes: Int) -> Int? {
         func layer(_ fanIn: Int, _ fanOut: Int, _ total: Int?) -> Int? {

@@ -7,7 +7,7 @@ extension TrainingSession {
         let core = try TrainerCore(configuration)
         core.trainingStep()
         if core.diverged { throw .diverged(step: 1, message: core.message ?? "diverged") }
-        guard let graph = core.graph else { throw .dataset("the data set \(configuration.dataset) gave no batch to run") }
+        guard let graph = core.graph else { throw .noBatch(dataset: configuration.dataset) }
         return graph
     }
 }

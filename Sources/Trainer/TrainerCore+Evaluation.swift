@@ -28,7 +28,7 @@ extension TrainerCore {
         guard total > 0 else { return }
         pages.confusion = ConfusionMatrix(step: step, classNames: split.classNames, counts: counts)
         let accuracy = Double(correct) / Double(total)
-        accuracies.append(AccuracyPoint(step: step, epoch: epoch + 1, accuracy: accuracy))
+        accuracies.appendBounded(AccuracyPoint(step: step, epoch: epoch + 1, accuracy: accuracy))
         events.append(.evaluation(step: step, epoch: epoch + 1, accuracy: accuracy))
     }
 }

@@ -19,7 +19,7 @@ extension TrainerCore {
     }
 
     /// Writes the model's state_dict as safetensors (atomically).
-    func save(to path: String) throws {
+    func save(to path: String) throws(SafetensorsError) {
         try Safetensors.write(model.stateDict(), to: path)
     }
 

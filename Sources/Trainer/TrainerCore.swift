@@ -59,6 +59,14 @@ final class TrainerCore {
     /// run over on the same data without reading it again).
     init(_ configuration: TrainingConfiguration, split loaded: DatasetSplit? = nil) throws(TrainerError) {
         try configuration.validateFlags()
+        // A save that could only fail at the end is refused before the first step.
+        if let path = configuration.savePath {
+            do {
+                _ = try Safetensors.saveTarget(path)
+            } catch {
+                throw .save(error)
+            }
+        }
         self.configuration = configuration
         if let threads = configuration.threads { Backends.cpu.setNumThreads(threads) }
         if let loaded {
@@ -67,26 +75,34 @@ final class TrainerCore {
             do {
                 split = try DatasetCatalog.load(configuration.dataset, seed: configuration.seed)
             } catch {
-                throw .dataset("\(error)")
+                throw .dataset(error)
             }
         }
+        let estimate = MemoryEstimate(
+            batchSize: configuration.batchSize,
+            parameters: ModelCatalog.parameterCount(configuration.model, inputShape: split.sampleShape, classes: split.classCount) ?? 0,
+            inputFeatures: split.sampleShape.reduce(1, *),
+            activationsPerSample: ModelCatalog.activationsPerSample(configuration.model, inputShape: split.sampleShape,
+                                                                    classes: split.classCount) ?? 0,
+            prefetch: 2)
+        guard estimate.fits else { throw .memory(estimate) }
         do {
             model = try ModelCatalog.make(configuration.model, inputShape: split.sampleShape,
                                           classes: split.classCount, seed: configuration.seed)
         } catch {
-            throw .model("\(error)")
+            throw .model(error)
         }
         if let path = configuration.initPath {
             do {
                 try model.loadSafetensors(from: path, strict: true)
             } catch {
-                throw .checkpoint("--init \(path): \(error)")
+                throw .checkpoint(error)
             }
         }
         do {
             try model.to(configuration.device)
         } catch {
-            throw .device("--device \(configuration.device): \(error)")
+            throw .device(configuration.device, error)
         }
         let named = model.namedParameters()
         parameterNames = named.map(\.name)
@@ -104,14 +120,14 @@ final class TrainerCore {
                 optimizer = try AdamW(parameters, lr: configuration.learningRate, weightDecay: configuration.weightDecay)
             }
         } catch {
-            throw .invalidFlag("--optimizer \(configuration.optimizer.rawValue): \(error)")
+            throw .optimizer(configuration.optimizer, error)
         }
         do {
             loader = try DataLoader(split.train, batchSize: configuration.batchSize, shuffle: configuration.shuffle,
                                     seed: configuration.seed, dropLast: false)
             testLoader = try DataLoader(split.test, batchSize: 256, shuffle: false, prefetch: 0)
         } catch {
-            throw .dataset("\(split.name): \(error)")
+            throw .dataLoader(dataset: split.name, error)
         }
     }
 

@@ -36,13 +36,22 @@ public struct TrainingConfiguration: Sendable, Equatable {
 
     /// The checks that need no data or model: ranges and finiteness of the flags.
     public func validateFlags() throws(TrainerError) {
-        guard batchSize >= 1 else { throw .invalidFlag("--batch-size must be at least 1 (got \(batchSize))") }
-        guard learningRate.isFinite && learningRate > 0 else { throw .invalidFlag("--lr must be a finite number above 0 (got \(learningRate))") }
-        guard momentum.isFinite && momentum >= 0 else { throw .invalidFlag("--momentum must be a finite number ≥ 0 (got \(momentum))") }
-        guard weightDecay.isFinite && weightDecay >= 0 else { throw .invalidFlag("--weight-decay must be a finite number ≥ 0 (got \(weightDecay))") }
-        guard epochs >= 1 && epochs <= Self.maxEpochs else { throw .invalidFlag("--epochs must be between 1 and \(Self.maxEpochs) (got \(epochs))") }
-        if let steps { guard steps >= 1 && steps <= Self.maxSteps else { throw .invalidFlag("--steps must be between 1 and \(Self.maxSteps) (got \(steps))") } }
-        if let threads { guard threads >= 1 && threads <= 1024 else { throw .invalidFlag("--threads must be between 1 and 1024 (got \(threads))") } }
-        guard evaluateEvery >= 1 else { throw .invalidFlag("--eval-every must be at least 1 (got \(evaluateEvery))") }
+        func fail(_ flag: String, _ value: Any, _ requirement: FlagError.Requirement, _ meaning: String? = nil) -> TrainerError {
+            .invalidFlag(FlagError(flag: flag, value: "\(value)", requirement: requirement, meaning: meaning))
+        }
+        guard batchSize >= 1 else { throw fail("--batch-size", batchSize, .integer(atLeast: 1, atMost: nil)) }
+        guard learningRate.isFinite && learningRate > 0 else {
+            throw fail("--lr", learningRate, .positive, "the learning rate")
+        }
+        guard momentum.isFinite && momentum >= 0 else { throw fail("--momentum", momentum, .nonNegative) }
+        guard weightDecay.isFinite && weightDecay >= 0 else { throw fail("--weight-decay", weightDecay, .nonNegative) }
+        guard epochs >= 1 && epochs <= Self.maxEpochs else { throw fail("--epochs", epochs, .integer(atLeast: 1, atMost: Self.maxEpochs)) }
+        if let steps {
+            guard steps >= 1 && steps <= Self.maxSteps else { throw fail("--steps", steps, .integer(atLeast: 1, atMost: Self.maxSteps)) }
+        }
+        if let threads {
+            guard threads >= 1 && threads <= 1024 else { throw fail("--threads", threads, .integer(atLeast: 1, atMost: 1024)) }
+        }
+        guard evaluateEvery >= 1 else { throw fail("--eval-every", evaluateEvery, .integer(atLeast: 1, atMost: nil)) }
     }
 }

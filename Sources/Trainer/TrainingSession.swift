@@ -213,23 +213,65 @@ public final class TrainingSession: TrainingControl, @unchecked Sendable {
             try core.save(to: path)
             observer?(.saved(path: path))
         } catch {
-            observer?(.saveFailed(path: path, message: "\(error)"))
+            observer?(.saveFailed(path: path, error: error))
         }
     }
 
-    /// Saves when asked to at the end (never after a diverged run: a failed run changes no file).
-    public func saveIfRequested(to path: String?) -> Bool {
-        guard let path else { return true }
-        return queue.sync {
-            guard !core.diverged else { return false }
-            do {
-                try core.save(to: path)
-                observer?(.saved(path: path))
-                return true
-            } catch {
-                observer?(.saveFailed(path: path, message: "\(error)"))
-                return false
+    /// What became of the checkpoint asked for at the end of a run.
+    public enum EndSave: Sendable, Equatable {
+        case notAsked
+        case saved(path: String)
+        /// Interrupted, with a checkpoint already at `kept`: the weights went to `path` beside it.
+        case savedBeside(path: String, kept: String)
+        /// The loss diverged: a failed run changes no file.
+        case skippedDiverged(path: String)
+        case failed(path: String, SafetensorsError)
+
+        /// True unless a save was asked for and did not happen.
+        public var succeeded: Bool {
+            switch self {
+            case .notAsked, .saved, .savedBeside: return true
+            case .skippedDiverged, .failed: return false
             }
+        }
+
+        /// The line a person reads about it (nil when there is nothing to say).
+        public var message: String? {
+            switch self {
+            case .notAsked, .saved: return nil
+            case .savedBeside(let path, let kept):
+                return "interrupted: saved the weights to \(PrintableText.escaped(path)); \(PrintableText.escaped(kept)) was left as it was"
+            case .skippedDiverged(let path):
+                return "not saved to \(PrintableText.escaped(path)): the loss diverged, and a failed run changes no file"
+            case .failed(let path, let error):
+                return "could not save \(PrintableText.escaped(path)): \(error.problem)"
+            }
+        }
+    }
+
+    /// Saves at the end of a run when `path` is given. An interrupted run never replaces an
+    /// existing checkpoint: it writes NAME.interrupted.safetensors beside it instead (or PATH
+    /// itself when nothing is there). A diverged run saves nothing.
+    public func saveAtEnd(to path: String?, interrupted: Bool) -> EndSave {
+        guard let path else { return .notAsked }
+        return queue.sync { () -> EndSave in
+            guard !core.diverged else { return .skippedDiverged(path: path) }
+            var target = path
+            if interrupted, (try? Safetensors.saveTarget(path))?.exists ?? true {
+                target = Safetensors.interruptedPath(for: path)
+            }
+            do throws(SafetensorsError) {
+                try core.save(to: target)
+            } catch {
+                observer?(.saveFailed(path: target, error: error))
+                return .failed(path: target, error)
+            }
+            if target == path {
+                observer?(.saved(path: path))
+                return .saved(path: path)
+            }
+            observer?(.savedBeside(path: target, kept: path))
+            return .savedBeside(path: target, kept: path)
         }
     }
 

@@ -49,44 +49,6 @@ public struct TrainingSnapshot: Sendable, Equatable {
     public init() {}
 }
 
-/// Every loss value ever recorded, appended in O(1) without copying the history: full chunks are
-/// shared between snapshots and only the short tail is copied when the trainer appends.
-public struct LossHistory: Sendable, Equatable {
-    private static let chunkSize = 1024
-    private var chunks: [[Double]] = []
-    private var tail: [Double] = []
-
-    public init() {}
-
-    public init(_ values: [Double]) {
-        for v in values { append(v) }
-    }
-
-    public var count: Int { chunks.count * LossHistory.chunkSize + tail.count }
-    public var isEmpty: Bool { count == 0 }
-    public var last: Double? { tail.last ?? chunks.last?.last }
-
-    public mutating func append(_ value: Double) {
-        tail.append(value)
-        if tail.count == LossHistory.chunkSize {
-            chunks.append(tail)
-            tail = []
-        }
-    }
-
-    public subscript(i: Int) -> Double {
-        let c = i / LossHistory.chunkSize
-        return c < chunks.count ? chunks[c][i % LossHistory.chunkSize] : tail[i - chunks.count * LossHistory.chunkSize]
-    }
-
-    /// The values in `range`, as an array (what a chart needs for the visible window).
-    public func values(_ range: Range<Int>) -> [Double] {
-        range.map { self[$0] }
-    }
-
-    public var all: [Double] { values(0..<count) }
-}
-
 /// Test accuracy measured at a step (under no_grad, on the test split).
 public struct AccuracyPoint: Sendable, Equatable {
     public var step: Int

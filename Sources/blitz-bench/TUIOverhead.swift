@@ -21,14 +21,13 @@ enum TUIOverhead {
         if withUI {
             let state = AppState()
             let theme = Theme(colors: true, ascii: false)
-            let cache = LossCache()
             var shown = -1
             var frames = 0
             while true {
                 let snapshot = session.latestSnapshot
                 if snapshot.isFinished { break }
                 if snapshot.version != shown {
-                    let buffer = TUIApp.render(snapshot: snapshot, state: state, width: 120, height: 40, theme: theme, losses: cache)
+                    let buffer = TUIApp.render(snapshot: snapshot, state: state, width: 120, height: 40, theme: theme)
                     frames += buffer.width > 0 ? 1 : 0
                     shown = snapshot.version
                 }

@@ -1,5 +1,4 @@
 import Autograd
-import CBLAS
 import Models
 
 /// One line of the benchmark's output: a median time in µs, or a rate in GFLOP/s.
@@ -56,8 +55,8 @@ enum Workloads {
     /// own `threads` threads: the ceiling. (CPUBackend keeps OpenBLAS on one thread and splits
     /// products itself; the count is put back afterwards.)
     static func rawSgemm(_ n: Int, threads: Int) -> Row {
-        openblas_set_num_threads(Int32(threads))
-        defer { openblas_set_num_threads(1) }
+        OpenBLAS.setNumThreads(threads)
+        defer { OpenBLAS.setNumThreads(1) }
         var generator = RandomGenerator(seed: 7)
         let a = Tensor.randn([n, n], generator: &generator).floats
         let b = Tensor.randn([n, n], generator: &generator).floats
@@ -66,8 +65,7 @@ enum Workloads {
             b.withUnsafeBufferPointer { pb in
                 c.withUnsafeMutableBufferPointer { pc in
                     medianMicroseconds(Budget(warmup: 3, minReps: 10, maxReps: 200, seconds: 1)) {
-                        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(n), Int32(n), 1,
-                                    pa.baseAddress, Int32(n), pb.baseAddress, Int32(n), 0, pc.baseAddress, Int32(n))
+                        OpenBLAS.sgemm(n, n, n, pa.baseAddress!, pb.baseAddress!, pc.baseAddress!)
                     }
                 }
             }

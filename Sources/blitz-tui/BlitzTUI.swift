@@ -1,3 +1,4 @@
+import Glibc
 import ArgumentParser
 import Autograd
 import Glibc
@@ -26,6 +27,8 @@ struct BlitzTUI: ParsableCommand {
     /// Parses and runs; every failure is one clear line on stderr and exit status 1
     /// (ArgumentParser would use 64 for usage errors; the contract says 1 or 2).
     static func main() {
+        // A checkpoint being written when a signal ends the process is removed, not left half-made.
+        TemporaryFiles.installSignalCleanup()
         do {
             var command = try parseAsRoot()
             try command.run()

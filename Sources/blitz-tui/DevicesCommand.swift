@@ -10,14 +10,22 @@ struct DevicesCommand: ParsableCommand {
             CUDA is found at run time: libcuda.so.1, libnvrtc and libcublas are searched in the folders
             named by BLITZ_CUDA_PATH (colon-separated) first, then the system's usual places.
 
+            The CPU line names the vector kernels in use (AVX-512, AVX2 or portable); BLITZ_CPU_VECTOR=avx2
+            or =portable caps them. The blas line names OpenBLAS's kernels and who chose them: on an AMD
+            CPU with AVX-512, which OpenBLAS 0.3.21 does not recognise, blitz-tui chooses them at start-up
+            unless OPENBLAS_CORETYPE is set.
+
             Example:
               BLITZ_CUDA_PATH=/usr/local/cuda/lib64 blitz-tui devices
             """)
 
     func run() throws {
         let cpu = Backends.cpu
-        let kernels = cpu.usesVectorKernels ? "AVX2/FMA kernels" : "portable kernels (no AVX2/FMA)"
+        let width = cpu.vectorWidth
+        var kernels = width == .portable ? "portable kernels" : "\(width) kernels (\(width.floatLanes) floats a vector)"
+        if width < VectorWidth.cpu { kernels += ", capped below the CPU's \(VectorWidth.cpu) by BLITZ_CPU_VECTOR" }
         print("cpu      \(CPUBackend.availableCores) cores, \(cpu.numThreads) threads, \(kernels), \(cpu.blasDescription)")
+        print("blas     OpenBLAS core: \(cpu.blasCore)")
         do {
             let gpus = try CUDADevices.list()
             if gpus.isEmpty { print("cuda     the driver reports no GPU") }

@@ -20,7 +20,7 @@ struct GraphCommand: ParsableCommand {
 
     func run() throws {
         guard let graphFormat = GraphFormat(rawValue: format) else {
-            throw TrainerError.invalidFlag("--format must be text, dot or json (got \(format))")
+            throw TrainerError.invalidFlag(FlagError(flag: "--format", value: format, requirement: .oneOf(["text", "dot", "json"])))
         }
         var configuration = try options.configuration()
         configuration.steps = 1

@@ -15,10 +15,10 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Device: cpu, cuda or cuda:N.")
     var device = "cpu"
 
-    @Option(help: "CPU threads (default: all cores).")
+    @Option(parsing: .unconditional, help: "CPU threads (default: all cores).")
     var threads: Int?
 
-    @Option(name: .customLong("batch-size"), help: "Samples per batch.")
+    @Option(name: .customLong("batch-size"), parsing: .unconditional, help: "Samples per batch.")
     var batchSize = 4
 
     @Option(help: "Seed for initialisation, shuffling and synthetic data: same seed, same threads, same losses.")
@@ -34,7 +34,7 @@ struct ModelOptions: ParsableArguments {
         c.model = model
         c.dataset = dataset
         guard let parsed = Device(parsing: device) else {
-            throw .invalidFlag("--device must be cpu, cuda or cuda:N (got \(device))")
+            throw .invalidFlag(FlagError(flag: "--device", value: device, requirement: .oneOf(["cpu", "cuda", "cuda:N"])))
         }
         c.device = parsed
         c.threads = threads

@@ -61,10 +61,10 @@ final class ProgressPrinter: Sendable {
                 if json { write("{\"step\":\(step),\"diverged\":true,\"message\":\(jsonString(message))}\n") }
             case .saved(let path):
                 clearBar(&s)
-                if !json { write("saved \(path)\n") }
-            case .saveFailed(let path, let message):
+                if !json { write("saved \(PrintableText.escaped(path))\n") }
+            case .savedBeside, .saveFailed:
+                // Said once, on stderr, by the command that asked for the save.
                 clearBar(&s)
-                printError("blitz-tui: error: could not save \(path): \(message)")
             case .finished:
                 clearBar(&s)
             }

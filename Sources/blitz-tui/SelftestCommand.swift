@@ -1,3 +1,4 @@
+import Synchronization
 import ArgumentParser
 import Autograd
 import Dispatch
@@ -20,7 +21,7 @@ struct SelftestCommand: ParsableCommand {
     @Option(help: "Device to check: cuda or cuda:N.")
     var device = "cuda"
 
-    @Option(help: "Training steps of blitz-net on shapes to compare between the CPU and the device.")
+    @Option(parsing: .unconditional, help: "Training steps of blitz-net on shapes to compare between the CPU and the device.")
     var steps = 200
 
     @Option(help: "Seed of the random inputs.")
@@ -28,9 +29,11 @@ struct SelftestCommand: ParsableCommand {
 
     func run() throws {
         guard let parsed = Device(parsing: device), case .cuda(let index) = parsed else {
-            throw TrainerError.invalidFlag("--device must be cuda or cuda:N (got \(device))")
+            throw TrainerError.invalidFlag(FlagError(flag: "--device", value: device, requirement: .oneOf(["cuda", "cuda:N"])))
         }
-        guard steps >= 1 else { throw TrainerError.invalidFlag("--steps must be at least 1 (got \(steps))") }
+        guard steps >= 1 else {
+            throw TrainerError.invalidFlag(FlagError(flag: "--steps", value: "\(steps)", requirement: .integer(atLeast: 1, atMost: nil)))
+        }
         let checks = [TrainingComparison.check(steps: steps, seed: seed),
                       TrainingComparison.timing(batchSize: 256, seed: seed)]
         do {
@@ -62,7 +65,7 @@ enum TrainingComparison {
         let session = try TrainingSession(configuration: c, startRunning: true, endWhenFinished: true)
         session.start()
         session.waitUntilDone()
-        return session.latestSnapshot.losses.all
+        return session.latestSnapshot.losses.recent
     }
 
     /// blitz-net on shapes for `steps` steps on both devices: each step's loss within 1e-3

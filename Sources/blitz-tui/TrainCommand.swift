@@ -20,12 +20,15 @@ struct TrainCommand: ParsableCommand {
               blitz-tui train --init net.safetensors --headless --steps 10
               blitz-tui train --speed 5 --paused                 the UI paused on step 0, then 5 steps a second
 
-            Exit status: 0 done, 1 bad flag or file, 3 the loss diverged, 130 interrupted.
+            Exit status: 0 done, 1 bad flag or file, 3 the loss diverged, 128+N stopped by signal N
+            (130 ctrl-C, 143 SIGTERM, 129 SIGHUP, 131 SIGQUIT, 141 a closed pipe).
+            An interrupted run never replaces an existing --save file: it writes
+            NAME.interrupted.safetensors beside it.
             """)
 
     @OptionGroup var options: TrainingOptions
 
-    @Option(help: "Write the weights (a safetensors state_dict) at the end, atomically.")
+    @Option(help: "Write the weights (a safetensors state_dict) at the end, atomically (checked before training starts).")
     var save: String?
 
     @Flag(help: "No UI: print progress (a bar on a terminal, plain lines otherwise).")
@@ -49,13 +52,16 @@ struct TrainCommand: ParsableCommand {
     var background: String?
 
     func run() throws {
-        let configuration = try options.configuration()
+        var configuration = try options.configuration()
+        configuration.savePath = save
         let chosen = try parsedSpeed()
         if let background, Background(rawValue: background) == nil {
-            throw TrainerError.invalidFlag("--background must be dark or light (got \(background))")
+            throw TrainerError.invalidFlag(FlagError(flag: "--background", value: background, requirement: .oneOf(["dark", "light"])))
         }
         if headless || json {
-            if paused { throw TrainerError.invalidFlag("--paused needs the UI; it cannot be used with --headless or --json") }
+            if paused {
+                throw TrainerError.invalidFlag(FlagError(flag: "--paused", value: "--headless", requirement: .onlyWith("the UI")))
+            }
             try runHeadless(configuration, speed: chosen ?? .max)
         } else {
             try runTUI(configuration, speed: chosen ?? .watchable)
@@ -65,34 +71,46 @@ struct TrainCommand: ParsableCommand {
     private func parsedSpeed() throws(TrainerError) -> TrainingSpeed? {
         guard let speed else { return nil }
         guard let parsed = TrainingSpeed(parsing: speed) else {
-            throw .invalidFlag("--speed must be a number of steps per second from 1 to \(TrainingSpeed.highest), or max (got \(speed))")
+            throw .invalidFlag(FlagError(flag: "--speed", value: speed,
+                                         requirement: .oneOf(["a number of steps per second from 1 to \(TrainingSpeed.highest)", "max"])))
         }
         return parsed
     }
 
+    /// The UI. Quitting with q is the normal end of a run and saves to --save; a signal
+    /// (ctrl-C, SIGTERM, SIGHUP, SIGQUIT) is an interruption. Whatever happens, the trainer is
+    /// stopped before the process exits: a BLAS call still running while the process tears
+    /// down its libraries prints "BLAS : Bad memory unallocation!".
     private func runTUI(_ configuration: TrainingConfiguration, speed: TrainingSpeed) throws {
         var configuration = configuration
         // Someone watching decides when to stop, unless they asked for a length.
         if options.epochs == nil && options.steps == nil { configuration.epochs = TrainingConfiguration.maxEpochs }
-        // What saving said, printed once the screen is gone.
-        let saveReport = SaveReport()
         let session = try TrainingSession(configuration: configuration, startRunning: !paused, endWhenFinished: false,
-                                          speed: speed) { event in
-            saveReport.note(event)
-        }
+                                          speed: speed)
         session.start()
-        let status = try TUIApp.run(control: session, options: TUIOptions(ascii: ascii, background: background.flatMap(Background.init(rawValue:))))
+        let status: Int32
+        do {
+            // Only --ascii forces ASCII; without it the locale decides (non-UTF-8 → ASCII).
+            let options = TUIOptions(ascii: ascii ? true : nil, background: background.flatMap(Background.init(rawValue:)))
+            status = try TUIApp.run(control: session, options: options)
+        } catch {
+            session.send(.quit)
+            session.waitUntilDone()
+            throw error
+        }
         session.send(.quit)
         session.waitUntilDone()
-        let saved = session.saveIfRequested(to: save)
-        if let line = saveReport.line { saved ? Output.out(line + "\n") : printError(line) }
-        if !saved {
-            if saveReport.line == nil { printError("blitz-tui: error: could not save \(save ?? ""): the run diverged") }
-            throw ExitStatus(code: 1)
-        }
+        // What saving said, printed once the screen is gone.
+        let saved = session.saveAtEnd(to: save, interrupted: status != 0)
+        if case .saved(let path) = saved { Output.out("saved \(PrintableText.escaped(path))\n") }
+        if let message = saved.message { printError("blitz-tui: \(saved.succeeded ? "" : "error: ")\(message)") }
+        if !saved.succeeded { throw ExitStatus(code: 1) }
         if status != 0 { throw ExitStatus(code: status) }
     }
 
+    /// Headless: SIGINT, SIGTERM, SIGHUP and SIGQUIT stop the run after the step under way, and
+    /// so does a closed pipe on stdout (`--json | head`); each ends as an interruption with
+    /// 128 + the signal's number.
     private func runHeadless(_ configuration: TrainingConfiguration, speed: TrainingSpeed) throws {
         let printer = ProgressPrinter(json: json, interactive: !json && isatty(STDOUT_FILENO) == 1)
         let session = try TrainingSession(configuration: configuration, startRunning: true, endWhenFinished: true,
@@ -101,54 +119,46 @@ struct TrainCommand: ParsableCommand {
         }
         printer.begin(session.latestSnapshot, configuration: configuration)
         let interrupted = InterruptFlag()
-        let sources = [SIGINT, SIGTERM].map { signalNumber -> DispatchSourceSignal in
+        let sources = [SIGINT, SIGTERM, SIGHUP, SIGQUIT].map { signalNumber -> DispatchSourceSignal in
             signal(signalNumber, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
             source.setEventHandler {
-                interrupted.set()
+                interrupted.set(signalNumber)
                 session.send(.quit)
             }
             source.resume()
             return source
         }
+        signal(SIGPIPE, SIG_IGN)
+        Output.onBrokenPipe {
+            interrupted.set(SIGPIPE)
+            session.send(.quit)
+        }
         session.start()
+        // The handlers stay until the process is done: a signal during the final save lets the
+        // save finish and still ends the run with its status.
+        defer { sources.forEach { $0.cancel() } }
         let outcome = session.waitUntilDone()
-        sources.forEach { $0.cancel() }
         printer.end()
         switch outcome {
         case .diverged(let message):
             printError("blitz-tui: \(message)")
             throw ExitStatus(code: 3)
         case .finished, .quit:
-            let saved = session.saveIfRequested(to: save)
-            if !saved { throw ExitStatus(code: 1) }
-            if interrupted.isSet { throw ExitStatus(code: 130) }
+            let saved = session.saveAtEnd(to: save, interrupted: interrupted.signal != nil)
+            if let message = saved.message { printError("blitz-tui: \(saved.succeeded ? "" : "error: ")\(message)") }
+            if !saved.succeeded { throw ExitStatus(code: 1) }
+            if let signal = interrupted.signal { throw ExitStatus(code: 128 + signal) }
         }
     }
 }
 
-/// The TUI's last word on saving ("saved PATH", or why not), kept from the trainer's queue
-/// until the terminal is restored.
-final class SaveReport: Sendable {
-    private let text = Mutex<String?>(nil)
-
-    func note(_ event: TrainingEvent) {
-        switch event {
-        case .saved(let path):
-            text.withLock { $0 = "saved \(path)" }
-        case .saveFailed(let path, let message):
-            text.withLock { $0 = "blitz-tui: error: could not save \(path): \(message)" }
-        default:
-            break
-        }
-    }
-
-    var line: String? { text.withLock { $0 } }
-}
-
-/// Set from a signal handler's queue, read by the main thread.
+/// The first signal that asked the run to stop, set from a signal handler's queue, read by the main thread.
 final class InterruptFlag: Sendable {
-    private let flag = Synchronization.Atomic<Bool>(false)
-    func set() { flag.store(true, ordering: .relaxed) }
-    var isSet: Bool { flag.load(ordering: .relaxed) }
+    private let received = Synchronization.Atomic<Int32>(0)
+    func set(_ signal: Int32) { _ = received.compareExchange(expected: 0, desired: signal, ordering: .relaxed) }
+    var signal: Int32? {
+        let s = received.load(ordering: .relaxed)
+        return s == 0 ? nil : s
+    }
 }

@@ -9,32 +9,33 @@ struct TrainingOptions: ParsableArguments {
     @Option(help: "Optimizer: sgd, adam or adamw.")
     var optimizer = "sgd"
 
-    @Option(help: "Learning rate.")
+    @Option(parsing: .unconditional, help: "Learning rate (above 0).")
     var lr: Double = 0.001
 
-    @Option(help: "SGD momentum.")
+    @Option(parsing: .unconditional, help: "SGD momentum.")
     var momentum: Double = 0.9
 
-    @Option(name: .customLong("weight-decay"), help: "Weight decay.")
+    @Option(name: .customLong("weight-decay"), parsing: .unconditional, help: "Weight decay.")
     var weightDecay: Double = 0
 
-    @Option(help: "Epochs to train (default 10 headless; the UI trains until you quit). Ignored when --steps is given.")
+    @Option(parsing: .unconditional, help: "Epochs to train (default 10 headless; the UI trains until you quit). Ignored when --steps is given.")
     var epochs: Int?
 
-    @Option(help: "Steps to train (overrides --epochs).")
+    @Option(parsing: .unconditional, help: "Steps to train (overrides --epochs).")
     var steps: Int?
 
     @Flag(name: .customLong("no-shuffle"), help: "Keep the data set's order.")
     var noShuffle = false
 
-    @Option(name: .customLong("eval-every"), help: "Evaluate test accuracy every N steps (and at each epoch's end).")
+    @Option(name: .customLong("eval-every"), parsing: .unconditional, help: "Evaluate test accuracy every N steps (and at each epoch's end).")
     var evalEvery = 1000
 
     /// The configuration, with every flag checked that can be checked without data.
     func configuration() throws(TrainerError) -> TrainingConfiguration {
         var c = try setup.configuration()
         guard let kind = TrainingConfiguration.OptimizerKind(rawValue: optimizer.lowercased()) else {
-            throw .invalidFlag("--optimizer must be sgd, adam or adamw (got \(optimizer))")
+            let kinds = TrainingConfiguration.OptimizerKind.allCases.map(\.rawValue)
+            throw .invalidFlag(FlagError(flag: "--optimizer", value: optimizer, requirement: .oneOf(kinds)))
         }
         c.optimizer = kind
         c.learningRate = lr

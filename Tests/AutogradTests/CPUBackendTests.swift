@@ -7,8 +7,11 @@ import Testing
 enum CPUCheck {
     static let reference = ReferenceBackend()
     /// One thread, and four threads with the multi-threaded paths reachable (sizes permitting);
-    /// each with and without the AVX2 kernels (on a CPU without AVX2 both pairs are portable).
+    /// each with the widest vector kernels the CPU runs (AVX-512 or AVX2), with AVX-512 forced off,
+    /// and with no vector kernels (the Swift loops). On a CPU without AVX-512 the first two pairs
+    /// are both AVX2, without AVX2 all three are portable: every path the CPU has is tested.
     static let backends = [CPUBackend(threads: 1), CPUBackend(threads: 4),
+                           CPUBackend(threads: 1, maxVectorWidth: .avx2), CPUBackend(threads: 4, maxVectorWidth: .avx2),
                            CPUBackend(threads: 1, vectorKernels: false), CPUBackend(threads: 4, vectorKernels: false)]
     static let dtypes: [DType] = [.float32, .float64]
 

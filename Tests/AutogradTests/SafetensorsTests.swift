@@ -174,11 +174,11 @@ struct SafetensorsTests {
         #expect(throws: SafetensorsError.self) { try Safetensors.write([("__metadata__", Tensor.zeros([3]))], to: path) }
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == original)
 
-        // A rename that fails (the target is a folder) leaves no temporary file behind.
+        // A folder is refused before anything is written: no temporary file is left behind.
         try FileManager.default.createDirectory(atPath: folder + "/taken", withIntermediateDirectories: false)
         try FileManager.default.createDirectory(atPath: folder + "/taken/child", withIntermediateDirectories: false)
         let blocked = #expect(throws: SafetensorsError.self) { try Safetensors.write([("w", Tensor.ones([3]))], to: folder + "/taken") }
-        #expect(blocked?.description.contains("cannot rename the temporary file into place") == true)
+        #expect(blocked?.problem == .badSavePath(.isAFolder))
         // A folder that does not exist: nothing is created.
         #expect(throws: SafetensorsError.self) { try Safetensors.write([("w", Tensor.ones([3]))], to: folder + "/no/such/ckpt.safetensors") }
 
@@ -201,7 +201,12 @@ struct SafetensorsTests {
         #expect(b.parameters().map(\.doubles) == a.parameters().map(\.doubles))
         let c = Sequential(Linear(3, 5, generator: &g))
         let error = #expect(throws: CheckpointError.self) { try c.loadSafetensors(from: path) }
-        #expect(error?.description.hasPrefix(path + ": Error(s) in loading state_dict for Sequential:\n\tUnexpected key(s) in state_dict: \"2.weight\", \"2.bias\". ") == true)
+        #expect(error?.description == path + ": does not fit Sequential: 2 unexpected keys (2.weight, 2.bias); "
+                + "2 size mismatches (0.weight: checkpoint [4, 3], model [5, 3], 0.bias: checkpoint [4], model [5])")
+        if case .stateDict(_, let stateDictError) = error {
+            // The library keeps PyTorch's wording.
+            #expect(stateDictError.description.hasPrefix("Error(s) in loading state_dict for Sequential:\n\tUnexpected key(s) in state_dict: \"2.weight\", \"2.bias\". "))
+        }
         #expect(throws: CheckpointError.file(SafetensorsError(file: folder + "/none", .system(operation: "open for reading", reason: "No such file or directory")))) {
             try c.loadSafetensors(from: folder + "/none")
         }

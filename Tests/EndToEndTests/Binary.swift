@@ -23,8 +23,9 @@ enum Binary {
     }
 
     /// Runs blitz-tui with `arguments`; `interruptAfter` sends SIGINT after that many seconds.
-    static func run(_ arguments: [String], interruptAfter seconds: Double? = nil) throws -> Result {
-        let r = try Subprocess.run([path] + arguments, interruptAfter: seconds)
+    static func run(_ arguments: [String], interruptAfter seconds: Double? = nil, signal: Int32 = SIGINT,
+                    environment: [String: String] = [:]) throws -> Result {
+        let r = try Subprocess.run([path] + arguments, interruptAfter: seconds, signal: signal, environment: environment)
         return Result(status: r.status, stdout: r.stdout, stderr: r.stderr)
     }
 

@@ -165,5 +165,7 @@ import Testing
         let devices = try Binary.run(["devices"])
         #expect(devices.status == 0)
         #expect(devices.stdout.hasPrefix("cpu"))
+        #expect(devices.stdout.contains(" kernels"))
+        #expect(devices.stdout.contains("\nblas     OpenBLAS core: "))
     }
 }

@@ -12,7 +12,8 @@ enum Subprocess {
 
     /// Runs `arguments[0]` (searched in PATH) and returns its exit status (128+signal if killed)
     /// and output; `interruptAfter` sends SIGINT after that many seconds.
-    static func run(_ arguments: [String], captureOutput: Bool = true, interruptAfter seconds: Double? = nil) throws -> Result {
+    static func run(_ arguments: [String], captureOutput: Bool = true, interruptAfter seconds: Double? = nil,
+                    signal signalNumber: Int32 = SIGINT, environment: [String: String] = [:]) throws -> Result {
         let folder = FileManager.default.temporaryDirectory
         let outPath = captureOutput ? folder.appendingPathComponent("blitz-out-\(UUID().uuidString)").path : "/dev/null"
         let errPath = captureOutput ? folder.appendingPathComponent("blitz-err-\(UUID().uuidString)").path : "/dev/null"
@@ -44,13 +45,17 @@ enum Subprocess {
         var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
         defer { for p in argv { free(p) } }
         var pid: pid_t = 0
-        let spawned = posix_spawnp(&pid, arguments[0], &actions, &attributes, &argv, environ)
+        var variables = ProcessInfo.processInfo.environment
+        for (key, value) in environment { variables[key] = value }
+        var envp: [UnsafeMutablePointer<CChar>?] = variables.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { for p in envp { free(p) } }
+        let spawned = posix_spawnp(&pid, arguments[0], &actions, &attributes, &argv, &envp)
         guard spawned == 0 else {
             throw NSError(domain: "Subprocess", code: Int(spawned), userInfo: [NSLocalizedDescriptionKey: "cannot start \(arguments[0])"])
         }
         if let seconds {
             usleep(UInt32(seconds * 1_000_000))
-            kill(pid, SIGINT)
+            kill(pid, signalNumber)
         }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}

@@ -78,9 +78,9 @@ import Testing
         badLabel[2 * Self.recordSize] = 10
         let cases: [(bytes: [UInt8], error: (String) -> DatasetError)] = [
             ([], { .emptyFile($0) }),
-            (Array(good.dropLast(73)), { .truncated(path: $0, expected: 3 * Self.recordSize, got: 3 * Self.recordSize - 73) }),
-            (Array(good.prefix(100)), { .truncated(path: $0, expected: Self.recordSize, got: 100) }),
-            (good + [1], { .truncated(path: $0, expected: 4 * Self.recordSize, got: 3 * Self.recordSize + 1) }),
+            (Array(good.dropLast(73)), { .notWholeRecords(path: $0, size: 3 * Self.recordSize - 73, recordSize: Self.recordSize) }),
+            (Array(good.prefix(100)), { .notWholeRecords(path: $0, size: 100, recordSize: Self.recordSize) }),
+            (good + [1], { .notWholeRecords(path: $0, size: 3 * Self.recordSize + 1, recordSize: Self.recordSize) }),
             (badLabel, { .labelOutOfRange(path: $0, index: 2, label: 10, classCount: 10) }),
         ]
         for (bytes, error) in cases {

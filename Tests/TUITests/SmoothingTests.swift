@@ -51,21 +51,3 @@ import TUI
         #expect(Smoothing.mean([], endingAt: 0, window: 9).isNaN)
     }
 }
-
-@Suite struct LossCacheTests {
-    @Test func extendsAGrowingHistoryAndRebuildsForANewOne() {
-        let cache = LossCache()
-        var history = LossHistory([1, 2, 3])
-        #expect(cache.values(of: history) == [1, 2, 3])
-        for v in 4...2100 { history.append(Double(v)) }
-        #expect(cache.values(of: history) == (1...2100).map(Double.init))
-        // A new session: shorter, or as long with other values.
-        #expect(cache.values(of: LossHistory([9, 8])) == [9, 8])
-        #expect(cache.values(of: LossHistory([7, 6])) == [7, 6])
-        #expect(cache.values(of: LossHistory()) == [])
-        var withNaN = LossHistory([.nan])
-        #expect(cache.values(of: withNaN).count == 1)
-        withNaN.append(1)
-        #expect(cache.values(of: withNaN).count == 2)
-    }
-}

@@ -31,14 +31,14 @@ func configuration(steps: Int = 3, seed: UInt64 = 1) -> TrainingConfiguration {
         func losses() throws -> [Double] {
             let core = try TrainerCore(configuration(steps: 6, seed: 3))
             for _ in 0..<6 { core.trainingStep() }
-            return core.losses.all
+            return core.losses.recent
         }
         let a = try losses(), b = try losses()
         #expect(a.count == 6)
         #expect(a == b)
         let other = try TrainerCore(configuration(steps: 6, seed: 4))
         other.trainingStep()
-        #expect(other.losses.all[0] != a[0])
+        #expect(other.losses.recent[0] != a[0])
     }
 
     @Test func backwardNodeWalksPyTorchsOrderThenSteps() throws {
@@ -78,7 +78,7 @@ func configuration(steps: Int = 3, seed: UInt64 = 1) -> TrainingConfiguration {
             #expect(a.grad!.floats == b.grad!.floats)
             #expect(a.floats == b.floats)
         }
-        #expect(stepped.losses.all == whole.losses.all)
+        #expect(stepped.losses.recent == whole.losses.recent)
     }
 
     @Test func zeroGradOffSumsTheGradientsOfEachPass() throws {

@@ -1,7 +1,13 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Which backend serves each device. CPU work goes to `CPUBackend` unless a scope asks for the
 /// reference backend (the tests run the same code through both); CUDA is found at run time.
 public enum Backends {
-    public static let cpu = CPUBackend()
+    /// BLITZ_CPU_VECTOR=avx2 or =portable caps the width of its vector kernels below what the CPU
+    /// runs (to compare widths, or to step around a kernel); unset or anything else, the CPU decides.
+    public static let cpu = CPUBackend(maxVectorWidth: VectorWidth(environment: getenv("BLITZ_CPU_VECTOR")))
     public static let reference = ReferenceBackend()
 
     /// Overrides the CPU backend for tensors created inside `withCPUBackend`.

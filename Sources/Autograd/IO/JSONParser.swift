@@ -1,13 +1,19 @@
 /// A strict recursive-descent JSON parser over bytes (RFC 8259), hardened for untrusted input:
 /// nesting is capped (so "[[[[..." cannot exhaust the stack), strings must be valid UTF-8 with
 /// no raw control characters, escapes are checked (surrogates must pair), and an object with a
-/// repeated key is rejected. Whitespace may surround the value; anything else after it is an error.
+/// repeated key is rejected (keys compared byte for byte, found through a hash set, so a header
+/// of 160,000 keys parses in linear time). The number of values in a document is capped, so a
+/// 100 MB header of `[0,0,0,…` cannot take gigabytes. Whitespace may surround the value;
+/// anything else after it is an error.
 public struct JSONParser {
     public static let maxDepth = 64
+    /// The most values (members, items, scalars) one document may hold.
+    public static let maxValues = 2_000_000
 
     private let bytes: UnsafeRawBufferPointer
     private var index = 0
     private var depth = 0
+    private var values = 0
 
     /// Parses one JSON document.
     public static func parse(_ bytes: UnsafeRawBufferPointer) throws(JSONError) -> JSONValue {
@@ -49,6 +55,8 @@ public struct JSONParser {
 
     private mutating func parseValue() throws(JSONError) -> JSONValue {
         guard let b = current else { throw error("unexpected end of JSON") }
+        values += 1
+        guard values <= JSONParser.maxValues else { throw error("JSON holds more than \(JSONParser.maxValues) values") }
         switch b {
         case UInt8(ascii: "{"): return try parseObject()
         case UInt8(ascii: "["): return try parseArray()
@@ -70,6 +78,7 @@ public struct JSONParser {
         try enter()
         index += 1
         var members: [JSONMember] = []
+        var keys = Set<ExactName>()
         skipWhitespace()
         if current == UInt8(ascii: "}") {
             index += 1
@@ -81,8 +90,8 @@ public struct JSONParser {
             guard current == UInt8(ascii: "\"") else { throw error("expected a string key") }
             let keyOffset = index
             let key = try parseString()
-            if members.contains(where: { $0.key == key }) {
-                throw JSONError(offset: keyOffset, message: "duplicate key \"\(key)\"")
+            guard keys.insert(ExactName(key)).inserted else {
+                throw JSONError(offset: keyOffset, message: "duplicate key \(PrintableText.quoted(key))")
             }
             skipWhitespace()
             guard current == UInt8(ascii: ":") else { throw error("expected ':' after a key") }

@@ -76,8 +76,7 @@ extension JSONValue {
 
     /// The text cut to a length fit for an error message.
     public var excerpt: String {
-        let full = text
-        return full.count <= 40 ? full : String(full.prefix(37)) + "..."
+        PrintableText.escaped(text, limit: 40)
     }
 
     private func write(to out: inout String) {

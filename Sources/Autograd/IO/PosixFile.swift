@@ -33,11 +33,16 @@ struct PosixFile {
         return PosixFile(fd: fd)
     }
 
-    /// Creates a new file that must not exist yet.
+    /// Creates a new file that must not exist yet, with the permissions the umask leaves of rw-rw-rw-.
     static func createExclusive(_ path: String) throws(Failure) -> PosixFile {
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
         guard fd >= 0 else { throw Failure("create a temporary file") }
         return PosixFile(fd: fd)
+    }
+
+    /// Sets the permission bits (those of the file this one replaces).
+    func setMode(_ mode: UInt32) throws(Failure) {
+        guard fchmod(fd, mode_t(mode)) == 0 else { throw Failure("set the permissions") }
     }
 
     func close() {

@@ -18,13 +18,18 @@ extension Safetensors {
         return bytes
     }
 
-    /// Writes `tensors` to `path` atomically.
+    /// Writes `tensors` to `path` atomically. `path` must name a regular file or nothing (see
+    /// `saveTarget`); a symbolic link is followed and the file it points to replaced, keeping its
+    /// permission bits. The temporary file is registered with `TemporaryFiles`, so a signal that
+    /// ends the process mid-write removes it: the save either finishes or is rolled back.
     public static func write(_ tensors: [(String, Tensor)], metadata: [(String, String)] = [],
                              to path: String) throws(SafetensorsError) {
         let (header, payloads) = try layout(tensors, metadata: metadata, file: path)
-        let (folder, base) = split(path)
-        guard !base.isEmpty else { throw SafetensorsError(file: path, .system(operation: "write", reason: "the path names a folder")) }
+        let target = try saveTarget(path)
+        let (folder, base) = split(target.resolved)
         let temporary = "\(folder)/.\(base).\(getpid()).\(temporaryCounter.wrappingAdd(1, ordering: .relaxed).newValue).tmp"
+        let slot = TemporaryFiles.register(temporary)
+        defer { TemporaryFiles.unregister(slot) }
         let file = try io(path) { () throws(PosixFile.Failure) in try PosixFile.createExclusive(temporary) }
         var renamed = false
         defer {
@@ -32,17 +37,20 @@ extension Safetensors {
         }
         try io(path) { () throws(PosixFile.Failure) in
             defer { file.close() }
+            if let mode = target.existingMode {
+                try file.setMode(mode)
+            }
             for piece in [lengthPrefix(header.count), header] + payloads {
                 try piece.withUnsafeBytes { buffer in Result { () throws(PosixFile.Failure) in try file.write(buffer) } }.get()
             }
             try file.sync()
         }
-        guard rename(temporary, path) == 0 else {
-            throw SafetensorsError(file: path, .system(operation: "rename the temporary file into place", reason: String(cString: strerror(errno))))
+        guard rename(temporary, target.resolved) == 0 else {
+            throw SafetensorsError(file: path, .system(operation: "rename the temporary file into place", reason: reason(errno)))
         }
         renamed = true
         // Make the rename itself durable; a folder that cannot be opened or synced is not fatal.
-        let folderFD = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        let folderFD = Glibc.open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if folderFD >= 0 {
             _ = fsync(folderFD)
             _ = close(folderFD)
@@ -51,13 +59,6 @@ extension Safetensors {
 
     private static let temporaryCounter = Atomic<Int>(0)
 
-    /// The folder and file name of `path` ("." when it has no folder).
-    private static func split(_ path: String) -> (folder: String, base: String) {
-        guard let slash = path.lastIndex(of: "/") else { return (".", path) }
-        let folder = String(path[..<slash])
-        return (folder.isEmpty ? "/" : folder, String(path[path.index(after: slash)...]))
-    }
-
     private static func lengthPrefix(_ n: Int) -> [UInt8] {
         (0..<8).map { UInt8(truncatingIfNeeded: UInt64(n) >> (8 * UInt64($0))) }
     }
@@ -65,16 +66,16 @@ extension Safetensors {
     /// The header and each tensor's bytes, after checking names.
     private static func layout(_ tensors: [(String, Tensor)], metadata: [(String, String)],
                                file: String) throws(SafetensorsError) -> (header: [UInt8], payloads: [[UInt8]]) {
-        var names = Set<String>()
+        var names = Set<ExactName>()
         var entries: [SafetensorsEntry] = []
         var payloads: [[UInt8]] = []
         var offset = 0
         for (name, tensor) in tensors {
             guard !name.isEmpty else { throw SafetensorsError(file: file, .invalidName(name: name, reason: "names must not be empty")) }
-            guard name != SafetensorsHeader.metadataKey else {
+            guard !name.utf8.elementsEqual(SafetensorsHeader.metadataKey.utf8) else {
                 throw SafetensorsError(file: file, .invalidName(name: name, reason: "the name is reserved for metadata"))
             }
-            guard names.insert(name).inserted else {
+            guard names.insert(ExactName(name)).inserted else {
                 throw SafetensorsError(file: file, .invalidName(name: name, reason: "appears more than once"))
             }
             let bytes = tensor.rawBytes()
@@ -83,9 +84,9 @@ extension Safetensors {
             offset += bytes.count
             payloads.append(bytes)
         }
-        var keys = Set<String>()
-        for (key, _) in metadata where !keys.insert(key).inserted {
-            throw SafetensorsError(file: file, .badMetadata(reason: "key \"\(key)\" appears more than once"))
+        var keys = Set<ExactName>()
+        for (key, _) in metadata where !keys.insert(ExactName(key)).inserted {
+            throw SafetensorsError(file: file, .badMetadata(reason: "key \(PrintableText.quoted(key)) appears more than once"))
         }
         let header = SafetensorsHeader.encode(entries, metadata: metadata)
         guard header.count <= maxHeaderLength else {

@@ -10,7 +10,7 @@ public struct SafetensorsError: Error, Sendable, Equatable, CustomStringConverti
         self.problem = problem
     }
 
-    public var description: String { "\(file): \(problem)" }
+    public var description: String { "\(PrintableText.escaped(file)): \(problem)" }
 
     public enum Problem: Sendable, Equatable, CustomStringConvertible {
         /// open/read/write/rename failed (the system's reason).
@@ -34,8 +34,13 @@ public struct SafetensorsError: Error, Sendable, Equatable, CustomStringConverti
         case dataNotCovered(covered: Int, dataSize: Int)
         case badMetadata(reason: String)
         case invalidName(name: String, reason: String)
+        /// A path a checkpoint cannot be saved to.
+        case badSavePath(SavePathProblem)
+        /// A tensor too large to hold in this machine's memory.
+        case tooLargeForMemory(name: String, bytes: Int, available: Int)
 
         public var description: String {
+            func q(_ text: String) -> String { PrintableText.quoted(text) }
             switch self {
             case .system(let operation, let reason):
                 return "cannot \(operation): \(reason)"
@@ -52,26 +57,26 @@ public struct SafetensorsError: Error, Sendable, Equatable, CustomStringConverti
             case .headerNotAnObject(let found):
                 return "header must be a JSON object, found \(found)"
             case .entryNotAnObject(let name, let found):
-                return "tensor \"\(name)\": expected an object with dtype, shape and data_offsets, found \(found)"
+                return "tensor \(q(name)): expected an object with dtype, shape and data_offsets, found \(found)"
             case .missingField(let name, let field):
-                return "tensor \"\(name)\": missing \"\(field)\""
+                return "tensor \(q(name)): missing \(q(field))"
             case .unexpectedField(let name, let field):
-                return "tensor \"\(name)\": unexpected field \"\(field)\""
+                return "tensor \(q(name)): unexpected field \(q(field))"
             case .wrongType(let name, let field, let expected, let found):
-                return "tensor \"\(name)\": \"\(field)\" must be \(expected), found \(found)"
+                return "tensor \(q(name)): \"\(field)\" must be \(expected), found \(found)"
             case .unknownDType(let name, let dtype):
-                return "tensor \"\(name)\": unknown dtype \"\(dtype)\""
+                return "tensor \(q(name)): unknown dtype \(q(dtype))"
             case .unsupportedDType(let name, let dtype):
-                return "tensor \"\(name)\": dtype \(dtype) is not supported (blitz-tui reads F32, F64, F16, BF16 and I64)"
+                return "tensor \(q(name)): dtype \(q(dtype)) is not supported (blitz-tui reads F32, F64, F16, BF16 and I64)"
             case .badShape(let name, let reason):
-                return "tensor \"\(name)\": bad shape: \(reason)"
+                return "tensor \(q(name)): bad shape: \(reason)"
             case .badOffsets(let name, let reason):
-                return "tensor \"\(name)\": bad data_offsets: \(reason)"
+                return "tensor \(q(name)): bad data_offsets: \(reason)"
             case .byteCountMismatch(let name, let expected, let actual):
-                return "tensor \"\(name)\": its shape and dtype need \(expected) bytes but data_offsets span \(actual)"
+                return "tensor \(q(name)): its shape and dtype need \(expected) bytes but data_offsets span \(actual)"
             case .notContiguous(let name, let expectedStart, let start):
                 let how = start < expectedStart ? "overlaps the previous tensor" : "leaves a gap after the previous tensor"
-                return "tensor \"\(name)\": data starts at byte \(start) of the data area but the previous tensor ends at \(expectedStart) (it \(how))"
+                return "tensor \(q(name)): data starts at byte \(start) of the data area but the previous tensor ends at \(expectedStart) (it \(how))"
             case .dataNotCovered(let covered, let dataSize):
                 return covered < dataSize
                     ? "the tensors cover \(covered) of the \(dataSize) bytes of data (the file has trailing bytes)"
@@ -79,8 +84,39 @@ public struct SafetensorsError: Error, Sendable, Equatable, CustomStringConverti
             case .badMetadata(let reason):
                 return "bad __metadata__: \(reason)"
             case .invalidName(let name, let reason):
-                return "tensor name \"\(name)\": \(reason)"
+                return "tensor name \(q(name)): \(reason)"
+            case .badSavePath(let problem):
+                return "\(problem)"
+            case .tooLargeForMemory(let name, let bytes, let available):
+                return "tensor \(q(name)) needs \(MemorySize.describe(bytes)), more than the \(MemorySize.describe(available)) this machine has"
             }
+        }
+    }
+}
+
+/// Why a path cannot take a checkpoint.
+public enum SavePathProblem: Sendable, Equatable, CustomStringConvertible {
+    case emptyName
+    case isAFolder
+    case notARegularFile(kind: String)
+    case symlinkLoop
+    case folderMissing(String)
+    case folderNotWritable(String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .emptyName:
+            return "the path is empty"
+        case .isAFolder:
+            return "names a folder, not a file"
+        case .notARegularFile(let kind):
+            return "is \(kind), not a regular file (checkpoints are only written as regular files)"
+        case .symlinkLoop:
+            return "its symbolic links loop (or are nested too deeply)"
+        case .folderMissing(let folder):
+            return "the folder \(PrintableText.escaped(folder)) does not exist"
+        case .folderNotWritable(let folder, let reason):
+            return "the folder \(PrintableText.escaped(folder)) cannot take a new file: \(reason)"
         }
     }
 }

@@ -75,7 +75,7 @@ enum SafetensorsHeader {
         var entries: [SafetensorsEntry] = []
         var metadata: [(String, String)] = []
         for member in members {
-            if member.key == metadataKey {
+            if member.key.utf8.elementsEqual(metadataKey.utf8) {
                 metadata = try parseMetadata(member.value, file: file)
             } else {
                 entries.append(try parseEntry(member.key, member.value, dataSize: dataSize, file: file))
@@ -102,7 +102,7 @@ enum SafetensorsHeader {
         var pairs: [(String, String)] = []
         for member in members {
             guard case .string(let text) = member.value else {
-                throw SafetensorsError(file: file, .badMetadata(reason: "the value of \"\(member.key)\" must be a string, found \(member.value.kind)"))
+                throw SafetensorsError(file: file, .badMetadata(reason: "the value of \(PrintableText.quoted(member.key)) must be a string, found \(member.value.kind)"))
             }
             pairs.append((member.key, text))
         }

@@ -18,41 +18,57 @@ extension Module {
     /// Copies tensors into the parameters of the same name, converting dtype as `copy_` does.
     /// `strict` (the default) also requires the keys to match exactly; with `strict: false` the
     /// keys that did not match are returned instead. A shape mismatch is always an error.
+    /// Names compare byte for byte (two Unicode spellings of a name are two names).
     @discardableResult
     public func loadStateDict(_ stateDict: [(String, Tensor)], strict: Bool = true) throws(StateDictError) -> IncompatibleKeys {
+        let match = try matchStateDict(stateDict.map { ($0.0, $0.1.shape) }, strict: strict)
         // Later entries win, as they do when Python builds a dict from pairs.
-        var lookup: [String: Tensor] = [:]
-        for (key, tensor) in stateDict { lookup[key] = tensor }
+        var lookup: [ExactName: Tensor] = [:]
+        for (key, tensor) in stateDict { lookup[ExactName(key)] = tensor }
+        for (key, parameter) in match.copies {
+            Module.copyData(from: lookup[ExactName(key)]!, into: parameter)
+        }
+        return match.keys
+    }
+
+    /// Which parameter each key fills, checked from names and shapes alone (nothing is read or
+    /// copied): what a checkpoint's header is checked against before its data is read.
+    func matchStateDict(_ entries: [(String, [Int])], strict: Bool) throws(StateDictError)
+        -> (keys: IncompatibleKeys, copies: [(key: String, parameter: Tensor)]) {
+        var shapes: [ExactName: [Int]] = [:]
+        for (key, shape) in entries { shapes[ExactName(key)] = shape }
         var orderedKeys: [String] = []
-        var listed = Set<String>()
-        for (key, _) in stateDict where listed.insert(key).inserted { orderedKeys.append(key) }
+        var listed = Set<ExactName>()
+        for (key, _) in entries where listed.insert(ExactName(key)).inserted { orderedKeys.append(key) }
 
         var missing: [String] = []
         var unexpected: [String] = []
         var mismatches: [StateDictError.SizeMismatch] = []
-        var copies: [(parameter: Tensor, source: Tensor)] = []
+        var copies: [(key: String, parameter: Tensor)] = []
 
         // The same walk as PyTorch's `load`: each module claims its own keys, in module order.
         for (name, module) in namedModules() {
             let prefix = name.isEmpty ? "" : name + "."
             for (local, parameter) in module.ownParameters {
                 let key = prefix + local
-                guard let source = lookup[key] else {
+                guard let shape = shapes[ExactName(key)] else {
                     missing.append(key)
                     continue
                 }
-                if source.shape != parameter.shape {
-                    mismatches.append(.init(key: key, checkpointShape: source.shape, modelShape: parameter.shape))
+                if shape != parameter.shape {
+                    mismatches.append(.init(key: key, checkpointShape: shape, modelShape: parameter.shape))
                 } else {
-                    copies.append((parameter, source))
+                    copies.append((key, parameter))
                 }
             }
-            for key in orderedKeys where key.hasPrefix(prefix) {
-                let parts = key.dropFirst(prefix.count).split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
-                let head = String(parts[0])
-                let claimed = parts.count > 1
-                    ? module.namedChildren.contains { $0.name == head }
-                    : module.ownParameters.contains { $0.name == head }
+            let prefixBytes = Array(prefix.utf8)
+            for key in orderedKeys where key.utf8.starts(with: prefixBytes) {
+                let rest = Array(key.utf8.dropFirst(prefixBytes.count))
+                let dot = rest.firstIndex(of: UInt8(ascii: "."))
+                let head = Array(rest[..<(dot ?? rest.count)])
+                let claimed = dot != nil
+                    ? module.namedChildren.contains { $0.name.utf8.elementsEqual(head) }
+                    : module.ownParameters.contains { $0.name.utf8.elementsEqual(head) }
                 if !claimed { unexpected.append(key) }
             }
         }
@@ -64,10 +80,7 @@ extension Module {
                                  unexpectedKeys: strict ? unexpected : [],
                                  sizeMismatches: mismatches)
         }
-        for (parameter, source) in copies {
-            Module.copyData(from: source, into: parameter)
-        }
-        return keys
+        return (keys, copies)
     }
 
     /// `parameter.copy_(source)` under no_grad: in place, so every alias of the storage sees it.
@@ -115,5 +128,35 @@ public struct StateDictError: Error, Sendable, Equatable, CustomStringConvertibl
             problems.append("size mismatch for \(m.key): copying a param with shape \(size(m.checkpointShape)) from checkpoint, the shape in current model is \(size(m.modelShape)).")
         }
         return "Error(s) in loading state_dict for \(moduleName):\n\t" + problems.joined(separator: "\n\t")
+    }
+
+    /// The same in one line for a command line: counts, and the first few names of each kind.
+    public var summary: String {
+        func names(_ keys: [String]) -> String {
+            let shown = keys.prefix(3).map { PrintableText.escaped($0, limit: 60) }
+            return shown.joined(separator: ", ") + (keys.count > 3 ? ", … \(keys.count - 3) more" : "")
+        }
+        func count(_ n: Int, _ what: String) -> String { "\(n) \(what)\(n == 1 ? "" : what.hasSuffix("h") ? "es" : "s")" }
+        var parts: [String] = []
+        if !missingKeys.isEmpty { parts.append("\(count(missingKeys.count, "missing key")) (\(names(missingKeys)))") }
+        if !unexpectedKeys.isEmpty { parts.append("\(count(unexpectedKeys.count, "unexpected key")) (\(names(unexpectedKeys)))") }
+        if !sizeMismatches.isEmpty {
+            let shown = sizeMismatches.prefix(3).map {
+                "\(PrintableText.escaped($0.key, limit: 60)): checkpoint \(Shape.describe($0.checkpointShape)), model \(Shape.describe($0.modelShape))"
+            }
+            let more = sizeMismatches.count > 3 ? ", … \(sizeMismatches.count - 3) more" : ""
+            parts.append("\(count(sizeMismatches.count, "size mismatch")) (\(shown.joined(separator: ", "))\(more))")
+        }
+        return "does not fit \(moduleName): " + parts.joined(separator: "; ")
+    }
+}
+
+/// A name compared byte for byte, as the safetensors format compares keys (Swift's String
+/// equality would make two Unicode normalisations of a name the same key).
+struct ExactName: Hashable {
+    let bytes: [UInt8]
+
+    init(_ text: String) {
+        bytes = Array(text.utf8)
     }
 }

@@ -17,6 +17,7 @@ extension Tensor {
     static func broadcastShape(_ a: Tensor, _ b: Tensor, _ op: String) -> [Int] {
         ensure(a.device == b.device, "\(op): Expected all tensors to be on the same device, but found at least two devices, \(a.device) and \(b.device)!")
         ensure(a.dtype == b.dtype, "\(op): expected both operands to have the same dtype, but got \(a.dtype) and \(b.dtype)")
+        a.requireFloatingPoint(op)
         guard let shape = Shape.broadcast(a.shape, b.shape) else {
             fatalError("\(op): The size of tensor a \(Shape.describe(a.shape)) must match the size of tensor b \(Shape.describe(b.shape)) at a non-singleton dimension")
         }
@@ -57,6 +58,8 @@ extension Tensor {
     }
 
     public static func / (a: Tensor, b: Tensor) -> Tensor {
+        // True division: integers divide as floats.
+        if !a.dtype.isFloatingPoint && a.dtype == b.dtype { return a.promotedToFloat() / b.promotedToFloat() }
         let shape = broadcastShape(a, b, "div")
         let out = a.backend.binary(.div, a.storage, a.shape, b.storage, b.shape, outShape: shape)
         let aShape = a.shape, bShape = b.shape
@@ -67,13 +70,16 @@ extension Tensor {
     }
 
     public static prefix func - (x: Tensor) -> Tensor {
+        x.requireFloatingPoint("neg")
         let out = x.backend.unary(.neg, x.storage)
         return record(out, shape: x.shape, inputs: [x], name: "NegBackward0", op: "neg") { g, _ in [-g] }
     }
 
     // MARK: scalar operands
+    // A Swift Double is PyTorch's Python float: with an int64 tensor the result is float32.
 
     public static func * (x: Tensor, s: Double) -> Tensor {
+        if !x.dtype.isFloatingPoint { return x.promotedToFloat() * s }
         let out = x.backend.unary(.scale(s), x.storage)
         return record(out, shape: x.shape, inputs: [x, nil], name: "MulBackward0", op: "mul") { g, _ in [g * s, nil] }
     }
@@ -81,6 +87,7 @@ extension Tensor {
     public static func * (s: Double, x: Tensor) -> Tensor { x * s }
 
     public static func + (x: Tensor, s: Double) -> Tensor {
+        if !x.dtype.isFloatingPoint { return x.promotedToFloat() + s }
         let out = x.backend.unary(.addScalar(s), x.storage)
         return record(out, shape: x.shape, inputs: [x, nil], name: "AddBackward0", op: "add") { g, _ in [g, nil] }
     }
@@ -88,18 +95,21 @@ extension Tensor {
     public static func + (s: Double, x: Tensor) -> Tensor { x + s }
 
     public static func - (x: Tensor, s: Double) -> Tensor {
+        if !x.dtype.isFloatingPoint { return x.promotedToFloat() - s }
         let out = x.backend.unary(.addScalar(-s), x.storage)
         return record(out, shape: x.shape, inputs: [x, nil], name: "SubBackward0", op: "sub") { g, _ in [g, nil] }
     }
 
     /// `s - x`: PyTorch records RsubBackward1 for a scalar on the left.
     public static func - (s: Double, x: Tensor) -> Tensor {
+        if !x.dtype.isFloatingPoint { return s - x.promotedToFloat() }
         let negated = x.backend.unary(.neg, x.storage)
         let out = x.backend.unary(.addScalar(s), negated)
         return record(out, shape: x.shape, inputs: [x], name: "RsubBackward1", op: "rsub") { g, _ in [-g] }
     }
 
     public static func / (x: Tensor, s: Double) -> Tensor {
+        if !x.dtype.isFloatingPoint { return x.promotedToFloat() / s }
         let out = x.backend.unary(.scale(1 / s), x.storage)
         return record(out, shape: x.shape, inputs: [x, nil], name: "DivBackward0", op: "div") { g, _ in [g * (1 / s), nil] }
     }

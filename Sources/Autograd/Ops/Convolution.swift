@@ -10,6 +10,9 @@ extension Tensor {
         ensure(input.shape[1] == weight.shape[1],
                      "Given groups=1, weight of size \(Shape.describe(weight.shape)), expected input\(Shape.describe(input.shape)) to have \(weight.shape[1]) channels, but got \(input.shape[1]) channels instead")
         ensure(input.device == weight.device, "conv2d: Expected all tensors to be on the same device, but found at least two devices, \(input.device) and \(weight.device)!")
+        ensure(input.dtype == weight.dtype && (bias?.dtype ?? input.dtype) == input.dtype,
+               "expected scalar type \(input.dtype.scalarTypeName) but found \(weight.dtype == input.dtype ? bias!.dtype.scalarTypeName : weight.dtype.scalarTypeName)")
+        input.requireFloatingPoint("conv2d")
         let g = ConvGeometry(batch: input.shape[0], channels: input.shape[1], height: input.shape[2], width: input.shape[3],
                              kernelH: weight.shape[2], kernelW: weight.shape[3], strideH: stride.0, strideW: stride.1,
                              paddingH: padding.0, paddingW: padding.1)

@@ -4,6 +4,8 @@ extension Tensor {
     /// A raw product op(a)·op(b) of 2-D tensors (or batches of them, rank 3), no graph.
     static func gemm(_ a: Tensor, _ b: Tensor, transA: Bool = false, transB: Bool = false) -> Tensor {
         ensure(a.device == b.device, "matmul: Expected all tensors to be on the same device, but found at least two devices, \(a.device) and \(b.device)!")
+        ensure(a.dtype == b.dtype, "expected m1 and m2 to have the same dtype, but got: \(a.dtype.cTypeName) != \(b.dtype.cTypeName)")
+        a.requireFloatingPoint("mm")
         let batched = a.rank == 3
         let batch = batched ? a.shape[0] : 1
         let (ar, ac) = (a.shape[a.rank - 2], a.shape[a.rank - 1])
@@ -51,6 +53,9 @@ extension Tensor {
     /// `bias + input @ mat2` in one GEMM (AddmmBackward0; edges: bias, input, mat2).
     public static func addmm(_ bias: Tensor, _ input: Tensor, _ mat2: Tensor) -> Tensor {
         ensure(input.rank == 2 && mat2.rank == 2, "addmm: expected 2-D matrices, got \(Shape.describe(input.shape)) and \(Shape.describe(mat2.shape))")
+        ensure(input.dtype == mat2.dtype && bias.dtype == input.dtype,
+               "self and mat2 must have the same dtype, but got \(input.dtype.scalarTypeName) and \(mat2.dtype.scalarTypeName)")
+        input.requireFloatingPoint("addmm")
         let (m, k, n) = (input.shape[0], input.shape[1], mat2.shape[1])
         ensure(mat2.shape[0] == k, "mat1 and mat2 shapes cannot be multiplied (\(m)x\(k) and \(mat2.shape[0])x\(n))")
         ensure(Shape.broadcast(bias.shape, [m, n]) == [m, n], "addmm: bias of shape \(Shape.describe(bias.shape)) cannot broadcast to [\(m), \(n)]")

@@ -10,6 +10,7 @@ extension Tensor {
         ensure(input.rank == 2, "nll_loss: expected input of shape [n, c], got \(Shape.describe(input.shape))")
         ensure(target.dtype == .int64, "nll_loss: expected target of dtype int64, got \(target.dtype)")
         ensure(target.shape == [input.shape[0]], "Expected input batch_size (\(input.shape[0])) to match target batch_size (\(target.shape.first ?? 0)).")
+        input.requireFloatingPoint("nll_loss_out_frame")
         let n = input.shape[0], c = input.shape[1]
         let index = target.storage
         let picked = input.backend.gather(input.storage, outer: n, size: c, inner: 1, index: index, indexSize: 1)
@@ -41,6 +42,8 @@ extension Tensor {
     /// Mean (or summed) squared error (MseLossBackward0; edges: input, target).
     public static func mseLoss(_ input: Tensor, _ target: Tensor, reduction: Reduction = .mean) -> Tensor {
         ensure(input.shape == target.shape, "mse_loss: input \(Shape.describe(input.shape)) and target \(Shape.describe(target.shape)) must have the same shape")
+        ensure(input.dtype == target.dtype, "mse_loss: expected both operands to have the same dtype, but got \(input.dtype) and \(target.dtype)")
+        input.requireFloatingPoint("mse_cpu")
         let b = input.backend
         let diff = b.binary(.sub, input.storage, input.shape, target.storage, target.shape, outShape: input.shape)
         let squared = b.binary(.mul, diff, input.shape, diff, input.shape, outShape: input.shape)

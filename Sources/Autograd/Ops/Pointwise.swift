@@ -3,6 +3,7 @@
 extension Tensor {
     /// `x ** p` for a scalar exponent.
     public func pow(_ p: Double) -> Tensor {
+        if !dtype.isFloatingPoint { return promotedToFloat().pow(p) }
         let out = backend.unary(.pow(p), storage)
         return Tensor.record(out, shape: shape, inputs: [self], name: "PowBackward0", op: "pow", saving: [self]) { g, saved in
             // d/dx x^p = p·x^(p−1); p == 0 gives zeros without evaluating 0^−1.
@@ -14,6 +15,7 @@ extension Tensor {
     }
 
     public func exp() -> Tensor {
+        if !dtype.isFloatingPoint { return promotedToFloat().exp() }
         let out = backend.unary(.exp, storage)
         return Tensor.record(out, shape: shape, inputs: [self], name: "ExpBackward0", op: "exp", savingOutput: true) { g, saved in
             [g * saved[0]]
@@ -21,6 +23,7 @@ extension Tensor {
     }
 
     public func log() -> Tensor {
+        if !dtype.isFloatingPoint { return promotedToFloat().log() }
         let out = backend.unary(.log, storage)
         return Tensor.record(out, shape: shape, inputs: [self], name: "LogBackward0", op: "log", saving: [self]) { g, saved in
             [g / saved[0]]
@@ -28,6 +31,7 @@ extension Tensor {
     }
 
     public func sqrt() -> Tensor {
+        if !dtype.isFloatingPoint { return promotedToFloat().sqrt() }
         let out = backend.unary(.sqrt, storage)
         return Tensor.record(out, shape: shape, inputs: [self], name: "SqrtBackward0", op: "sqrt", savingOutput: true) { g, saved in
             [g / (saved[0] * 2.0)]
@@ -35,6 +39,7 @@ extension Tensor {
     }
 
     public func relu() -> Tensor {
+        requireFloatingPoint("relu")
         let out = backend.unary(.relu, storage)
         return Tensor.record(out, shape: shape, inputs: [self], name: "ReluBackward0", op: "relu", savingOutput: true) { g, saved in
             [g.fused(.reluBackward, saved[0])]
@@ -42,6 +47,7 @@ extension Tensor {
     }
 
     public func sigmoid() -> Tensor {
+        if !dtype.isFloatingPoint { return promotedToFloat().sigmoid() }
         let out = backend.unary(.sigmoid, storage)
         return Tensor.record(out, shape: shape, inputs: [self], name: "SigmoidBackward0", op: "sigmoid", savingOutput: true) { g, saved in
             [g.fused(.sigmoidBackward, saved[0])]
@@ -49,6 +55,7 @@ extension Tensor {
     }
 
     public func tanh() -> Tensor {
+        if !dtype.isFloatingPoint { return promotedToFloat().tanh() }
         let out = backend.unary(.tanh, storage)
         return Tensor.record(out, shape: shape, inputs: [self], name: "TanhBackward0", op: "tanh", savingOutput: true) { g, saved in
             [g.fused(.tanhBackward, saved[0])]

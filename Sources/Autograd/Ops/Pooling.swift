@@ -10,6 +10,7 @@ extension Tensor {
     public static func maxPool2dWithIndices(_ input: Tensor, kernelSize: (Int, Int), stride: (Int, Int)? = nil,
                                             padding: (Int, Int) = (0, 0)) -> (output: Tensor, indices: Tensor) {
         ensure(input.rank == 4, "max_pool2d: expected a 4-D input [n, c, h, w], got \(Shape.describe(input.shape))")
+        input.requireFloatingPoint("max_pool2d")
         let stride = stride ?? kernelSize
         ensure(padding.0 * 2 <= kernelSize.0 && padding.1 * 2 <= kernelSize.1, "max_pool2d: pad should be at most half of effective kernel size")
         let g = ConvGeometry(batch: input.shape[0], channels: input.shape[1], height: input.shape[2], width: input.shape[3],

@@ -26,6 +26,7 @@ extension Tensor {
 
     /// Mean of every element (MeanBackward0).
     public func mean() -> Tensor {
+        ensure(dtype.isFloatingPoint, "mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: \(dtype.scalarTypeName)")
         let n = Double(Swift.max(count, 1))
         let out = backend.unary(.scale(1 / n), backend.sum(storage, shape: shape, dims: Array(0..<rank)))
         let inputShape = shape
@@ -36,6 +37,7 @@ extension Tensor {
 
     /// Mean over `dims` (MeanBackward1).
     public func mean(dims: [Int], keepdim: Bool = false) -> Tensor {
+        ensure(dtype.isFloatingPoint, "mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: \(dtype.scalarTypeName)")
         let normalized = dims.map { Shape.normalize($0, rank: rank, op: "mean") }
         let n = Double(normalized.reduce(1) { $0 * shape[$1] })
         let out = backend.unary(.scale(1 / n), backend.sum(storage, shape: shape, dims: normalized))
@@ -52,6 +54,7 @@ extension Tensor {
 
     /// Largest value and its index along `dim` (MaxBackward0); the first maximum wins.
     public func max(dim: Int, keepdim: Bool = false) -> (values: Tensor, indices: Tensor) {
+        requireFloatingPoint("max")
         let d = Shape.normalize(dim, rank: rank, op: "max")
         let (outer, size, inner) = Shape.split(shape, at: d)
         ensure(size > 0, "max(): Expected reduction dim \(dim) to have non-zero size.")

@@ -1,13 +1,13 @@
 #ifndef BLITZ_CKERNELS_H
 #define BLITZ_CKERNELS_H
 
-// Hand-vectorised float32 kernels for CPUBackend (AVX2 + FMA on x86-64): the convolution as flat
-// correlations, and the 2×2 max pool.
+// Hand-vectorised float32 kernels for CPUBackend (AVX2 + FMA, and AVX-512, on x86-64): the
+// convolution as flat correlations, and the 2×2 max pool; and what this CPU runs.
 //
 // Swift compiles for the baseline x86-64 (SSE2) so that one binary runs on every such CPU; these
-// few kernels are compiled for AVX2/FMA by a per-function target attribute and are called only
-// after blitz_vector_kernels_available() said the CPU has them. Elsewhere (other CPUs, other
-// architectures) that function says no and CPUBackend keeps its Swift loops.
+// few kernels are compiled for AVX2/FMA or AVX-512 by per-function target attributes and are
+// called only after blitz_cpu_vector_level() said the CPU runs them. Elsewhere (other CPUs, other
+// architectures) it says portable and CPUBackend keeps its Swift loops.
 //
 // The convolution kernels see a convolution as a "flat correlation": with every plane stored row after row
 // at pitch W, the input element under kernel offset (c, ki, kj) for output position p = y·W + x
@@ -18,9 +18,38 @@
 #include <stddef.h>
 #include <stdint.h>
 
-// True when this CPU and its OS run AVX2 and FMA (CPUID and XGETBV). Cheap, but not free:
-// callers keep the answer.
+// The widest vectors this CPU and its OS run (CPUID and XGETBV, read once): AVX-512 means F, DQ,
+// BW and VL with the ZMM state saved by the OS; AVX2 means AVX2 and FMA with the YMM state saved.
+enum { BLITZ_VECTOR_PORTABLE = 0, BLITZ_VECTOR_AVX2 = 1, BLITZ_VECTOR_AVX512 = 2 };
+int blitz_cpu_vector_level(void);
+
+// True when the CPU has AVX512-BF16 (OpenBLAS's Cooperlake kernels rather than SkylakeX).
+bool blitz_cpu_has_avx512_bf16(void);
+
+// True when this CPU and its OS run AVX2 and FMA: blitz_cpu_vector_level() >= BLITZ_VECTOR_AVX2.
 bool blitz_vector_kernels_available(void);
+
+// The OpenBLAS core type this program chooses for this CPU when OPENBLAS_CORETYPE is unset
+// (COOPERLAKE or SKYLAKEX on an AMD CPU with AVX-512, which OpenBLAS 0.3.21 does not recognise),
+// or NULL when it leaves the choice to OpenBLAS.
+const char *blitz_openblas_core_for_this_cpu(void);
+
+// OpenBLAS, loaded on first use with dlopen after choosing its core type (openblas.c). Each
+// function loads it first and stops the program with a message if it cannot be loaded.
+// blitz_openblas_load_error: NULL once loaded, else why it could not be (and never stops).
+const char *blitz_openblas_load_error(void);
+// The core type set for the load (then unset again), or NULL when none was set.
+const char *blitz_openblas_core_chosen(void);
+// Row-major C = alpha·op(A)·op(B) + beta·C (cblas_sgemm, cblas_dgemm).
+void blitz_sgemm(bool transA, bool transB, int m, int n, int k, float alpha, const float *a, int lda,
+                 const float *b, int ldb, float beta, float *c, int ldc);
+void blitz_dgemm(bool transA, bool transB, int m, int n, int k, double alpha, const double *a, int lda,
+                 const double *b, int ldb, double beta, double *c, int ldc);
+void blitz_openblas_set_num_threads(int n);
+int blitz_openblas_get_num_threads(void);
+int blitz_openblas_get_num_procs(void);
+const char *blitz_openblas_get_config(void);
+const char *blitz_openblas_get_corename(void);
 
 // out[o·pitch + p] = (bias ? bias[o] : 0) + Σ_r wT[r·outCount + o] · in[offsets[r] + p]
 // for o < outCount, p < positions, r < patch. Reads and writes nothing outside those indices.
@@ -36,7 +65,7 @@ void blitz_correlate_weight_grad_f32(const float *g, ptrdiff_t gPitch, ptrdiff_t
 
 // MaxPool2d(2, 2) without padding over `planes` planes of height × width: values and the
 // flat in-plane index of each window's maximum, by PyTorch's rule (the first maximum in scan
-// order, and NaN beats everything). Indices must fit in 32 bits (planes under 2³¹ elements).
+// order, and a NaN beats everything, an earlier NaN too). Indices must fit in 32 bits (planes under 2³¹ elements).
 void blitz_max_pool_2x2_f32(const float *x, ptrdiff_t planes, ptrdiff_t height, ptrdiff_t width,
                             float *values, int64_t *indices);
 
@@ -44,5 +73,19 @@ void blitz_max_pool_2x2_f32(const float *x, ptrdiff_t planes, ptrdiff_t height, 
 // index the forward chose and zero everywhere else.
 void blitz_max_pool_2x2_backward_f32(const float *grad, const int64_t *indices, ptrdiff_t planes,
                                      ptrdiff_t height, ptrdiff_t width, float *dx);
+
+// The same four kernels for AVX-512 (call only when blitz_cpu_vector_level() says so): the same
+// contracts, 16 floats a register.
+void blitz_correlate_f32_avx512(const float *in, const ptrdiff_t *offsets, ptrdiff_t patch,
+                                const float *wT, const float *bias, ptrdiff_t outCount,
+                                float *out, ptrdiff_t pitch, ptrdiff_t positions);
+void blitz_correlate_weight_grad_f32_avx512(const float *g, ptrdiff_t gPitch, ptrdiff_t gSample,
+                                            ptrdiff_t outCount, const float *in, ptrdiff_t inSample,
+                                            const ptrdiff_t *offsets, ptrdiff_t patch,
+                                            ptrdiff_t positions, ptrdiff_t samples, float *dw);
+void blitz_max_pool_2x2_f32_avx512(const float *x, ptrdiff_t planes, ptrdiff_t height, ptrdiff_t width,
+                                   float *values, int64_t *indices);
+void blitz_max_pool_2x2_backward_f32_avx512(const float *grad, const int64_t *indices, ptrdiff_t planes,
+                                            ptrdiff_t height, ptrdiff_t width, float *dx);
 
 #endif

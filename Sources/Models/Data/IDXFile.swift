@@ -10,25 +10,40 @@ enum IDXFile {
     /// Checks the header and the length of `bytes`; returns the dimensions and where the data starts.
     /// `expected` gives the required size of each dimension after the first (nil: any).
     static func parse(_ bytes: [UInt8], path: String, magic: UInt32, expected: [Int]) throws(DatasetError) -> (dimensions: [Int], dataOffset: Int) {
-        if bytes.isEmpty { throw .emptyFile(path) }
-        let rank = Int(magic & 0xFF)
-        let headerSize = 4 + 4 * rank
-        if bytes.count < headerSize { throw .truncated(path: path, expected: headerSize, got: bytes.count) }
+        try parseHeader(bytes, fileSize: bytes.count, path: path, magic: magic, expected: expected)
+    }
+
+    /// The header's size for `magic`: the magic number and one size per dimension.
+    static func headerSize(magic: UInt32) -> Int {
+        4 + 4 * Int(magic & 0xFF)
+    }
+
+    /// Checks a header (the file's first bytes, at least `headerSize` of them when the file has
+    /// that many) against the size of the whole file, before the rest of it is read.
+    static func parseHeader(_ bytes: [UInt8], fileSize: Int, path: String, magic: UInt32, expected: [Int]) throws(DatasetError) -> (dimensions: [Int], dataOffset: Int) {
+        if fileSize == 0 { throw .emptyFile(path) }
+        let headerSize = headerSize(magic: magic)
+        if fileSize < headerSize || bytes.count < headerSize { throw .truncated(path: path, expected: headerSize, got: fileSize) }
         let found = bigEndian(bytes, at: 0)
         if found != magic { throw .badMagic(path: path, expected: magic, found: found) }
-        let dimensions = (0..<rank).map { Int(bigEndian(bytes, at: 4 + 4 * $0)) }
+        let dimensions = (0..<(headerSize - 4) / 4).map { Int(bigEndian(bytes, at: 4 + 4 * $0)) }
         if Array(dimensions.dropFirst()) != expected {
             throw .badDimensions(path: path, found: Array(dimensions.dropFirst()), expected: expected)
         }
-        // The first dimension is below 2³², the others are fixed and small: no overflow.
+        // Each dimension is below 2³² and there are at most three: the product fits in 64 bits
+        // only when checked, so it is.
         var size = headerSize
         var elements = 1
         for dimension in dimensions {
-            elements *= dimension
+            let (product, overflow) = elements.multipliedReportingOverflow(by: dimension)
+            guard !overflow else { throw .truncated(path: path, expected: Int.max, got: fileSize) }
+            elements = product
         }
-        size += elements
-        if bytes.count < size { throw .truncated(path: path, expected: size, got: bytes.count) }
-        if bytes.count > size { throw .oversized(path: path, expected: size, got: bytes.count) }
+        let (total, overflow) = size.addingReportingOverflow(elements)
+        guard !overflow else { throw .truncated(path: path, expected: Int.max, got: fileSize) }
+        size = total
+        if fileSize < size { throw .truncated(path: path, expected: size, got: fileSize) }
+        if fileSize > size { throw .oversized(path: path, expected: size, got: fileSize) }
         if dimensions[0] == 0 { throw .noSamples(path) }
         return (dimensions, headerSize)
     }

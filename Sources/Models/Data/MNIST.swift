@@ -1,3 +1,5 @@
+import Autograd
+
 /// MNIST in its IDX files (train-images-idx3-ubyte, train-labels-idx1-ubyte and the t10k-
 /// pair), decompressed. Headers, sizes, counts and labels are checked before anything is used.
 /// The 28×28 images are padded by 2 pixels of value 0 on each side to the 32×32 that blitz-net
@@ -32,10 +34,23 @@ public enum MNIST {
             layout: .padded(2), classNames: classNames, normalise: { (Float($0) / 255 - 0.5) / 0.5 })
     }
 
+    /// Opens both files and checks their headers against their sizes before reading either.
     private static func load(folder: String, images: String, labels: String) throws(DatasetError) -> ByteImageDataset {
         let imagesPath = try locate(folder, images)
         let labelsPath = try locate(folder, labels)
-        return try dataset(images: BinaryFile.read(imagesPath), imagesPath: imagesPath, labels: BinaryFile.read(labelsPath), labelsPath: labelsPath)
+        let imageFile = try BinaryFile.open(imagesPath)
+        defer { imageFile.close() }
+        let labelFile = try BinaryFile.open(labelsPath)
+        defer { labelFile.close() }
+        for (file, magic, expected) in [(imageFile, IDXFile.imagesMagic, imageSize), (labelFile, IDXFile.labelsMagic, [])] {
+            let header = try file.read(count: min(file.size, IDXFile.headerSize(magic: magic)), at: 0)
+            _ = try IDXFile.parseHeader(header, fileSize: file.size, path: file.path, magic: magic, expected: expected)
+        }
+        let total = imageFile.size + labelFile.size
+        guard total <= MemorySize.available else {
+            throw .tooLarge(path: imagesPath, bytes: total, available: MemorySize.available)
+        }
+        return try dataset(images: imageFile.readAll(), imagesPath: imagesPath, labels: labelFile.readAll(), labelsPath: labelsPath)
     }
 
     /// The path of `name` in `folder`; also accepts the common spelling with a dot
@@ -43,10 +58,10 @@ public enum MNIST {
     private static func locate(_ folder: String, _ name: String) throws(DatasetError) -> String {
         let path = BinaryFile.join(folder, name)
         let dotted = BinaryFile.join(folder, name.replacing("-idx", with: ".idx"))
-        for candidate in [path, dotted] where BinaryFile.exists(candidate) {
+        for candidate in [path, dotted] where try BinaryFile.exists(candidate) {
             return candidate
         }
-        for candidate in [path, dotted] where BinaryFile.exists(candidate + ".gz") {
+        for candidate in [path, dotted] where try BinaryFile.exists(candidate + ".gz") {
             throw .compressedFile(path: path, compressed: candidate + ".gz")
         }
         throw .missingFile(path)

@@ -8,9 +8,8 @@ public enum TUIApp {
         render(snapshot: snapshot, state: state, width: width, height: height, theme: Theme(colors: false, ascii: ascii)).lines()
     }
 
-    /// The frame as cells, ready for a Screen. `losses` keeps the loss history between frames
-    /// (the run loop passes one; without it the history is read in full).
-    public static func render(snapshot: TrainingSnapshot, state: AppState, width: Int, height: Int, theme: Theme, losses: LossCache? = nil) -> ScreenBuffer {
+    /// The frame as cells, ready for a Screen.
+    public static func render(snapshot: TrainingSnapshot, state: AppState, width: Int, height: Int, theme: Theme) -> ScreenBuffer {
         var buffer = ScreenBuffer(width: width, height: height, ascii: theme.symbols == .ascii)
         let layout = Layout(width: width, height: height)
         if layout.isTooSmall {
@@ -39,8 +38,7 @@ public enum TUIApp {
         let scaleBadge = (state.lossScale == .log ? "log" : "linear") + (state.lossWindow.map { " · last \($0)" } ?? "")
         let lossInner = Block(title: Panel.loss.title, badge: scaleBadge, focused: state.focus == .loss)
             .draw(in: layout.loss, buffer: &buffer, theme: theme)
-        let lossValues = losses?.values(of: snapshot.losses) ?? snapshot.losses.all
-        LossChart(values: lossValues, accuracies: snapshot.accuracies, scale: state.lossScale, window: state.lossWindow)
+        LossChart(losses: snapshot.losses, accuracies: snapshot.accuracies, scale: state.lossScale, window: state.lossWindow)
             .render(in: lossInner, buffer: &buffer, theme: theme)
 
         let withGrad = snapshot.parameters.filter { $0.gradNorm != nil }.count

@@ -27,7 +27,6 @@ extension TUIApp {
             terminal.restore()
         }
         let screen = Screen(terminal: terminal)
-        let losses = LossCache()
         let clock = ContinuousClock()
         let frameInterval = Duration.milliseconds(1000 / max(1, framesPerSecond))
         var state = AppState()
@@ -56,7 +55,7 @@ extension TUIApp {
             let now = clock.now
             let due = lastFrame.map { now - $0 >= frameInterval } ?? true
             if dirty && due {
-                let frame = render(snapshot: snapshot, state: state, width: size.width, height: size.height, theme: theme, losses: losses)
+                let frame = render(snapshot: snapshot, state: state, width: size.width, height: size.height, theme: theme)
                 screen.present(frame)
                 lastFrame = now
                 dirty = false

@@ -20,6 +20,8 @@ public struct TUIOptions: Sendable, Equatable {
 public enum TUIError: Error, Equatable, CustomStringConvertible {
     case notATerminal
     case cannotStartTerminal(term: String)
+    /// The terminal type has no cursor addressing (TERM=dumb, a hard-copy terminal).
+    case noCursorAddressing(term: String)
 
     public var description: String {
         switch self {
@@ -27,6 +29,9 @@ public enum TUIError: Error, Equatable, CustomStringConvertible {
             return "blitz-tui needs a terminal for its screen; use --headless to train without one"
         case .cannotStartTerminal(let term):
             return "cannot start the screen on terminal type '\(term)': check TERM, or use --headless"
+        case .noCursorAddressing(let term):
+            return "terminal type '\(term)' cannot move the cursor, which the screen needs: use a terminal "
+                + "such as xterm-256color (check TERM), or --headless"
         }
     }
 }

@@ -31,6 +31,12 @@ public final class CursesTerminal: Terminal {
             throw TUIError.cannotStartTerminal(term: Environment.term)
         }
         set_term(screen)
+        // A terminal that cannot place the cursor would get the frames as a scroll of garbage.
+        guard blitz_can_address_cursor() != 0 else {
+            endwin()
+            delscreen(screen)
+            throw TUIError.noCursorAddressing(term: Environment.term)
+        }
         screenPointer = screen
         window = blitz_stdscr()
         cbreak()

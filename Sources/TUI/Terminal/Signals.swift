@@ -1,5 +1,6 @@
-// SIGINT, SIGTERM and SIGHUP set a flag that the UI loop reads every frame, so the loop (not a
-// signal handler) restores the terminal and tells the trainer to stop.
+// SIGINT, SIGTERM, SIGHUP and SIGQUIT set a flag that the UI loop reads every frame, so the loop
+// (not a signal handler) restores the terminal and tells the trainer to stop; the exit status is
+// 128 + the signal (131 for ctrl-\, which would otherwise paint a crash report over the screen).
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -10,7 +11,7 @@ import Synchronization
 private let pendingSignal = Atomic<Int32>(0)
 
 enum Signals {
-    static let handled: [Int32] = [SIGINT, SIGTERM, SIGHUP]
+    static let handled: [Int32] = [SIGINT, SIGTERM, SIGHUP, SIGQUIT]
 
     /// Installs the handlers; returns what was there before, for `uninstall`.
     static func install() -> [(Int32, sighandler_t?)] {

@@ -14,29 +14,27 @@ public enum LossScale: Sendable, Equatable {
 /// several steps share a column) under its moving average, with test accuracy on a 0–100%
 /// right axis. The y axis fits what is visible, so zooming in on the last steps shows detail.
 /// A frame costs O(visible steps) simple passes and no per-step allocation, so a history of
-/// 100,000 steps still draws well inside a frame.
+/// 100,000 steps still draws well inside a frame. Older steps come from the history's
+/// per-bucket summaries (min, max, mean), which a column spanning many steps draws as it would
+/// the raw values.
 public struct LossChart: Widget, Sendable {
     /// Every loss so far, oldest first (step i + 1's loss at index i).
-    public var values: [Double]
+    public var losses: LossHistory
     public var accuracies: [AccuracyPoint]
     public var scale: LossScale
     /// Show only the last `window` steps (nil: all of them).
     public var window: Int?
 
-    public init(values: [Double], accuracies: [AccuracyPoint], scale: LossScale, window: Int?) {
-        self.values = values
+    public init(losses: LossHistory, accuracies: [AccuracyPoint], scale: LossScale, window: Int?) {
+        self.losses = losses
         self.accuracies = accuracies
         self.scale = scale
         self.window = window
     }
 
-    public init(losses: LossHistory, accuracies: [AccuracyPoint], scale: LossScale, window: Int?) {
-        self.init(values: losses.all, accuracies: accuracies, scale: scale, window: window)
-    }
-
     /// The visible index range into the history.
     var visible: Range<Int> {
-        let count = values.count
+        let count = losses.count
         let start = window.map { max(0, count - $0) } ?? 0
         return start..<count
     }
@@ -68,8 +66,8 @@ public struct LossChart: Widget, Sendable {
     /// clipped "test acc 6" would mislead. Returns whether the accuracy is in it (its axis is
     /// drawn only then, never without its label).
     private func renderLegend(in line: Rect, buffer: inout ScreenBuffer, theme: Theme, smoothing: Int) -> Bool {
-        let last = values.last
-        let mean = values.isEmpty ? nil : Smoothing.mean(values, endingAt: values.count - 1, window: smoothing)
+        let last = losses.last
+        let mean = losses.isEmpty ? nil : losses.mean(endingAt: losses.count - 1, window: smoothing)
         func wording(_ digits: Int, mean meanLabel: String, accuracy accuracyLabel: String) -> [[(String, Style)]] {
             var parts: [[(String, Style)]] = [
                 [("loss ", theme.label), (last.map { Format.significant($0, digits) } ?? "–", theme.emphasized(theme.chartRaw))],
@@ -107,15 +105,7 @@ public struct LossChart: Widget, Sendable {
     /// nothing in `range` can be plotted. The transform is monotonic, so only the extremes
     /// need transforming.
     func yRange(_ range: Range<Int>) -> (Double, Double)? {
-        var smallest = Double.infinity
-        var largest = -Double.infinity
-        for i in range {
-            let v = values[i]
-            if plottable(v) {
-                smallest = min(smallest, v)
-                largest = max(largest, v)
-            }
-        }
+        let (smallest, largest) = extremes(losses.summary(range))
         guard smallest.isFinite, largest.isFinite else { return nil }
         let lo = transform(smallest)
         let hi = transform(largest)
@@ -126,6 +116,13 @@ public struct LossChart: Widget, Sendable {
         let pad = (hi - lo) * 0.05
         let bottom = scale == .linear && lo >= 0 ? max(0, lo - pad) : lo - pad
         return (bottom, hi + pad)
+    }
+
+    /// The smallest and largest plottable values of a summary (infinite when there are none).
+    private func extremes(_ s: LossHistory.Summary) -> (Double, Double) {
+        guard s.finiteCount > 0 else { return (.infinity, -.infinity) }
+        if scale == .linear { return (s.min, s.max) }
+        return s.max > 0 ? (s.minPositive, s.max) : (.infinity, -.infinity)
     }
 
     private func transform(_ v: Double) -> Double {
@@ -167,8 +164,8 @@ extension LossChart {
         if n <= dotsX {
             func dotX(_ i: Int) -> Int { n == 1 ? 0 : Int((Double(i) * Double(dotsX - 1) / Double(n - 1)).rounded()) }
             let lead = max(0, start - smoothing + 1)
-            let means = Smoothing.movingAverage(Array(values[lead..<range.upperBound]), window: smoothing)
-            plotLine(&canvas, count: n, x: dotX, y: { dotY(values[start + $0]) }, layer: rawLayer)
+            let means = Smoothing.movingAverage(losses.values(lead..<range.upperBound), window: smoothing)
+            plotLine(&canvas, count: n, x: dotX, y: { dotY(losses.point(start + $0)) }, layer: rawLayer)
             plotLine(&canvas, count: n, x: dotX, y: { dotY(means[start - lead + $0]) }, layer: meanLayer)
         } else {
             // Several steps per dot column: the raw loss as its min–max envelope, the mean
@@ -176,22 +173,14 @@ extension LossChart {
             for c in 0..<dotsX {
                 let a = start + c * n / dotsX
                 let b = start + max(c * n / dotsX + 1, (c + 1) * n / dotsX)
-                var smallest = Double.infinity
-                var largest = -Double.infinity
-                for i in a..<b {
-                    let v = values[i]
-                    if plottable(v) {
-                        smallest = min(smallest, v)
-                        largest = max(largest, v)
-                    }
-                }
+                let (smallest, largest) = extremes(losses.summary(a..<b))
                 if let top = dotY(largest), let bottom = dotY(smallest) {
                     canvas.line(c, top, c, bottom, layer: rawLayer)
                 }
             }
             plotLine(&canvas, count: dotsX, x: { $0 }, y: { c in
                 let end = start + min(n - 1, max(c * n / dotsX, (c + 1) * n / dotsX - 1))
-                return dotY(Smoothing.mean(values, endingAt: end, window: smoothing))
+                return dotY(losses.mean(endingAt: end, window: smoothing))
             }, layer: meanLayer)
         }
         if showAccuracy {

@@ -1,4 +1,4 @@
-import CBLAS
+import CKernels
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -16,7 +16,7 @@ public final class CPUBackend: ReferenceBackend, @unchecked Sendable {
     // @unchecked: restated because ReferenceBackend's conformance is unchecked (Swift asks a
     // subclass to say so again). Every op may call this backend from any thread at once, and
     // that is safe: its state is `threads` (an Atomic), `pool` (a CPUBufferPool, Sendable: one
-    // Mutex guards its lists) and `usesVectorKernels` (a constant); each kernel call works only
+    // Mutex guards its lists) and `vectorKernels` (a constant); each kernel call works only
     // on the storages it is given and scratch memory of its own, and keeps nothing between calls.
     private let threads = Atomic<Int>(1)
     let pool: CPUBufferPool
@@ -24,17 +24,23 @@ public final class CPUBackend: ReferenceBackend, @unchecked Sendable {
     /// The default cap on cached free memory.
     public static let defaultPoolCapacity = 256 << 20
 
-    /// Whether float32 stride-1 convolutions run on CKernels' AVX2/FMA kernels
-    /// (CPUDirectConvolution.swift) rather than im2col and OpenBLAS.
-    public let usesVectorKernels: Bool
+    /// Whether float32 stride-1 convolutions and the 2×2 max pool run on CKernels' vector kernels
+    /// (CPUDirectConvolution.swift, CPUMaxPool.swift) rather than im2col, OpenBLAS and Swift loops.
+    public var usesVectorKernels: Bool { vectorKernels != nil }
+
+    /// The vector width of those kernels: AVX-512, AVX2, or portable (the Swift loops).
+    public var vectorWidth: VectorWidth { vectorKernels?.width ?? .portable }
+
+    let vectorKernels: VectorKernelSet?
 
     /// `threads` (default: OpenBLAS's count at start, normally one per core) is this backend's
     /// thread count for its loops and its large products. `vectorKernels: false` keeps the
-    /// portable Swift paths even on a CPU with AVX2 (the tests run both).
+    /// portable Swift paths even on a CPU with AVX2, and `maxVectorWidth` caps the kernels' width
+    /// below what the CPU runs (the tests run every width the CPU has).
     public init(poolCapacity: Int = CPUBackend.defaultPoolCapacity, threads count: Int? = nil,
-                vectorKernels: Bool = true) {
+                vectorKernels: Bool = true, maxVectorWidth: VectorWidth = .avx512) {
         pool = CPUBufferPool(capacity: poolCapacity)
-        usesVectorKernels = vectorKernels && DirectConvolution.cpuSupports
+        self.vectorKernels = vectorKernels ? VectorKernelSet(Swift.min(maxVectorWidth, VectorWidth.cpu)) : nil
         super.init()
         threads.store(Swift.max(1, count ?? CPUBackend.defaultThreads), ordering: .relaxed)
     }
@@ -51,7 +57,7 @@ public final class CPUBackend: ReferenceBackend, @unchecked Sendable {
 
     /// OpenBLAS's thread count at start (OPENBLAS_NUM_THREADS, else one per core), read before
     /// CPUGemm puts OpenBLAS itself on one thread.
-    private static let defaultThreads: Int = Swift.max(1, Int(openblas_get_num_threads()))
+    private static let defaultThreads: Int = Swift.max(1, Int(blitz_openblas_get_num_threads()))
 
     // MARK: memory
 
@@ -188,7 +194,7 @@ public final class CPUBackend: ReferenceBackend, @unchecked Sendable {
         let threads = numThreads
         if runsDirectConvolution(x.dtype, g) {
             directConv2d(x.input(Float.self), weight.input(Float.self), bias?.input(Float.self), out.buffer(Float.self),
-                         outChannels: outChannels, g, pool: pool, threads: threads)
+                         outChannels: outChannels, g, pool: pool, threads: threads, kernels: vectorKernels!)
             return out
         }
         func kernel<T: BLASElement & SIMDScalar>(_: T.Type) {
@@ -208,7 +214,7 @@ public final class CPUBackend: ReferenceBackend, @unchecked Sendable {
         if runsDirectConvolution(grad.dtype, g) {
             directConv2dBackward(grad.input(Float.self), input.input(Float.self), weight.input(Float.self),
                                  gx?.buffer(Float.self), gw.buffer(Float.self), outChannels: outChannels, g,
-                                 pool: pool, threads: threads)
+                                 pool: pool, threads: threads, kernels: vectorKernels!)
         } else {
             func kernel<T: BLASElement & SIMDScalar>(_: T.Type) {
                 cpuConv2dBackward(grad.input(T.self), input.input(T.self), weight.input(T.self), gx?.buffer(T.self),
@@ -258,7 +264,7 @@ public final class CPUBackend: ReferenceBackend, @unchecked Sendable {
         let threads = numThreads
         if runsVectorMaxPool(x.dtype, g) {
             VectorMaxPool.run(x.input(Float.self), values.buffer(Float.self), indices.buffer(Int64.self), g,
-                              threads: threads)
+                              threads: threads, kernels: vectorKernels!)
             return (values, indices)
         }
         func kernel<T: FloatElement>(_: T.Type) {
@@ -273,7 +279,8 @@ public final class CPUBackend: ReferenceBackend, @unchecked Sendable {
         let idx = indices.input(Int64.self)
         let threads = numThreads
         if runsVectorMaxPool(grad.dtype, g) {
-            VectorMaxPool.backward(grad.input(Float.self), idx, out.buffer(Float.self), g, threads: threads)
+            VectorMaxPool.backward(grad.input(Float.self), idx, out.buffer(Float.self), g, threads: threads,
+                                   kernels: vectorKernels!)
             return out
         }
         func kernel<T: FloatElement>(_: T.Type) {

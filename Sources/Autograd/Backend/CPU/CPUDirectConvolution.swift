@@ -1,6 +1,6 @@
 import CKernels
 
-/// CPUBackend's float32 stride-1 convolution on CKernels' AVX2/FMA kernels, with no im2col.
+/// CPUBackend's float32 stride-1 convolution on CKernels' AVX2/FMA or AVX-512 kernels, with no im2col.
 ///
 /// The im2col path (CPUIm2colConvolution.swift) copies every input element kh·kw times into a column
 /// matrix, and OpenBLAS then copies that matrix again into its packed panels before it
@@ -23,9 +23,6 @@ import CKernels
 /// Padding is a zero frame copied around each sample (and cropped off dX), so every geometry
 /// with stride 1 takes this path; other strides and float64 keep the im2col path.
 enum DirectConvolution {
-    /// Whether this CPU runs CKernels' AVX2/FMA kernels (asked once).
-    static let cpuSupports: Bool = blitz_vector_kernels_available()
-
     static func applies(to g: ConvGeometry) -> Bool {
         g.strideH == 1 && g.strideW == 1 && g.batch > 0 && g.outHeight > 0 && g.outWidth > 0
     }
@@ -151,7 +148,7 @@ private func withZeroedScratch<R>(_ pool: CPUBufferPool, _ count: Int, _ body: (
 }
 
 func directConv2d(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ bias: UnsafePointer<Float>?, _ out: UnsafeMutablePointer<Float>,
-                  outChannels o: Int, _ g: ConvGeometry, pool: CPUBufferPool, threads: Int) {
+                  outChannels o: Int, _ g: ConvGeometry, pool: CPUBufferPool, threads: Int, kernels: VectorKernelSet) {
     let layout = FlatConvolutionLayout(g, outChannels: o)
     let patch = layout.patch
     withScratch(pool, patch, Int.self) { offsets in
@@ -170,7 +167,7 @@ func directConv2d(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ bias: 
                             layout.pad(source, into: image)
                             source = UnsafePointer(image)
                         }
-                        blitz_correlate_f32(source, offsets, patch, wT, bias, o, flat, layout.positions, layout.positions)
+                        kernels.correlate(source, offsets, patch, wT, bias, o, flat, layout.positions, layout.positions)
                         layout.compact(flat, into: out + n * layout.outputCount)
                     }
                 }
@@ -182,7 +179,8 @@ func directConv2d(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ bias: 
 /// dW (always) and dX (when `gx` is given); dB is a plain sum the caller takes.
 func directConv2dBackward(_ grad: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>,
                           _ gx: UnsafeMutablePointer<Float>?, _ gw: UnsafeMutablePointer<Float>,
-                          outChannels o: Int, _ g: ConvGeometry, pool: CPUBufferPool, threads: Int) {
+                          outChannels o: Int, _ g: ConvGeometry, pool: CPUBufferPool, threads: Int,
+                          kernels: VectorKernelSet) {
     let layout = FlatConvolutionLayout(g, outChannels: o)
     let patch = layout.patch, gradPatch = o * g.kernelH * g.kernelW
     let weightCount = o * patch
@@ -221,14 +219,14 @@ func directConv2dBackward(_ grad: UnsafePointer<Float>, _ x: UnsafePointer<Float
                                 if layout.padded { layout.pad(x + n * layout.inputCount, into: images + j * imagesCount) }
                             }
                             let source = layout.padded ? UnsafePointer(images) : x + start * layout.inputCount
-                            blitz_correlate_weight_grad_f32(planes + layout.gradFront, layout.gradPlane, planesCount, o,
-                                                            source, layout.padded ? imagesCount : layout.inputCount,
-                                                            imageOffsets, patch, layout.positions, members.count, dw)
+                            kernels.correlateWeightGrad(planes + layout.gradFront, layout.gradPlane, planesCount, o,
+                                                        source, layout.padded ? imagesCount : layout.inputCount,
+                                                        imageOffsets, patch, layout.positions, members.count, dw)
                             guard let gx else { continue }
                             for (j, n) in members.enumerated() {
                                 let target = layout.padded ? paddedGradient : gx + n * layout.inputCount
-                                blitz_correlate_f32(planes + j * planesCount + layout.gradFront, gradOffsets, gradPatch, wG, nil,
-                                                    g.channels, target, layout.paddedPlane, layout.paddedPlane)
+                                kernels.correlate(planes + j * planesCount + layout.gradFront, gradOffsets, gradPatch, wG, nil,
+                                                  g.channels, target, layout.paddedPlane, layout.paddedPlane)
                                 if layout.padded { layout.crop(paddedGradient, into: gx + n * layout.inputCount) }
                             }
                         }

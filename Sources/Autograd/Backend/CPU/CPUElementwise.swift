@@ -39,7 +39,7 @@ enum Elementwise<T: FloatElement> {
     struct Multiply: BinaryFunction { func callAsFunction(_ a: T, _ b: T) -> T { a * b } }
     struct Divide: BinaryFunction { func callAsFunction(_ a: T, _ b: T) -> T { a / b } }
     /// grad where the output is positive (b is the forward's output).
-    struct ReluBackward: BinaryFunction { func callAsFunction(_ a: T, _ b: T) -> T { b > 0 ? a : 0 } }
+    struct ReluBackward: BinaryFunction { func callAsFunction(_ a: T, _ b: T) -> T { b <= 0 ? 0 : a } }
     struct SigmoidBackward: BinaryFunction { func callAsFunction(_ a: T, _ b: T) -> T { a * b * (1 - b) } }
     struct TanhBackward: BinaryFunction { func callAsFunction(_ a: T, _ b: T) -> T { a * (1 - b * b) } }
 }

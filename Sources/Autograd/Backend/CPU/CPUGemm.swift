@@ -1,4 +1,4 @@
-import CBLAS
+import CKernels
 
 /// Matrix products on OpenBLAS, run on this backend's threads rather than OpenBLAS's.
 ///
@@ -22,8 +22,7 @@ extension Float: BLASElement {
     static func gemm(_ transA: Bool, _ transB: Bool, _ m: Int, _ n: Int, _ k: Int, alpha: Float,
                      _ a: UnsafePointer<Float>, _ lda: Int, _ b: UnsafePointer<Float>, _ ldb: Int,
                      beta: Float, _ c: UnsafeMutablePointer<Float>, _ ldc: Int) {
-        cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+        blitz_sgemm(transA, transB, Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
 }
 
@@ -31,8 +30,7 @@ extension Double: BLASElement {
     static func gemm(_ transA: Bool, _ transB: Bool, _ m: Int, _ n: Int, _ k: Int, alpha: Double,
                      _ a: UnsafePointer<Double>, _ lda: Int, _ b: UnsafePointer<Double>, _ ldb: Int,
                      beta: Double, _ c: UnsafeMutablePointer<Double>, _ ldc: Int) {
-        cblas_dgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+        blitz_dgemm(transA, transB, Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
 }
 
@@ -45,7 +43,7 @@ enum CPUGemm {
     static let slabAlignment = 16
 
     /// Puts OpenBLAS on one thread, once per process, before the first product.
-    static let singleThreadedBLAS: Void = openblas_set_num_threads(1)
+    static let singleThreadedBLAS: Void = blitz_openblas_set_num_threads(1)
 
     /// C = alpha·op(A)·op(B) + beta·C over up to `threads` slabs of C: rows when C is taller than
     /// wide, columns otherwise. Each slab is an ordinary single-threaded product of the same

@@ -1,5 +1,3 @@
-import CBLAS
-
 /// CPUBackend's fused 2-D convolution: im2col and the GEMMs a block of samples at a time.
 ///
 /// The composed definition (Backend+Conv2dComposed.swift) unfolds the whole batch at once: for the

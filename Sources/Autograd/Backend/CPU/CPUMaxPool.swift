@@ -1,9 +1,10 @@
 import CKernels
 
-/// PyTorch's rule: the first maximum in the window wins and NaN beats everything.
+/// PyTorch's rule (`val > maxval || isnan(val)`): the first maximum in the window wins, and a NaN
+/// beats everything, an earlier NaN included (the last NaN wins).
 @inline(__always)
 func beats<T: FloatElement>(_ v: T, _ best: T) -> Bool {
-    v > best || (v.isNaN && !best.isNaN)
+    v > best || v.isNaN
 }
 
 func cpuMaxPool<T: FloatElement>(_ x: UnsafePointer<T>, _ values: UnsafeMutablePointer<T>, _ indices: UnsafeMutablePointer<Int64>,
@@ -78,9 +79,9 @@ func cpuMaxPool<T: FloatElement>(_ x: UnsafePointer<T>, _ values: UnsafeMutableP
     }
 }
 
-/// MaxPool2d(2, 2) without padding (the blitz Net's) on CKernels' AVX2 kernels, planes split
-/// over threads; the same values, indices and gradients as `cpuMaxPool` and
-/// `cpuMaxPoolBackward`, eight windows per step.
+/// MaxPool2d(2, 2) without padding (the blitz Net's) on CKernels' AVX2 or AVX-512 kernels, planes
+/// split over threads; the same values, indices and gradients as `cpuMaxPool` and
+/// `cpuMaxPoolBackward`, eight or sixteen windows per step.
 enum VectorMaxPool {
     static func applies(to g: ConvGeometry) -> Bool {
         g.kernelH == 2 && g.kernelW == 2 && g.strideH == 2 && g.strideW == 2 && g.paddingH == 0 && g.paddingW == 0
@@ -88,18 +89,18 @@ enum VectorMaxPool {
     }
 
     static func run(_ x: UnsafePointer<Float>, _ values: UnsafeMutablePointer<Float>, _ indices: UnsafeMutablePointer<Int64>,
-                    _ g: ConvGeometry, threads: Int) {
+                    _ g: ConvGeometry, threads: Int, kernels: VectorKernelSet) {
         forPlanes(g, threads: threads) { first, count, planeIn, planeOut in
-            blitz_max_pool_2x2_f32(x + first * planeIn, count, g.height, g.width, values + first * planeOut, indices + first * planeOut)
+            kernels.maxPool(x + first * planeIn, count, g.height, g.width, values + first * planeOut, indices + first * planeOut)
         }
     }
 
     /// The backward of `run` (indices must be the ones it chose): every element of `out` written.
     static func backward(_ grad: UnsafePointer<Float>, _ indices: UnsafePointer<Int64>, _ out: UnsafeMutablePointer<Float>,
-                         _ g: ConvGeometry, threads: Int) {
+                         _ g: ConvGeometry, threads: Int, kernels: VectorKernelSet) {
         forPlanes(g, threads: threads) { first, count, planeIn, planeOut in
-            blitz_max_pool_2x2_backward_f32(grad + first * planeOut, indices + first * planeOut, count, g.height, g.width,
-                                            out + first * planeIn)
+            kernels.maxPoolBackward(grad + first * planeOut, indices + first * planeOut, count, g.height, g.width,
+                                    out + first * planeIn)
         }
     }
 

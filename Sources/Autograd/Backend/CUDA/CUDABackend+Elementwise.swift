@@ -2,7 +2,7 @@
 /// materialise expand and permute.
 extension CUDABackend {
     public func unary(_ op: UnaryOp, _ x: Storage) -> Storage {
-        precondition(x.dtype.isFloatingPoint, "unary \(op) is not defined for int64 tensors")
+        ensure(x.dtype.isFloatingPoint, "unary \(op) is not defined for int64 tensors")
         let out = allocate(count: x.count, dtype: x.dtype)
         let (code, scalar) = CUDAKernelSource.code(op)
         var args = arguments()
@@ -16,8 +16,8 @@ extension CUDABackend {
     }
 
     public func binary(_ op: BinaryOp, _ a: Storage, _ aShape: [Int], _ b: Storage, _ bShape: [Int], outShape: [Int]) -> Storage {
-        precondition(a.dtype.isFloatingPoint, "binary \(op) is not defined for int64 tensors")
-        precondition(a.dtype == b.dtype, "binary \(op): \(a.dtype) and \(b.dtype)")
+        ensure(a.dtype.isFloatingPoint, "binary \(op) is not defined for int64 tensors")
+        ensure(a.dtype == b.dtype, "binary \(op): \(a.dtype) and \(b.dtype)")
         let n = Shape.count(outShape)
         let out = allocate(count: n, dtype: a.dtype)
         let layout = StridedLayout.broadcast([aShape, bShape], to: outShape)

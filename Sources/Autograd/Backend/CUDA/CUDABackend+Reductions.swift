@@ -37,7 +37,7 @@ extension CUDABackend {
     }
 
     public func max(_ x: Storage, outer: Int, size: Int, inner: Int) -> (values: Storage, indices: Storage) {
-        precondition(x.dtype.isFloatingPoint, "max is not defined for int64 tensors here")
+        ensure(x.dtype.isFloatingPoint, "max is not defined for int64 tensors here")
         let values = allocate(count: outer * inner, dtype: x.dtype)
         let indices = allocate(count: outer * inner, dtype: .int64)
         var args = arguments()
@@ -75,7 +75,7 @@ extension CUDABackend {
     }
 
     private func softmaxKernel(_ kernel: CUDAKernel, _ x: Storage, _ y: Storage?, outer: Int, size: Int, inner: Int) -> Storage {
-        precondition(x.dtype.isFloatingPoint, "log_softmax is not defined for int64 tensors")
+        ensure(x.dtype.isFloatingPoint, "log_softmax is not defined for int64 tensors")
         let out = allocate(count: x.count, dtype: x.dtype)
         var args = arguments()
         args.pointer(x)

@@ -58,7 +58,7 @@ extension CUDAKernelSource {
     // gradient, indices those of the forward.
     struct PoolArgs { i64* status; const T* x; T* values; i64* indices; Geometry g; i64 magic; };
 
-    // PyTorch's rule: the first maximum in the window wins, NaN beats everything, padding never wins.
+    // PyTorch's rule (val > max || isnan(val)): the first maximum wins, the last NaN wins, padding never wins.
     KERNEL(max_pool, PoolArgs) {
         const Geometry g = p.g;
         GRID_LOOP(t, g.n * g.c * g.oh * g.ow) {
@@ -74,7 +74,7 @@ extension CUDAKernelSource {
                     const i64 ix = xo * g.sw - g.pw + kj;
                     if (ix < 0 || ix >= g.w) continue;
                     const T v = plane[iy * g.w + ix];
-                    if (bestIndex < 0 || v > best || (is_nan(v) && !is_nan(best))) {
+                    if (bestIndex < 0 || v > best || is_nan(v)) {
                         best = v;
                         bestIndex = iy * g.w + ix;
                     }

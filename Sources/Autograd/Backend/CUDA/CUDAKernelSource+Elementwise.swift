@@ -69,7 +69,7 @@ extension CUDAKernelSource {
         case 1: return a - b;
         case 2: return a * b;
         case 3: return a / b;
-        case 4: return b > (T)0 ? a : (T)0;
+        case 4: return b <= (T)0 ? (T)0 : a;  // threshold_backward: NaN passes the gradient
         case 5: return a * b * ((T)1 - b);
         default: return a * ((T)1 - b * b);
         }

@@ -24,7 +24,8 @@ func applyBinary<T: FloatElement>(_ op: BinaryOp, _ a: T, _ b: T) -> T {
     case .sub: return a - b
     case .mul: return a * b
     case .div: return a / b
-    case .reluBackward: return b > 0 ? a : 0
+    // PyTorch's threshold_backward: zero where the output is <= 0, so a NaN output passes the gradient.
+    case .reluBackward: return b <= 0 ? 0 : a
     case .sigmoidBackward: return a * b * (1 - b)
     case .tanhBackward: return a * (1 - b * b)
     }
@@ -176,7 +177,8 @@ func referenceCol2im<T: FloatElement>(_ cols: UnsafeMutablePointer<T>, _ x: Unsa
     }
 }
 
-/// PyTorch's rule: the first maximum in the window wins, NaN beats everything; padding never wins.
+/// PyTorch's rule (`val > maxval || isnan(val)`): the first maximum in scan order wins, and a NaN
+/// beats everything, a NaN included, so the last NaN of a window wins; padding never wins.
 func referenceMaxPool<T: FloatElement>(_ x: UnsafeMutablePointer<T>, _ values: UnsafeMutablePointer<T>,
                                        _ indices: UnsafeMutablePointer<Int64>, _ g: ConvGeometry) {
     let oh = g.outHeight
@@ -193,7 +195,7 @@ func referenceMaxPool<T: FloatElement>(_ x: UnsafeMutablePointer<T>, _ values: U
                         let ix = xo * g.strideW - g.paddingW + kj
                         guard iy >= 0 && iy < g.height && ix >= 0 && ix < g.width else { continue }
                         let v = plane[iy * g.width + ix]
-                        if bestIndex < 0 || v > best || v.isNaN && !best.isNaN {
+                        if bestIndex < 0 || v > best || v.isNaN {
                             best = v
                             bestIndex = iy * g.width + ix
                         }

@@ -1,0 +1,56 @@
+import CKernels
+
+/// CKernels' float32 kernels at the vector width a backend runs: AVX-512 where the CPU has it (and
+/// the backend was not capped below it), else AVX2/FMA. The two sets compute the same things under
+/// the same contracts (CKernels.h); only the order of the additions inside a sum differs.
+struct VectorKernelSet: Sendable {
+    let width: VectorWidth
+
+    /// nil when `width` is portable: the backend then keeps its Swift loops.
+    init?(_ width: VectorWidth) {
+        guard width >= .avx2 else { return nil }
+        self.width = width
+    }
+
+    private var wide: Bool { width == .avx512 }
+
+    func correlate(_ input: UnsafePointer<Float>, _ offsets: UnsafePointer<Int>, _ patch: Int, _ wT: UnsafePointer<Float>,
+                   _ bias: UnsafePointer<Float>?, _ outCount: Int, _ out: UnsafeMutablePointer<Float>, _ pitch: Int,
+                   _ positions: Int) {
+        if wide {
+            blitz_correlate_f32_avx512(input, offsets, patch, wT, bias, outCount, out, pitch, positions)
+        } else {
+            blitz_correlate_f32(input, offsets, patch, wT, bias, outCount, out, pitch, positions)
+        }
+    }
+
+    func correlateWeightGrad(_ g: UnsafePointer<Float>, _ gPitch: Int, _ gSample: Int, _ outCount: Int,
+                             _ input: UnsafePointer<Float>, _ inSample: Int, _ offsets: UnsafePointer<Int>, _ patch: Int,
+                             _ positions: Int, _ samples: Int, _ dw: UnsafeMutablePointer<Float>) {
+        if wide {
+            blitz_correlate_weight_grad_f32_avx512(g, gPitch, gSample, outCount, input, inSample, offsets, patch,
+                                                   positions, samples, dw)
+        } else {
+            blitz_correlate_weight_grad_f32(g, gPitch, gSample, outCount, input, inSample, offsets, patch,
+                                            positions, samples, dw)
+        }
+    }
+
+    func maxPool(_ x: UnsafePointer<Float>, _ planes: Int, _ height: Int, _ width: Int,
+                 _ values: UnsafeMutablePointer<Float>, _ indices: UnsafeMutablePointer<Int64>) {
+        if wide {
+            blitz_max_pool_2x2_f32_avx512(x, planes, height, width, values, indices)
+        } else {
+            blitz_max_pool_2x2_f32(x, planes, height, width, values, indices)
+        }
+    }
+
+    func maxPoolBackward(_ grad: UnsafePointer<Float>, _ indices: UnsafePointer<Int64>, _ planes: Int, _ height: Int,
+                         _ width: Int, _ dx: UnsafeMutablePointer<Float>) {
+        if wide {
+            blitz_max_pool_2x2_backward_f32_avx512(grad, indices, planes, height, width, dx)
+        } else {
+            blitz_max_pool_2x2_backward_f32(grad, indices, planes, height, width, dx)
+        }
+    }
+}
