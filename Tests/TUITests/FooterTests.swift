@@ -7,22 +7,11 @@ import TUI
     @Test func keysThatFitAndAlwaysHelpAndQuit() {
         let s = Fake.snapshot(running: true)
         let wide = rendered(width: 100, height: 1) { Footer(snapshot: s).render(in: $0, buffer: &$1, theme: mono) }
-        // Below room for the six page names, the pages' number range and the page's name.
-        #expect(wide == [" 1-6 train  space pause  n step  b backward node  z zero_grad  +/- lr  < > speed  ? help  q quit"])
+        #expect(wide == [" space pause  n step  b backward node  z zero_grad  +/- lr  < > speed  r reset  ? help  q quit"])
         let wider = rendered(width: 120, height: 1) { Footer(snapshot: s).render(in: $0, buffer: &$1, theme: mono) }
-        #expect(wider == [" 1 Train 2 Model 3 Forward 4 Optimizer 5 Data 6 Distributions  space pause  n step  b backward node  ? help  q quit"])
-        let medium = rendered(width: 80, height: 1) { Footer(snapshot: s).render(in: $0, buffer: &$1, theme: mono) }
-        #expect(medium == [" 1-6 train  space pause  n step  b backward node  z zero_grad  ? help  q quit"])
+        #expect(wider == [" space pause  n step  b backward node  z zero_grad  +/- lr  < > speed  r reset  l log  tab panel  ? help  q quit"])
         let narrow = rendered(width: 40, height: 1) { Footer(snapshot: s).render(in: $0, buffer: &$1, theme: mono) }
-        #expect(narrow == [" 1-6 train  n step  ? help  q quit"])
-        // The page being shown is highlighted among the pages; the Optimizer page adds its keys.
-        var buffer = ScreenBuffer(width: 120, height: 1)
-        Footer(snapshot: s, page: .optimizer).render(in: buffer.area, buffer: &buffer, theme: mono)
-        #expect(buffer.line(0) == " 1 Train 2 Model 3 Forward 4 Optimizer 5 Data 6 Distributions  x in/out of optimizer  ↑↓ parameter  ? help  q quit")
-        let optimizer = Array(buffer.line(0)).firstIndex(of: "O")!
-        #expect(buffer[optimizer, 0].style.attributes.contains(.reverse))
-        #expect(!buffer[optimizer - 2, 0].style.attributes.contains(.reverse))
-        #expect(buffer[optimizer - 2, 0].style == mono.key)
+        #expect(narrow == [" space pause  n step  ? help  q quit"])
     }
 
     @Test func aLongMessageLeavesRoomForHelpAndQuit() {
@@ -30,7 +19,7 @@ import TUI
         s.diverged = true
         s.message = "loss became inf at step 1201 in NllLossBackward0: lower the learning rate with - and resume with space"
         let lines = rendered(width: 80, height: 1) { Footer(snapshot: s).render(in: $0, buffer: &$1, theme: mono) }
-        #expect(lines == [" loss became inf at step 1201 in NllLossBackward0:…  1-6 train  ? help  q quit"])
+        #expect(lines == [" loss became inf at step 1201 in NllLossBackward0: lower the l…  ? help  q quit"])
         #expect(lines[0].hasSuffix("? help  q quit"))
     }
 
@@ -41,5 +30,27 @@ import TUI
         #expect(style(of: "space", in: b) == colorTheme.key)
         #expect(style(of: " pause", in: b) == colorTheme.dim)
         #expect(style(of: "finished", in: b) == colorTheme.warning)
+    }
+
+    @Test func theOptimizerPagePutsItsKeysFirst() {
+        let s = Fake.snapshot(running: true)
+        let lines = rendered(width: 100, height: 1) { Footer(snapshot: s, page: .optimizer).render(in: $0, buffer: &$1, theme: mono) }
+        #expect(lines == [" x in/out of optimizer  ↑↓ parameter  space pause  n step  b backward node  +/- lr  ? help  q quit"])
+        let wide = rendered(width: 150, height: 1) { Footer(snapshot: s).render(in: $0, buffer: &$1, theme: mono) }
+        #expect(wide[0].contains("1-5 pages"))
+    }
+}
+
+/// The caption: the page's number and name, what it shows, and the pages when they fit.
+@Suite struct CaptionTests {
+    @Test func namesThePageAndListsThePagesWhenThereIsRoom() {
+        let wide = renderedBuffer(width: 160, height: 1) { Caption(page: .forward).render(in: $0, buffer: &$1, theme: mono) }
+        #expect(wide.line(0).hasPrefix(" 3 Forward  output = net(x): each module's forward, hook and output shape   "))
+        #expect(wide.line(0).hasSuffix(" 1 Train 2 Model 3 Forward 4 Optimizer 5 Data"))
+        let forward = Array(wide.line(0)).lastIndex(of: "F")!
+        #expect(wide[forward, 0].style.attributes.contains(.reverse))
+        #expect(wide[1, 0].style.attributes.contains(.reverse))
+        let narrow = rendered(width: 80, height: 1) { Caption(page: .data).render(in: $0, buffer: &$1, theme: mono) }
+        #expect(narrow == [" 5 Data  DataLoader(dataset, batch_size, shuffle): the batches a step sees"])
     }
 }

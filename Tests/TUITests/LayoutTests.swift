@@ -31,7 +31,7 @@ import TUI
         #expect(!layout.isTooSmall)
         #expect(layout.isCompact == compact)
         let screen = Rect(x: 0, y: 0, width: width, height: height)
-        let rects = [layout.status, layout.loss, layout.gradients, layout.graph, layout.backward, layout.footer]
+        let rects = [layout.status, layout.caption, layout.loss, layout.gradients, layout.graph, layout.backward, layout.footer]
         for (i, a) in rects.enumerated() {
             #expect(a.intersection(screen) == a)
             #expect(!a.isEmpty)
@@ -41,7 +41,9 @@ import TUI
         }
         // Every cell belongs to a panel.
         #expect(rects.reduce(0) { $0 + $1.width * $1.height } == width * height)
-        #expect(layout.status.y == 0 && layout.footer.y == height - 1)
+        #expect(layout.status.y == 0 && layout.caption.y == 1 && layout.footer.y == height - 1)
+        // The other pages get everything between the caption and the footer.
+        #expect(layout.page == Rect(x: 0, y: 2, width: width, height: height - 3))
     }
 
     @Test(arguments: [(79, 23), (79, 40), (120, 23), (1, 1), (0, 0), (0, 40), (200, 0)])
@@ -116,11 +118,11 @@ import TUI
             // A row under the bars for the scale's ends.
             #expect(text.contains("1e-2") && text.contains("1e1"))
         } else {
-            #expect(lines[1].contains("log scale 1e-2…1e1"))
+            #expect(lines.first { $0.contains("Gradient norms") }?.contains("log scale 1e-2…1e1") == true)
         }
         // Before any backward pass there is no scale to tell, only that .grad is None everywhere.
         let fresh = TUIApp.renderFrame(snapshot: Fake.snapshot(steps: 0), state: AppState(), width: width, height: height)
-        #expect(fresh[1].contains("0/10 with .grad"))
+        #expect(fresh.first { $0.contains("Gradient norms") }?.contains("0/10 with .grad") == true)
         s.isRunning = false
         let paused = TUIApp.renderFrame(snapshot: s, state: AppState(), width: width, height: height)
         #expect(!paused[0].contains("steps/s"))
@@ -151,17 +153,17 @@ import TUI
         let lines = TUIApp.renderFrame(snapshot: Fake.stepping(run: 7), state: AppState(), width: 80, height: 24)
         expectLines(lines, [
             " step 1200 │ speed 20/s │ lr 0.001 sgd │ paused │ zero_grad: on",
+            " 1 Train  loss.backward() fills every .grad, then optimizer.step() uses it",
             "╭ Loss ──────────────────────── linear ╮╭ Gradient norms ── log scale 1e-2…1e1 ╮",
             "│loss 0.847  mean(60) 0.794  acc 63.5% ││conv1.weight ████████▋           0.412│",
             "│ 2.44│⡆                           100%││conv1.bias   ███▉               0.0521│",
-            "│     │⣿⡀                              ││conv2.weight ██████████▍         0.903│",
-            "│     │⠸⣷⡀               ⢀⣀            ││conv2.bias   ████▋              0.0733│",
-            "│     │ ⠹⣷⣄     ⢀⣀⠤⠤⠔⠒⠒⠉⠉⠁             ││fc1.weight   ███████████▎         1.27│",
-            "│ 1.51│  ⠙⢿⣷⣤⣄                         ││fc1.bias     █▌                 0.0191│",
-            "│     │   ⠈⠙⠿⣿⣿⣷⣴⣤⣄⣄⣀⡀                 ││fc2.weight   █████████▌          0.611│",
-            "│     │       ⠈⠛⠻⠻⠿⣿⣿⣿⣿⣿⣿⣿⣶⣶⣶⣶⣶⣶⣴⣦     ││fc2.bias     ██▉                0.0348│",
-            "│0.585│               ⠉⠉⠉⠉⠙⠛⠛⠛⠛⠛⠛⠻   0%││fc3.weight   ██████████▎         0.845│",
-            "│     └1 ─────────────── step 1200     ││fc3.bias     █████▊              0.118│",
+            "│     │⢿⡄                              ││conv2.weight ██████████▍         0.903│",
+            "│     │⠘⢿⣄           ⢀⣀⣀⣀⠤⠤            ││conv2.bias   ████▋              0.0733│",
+            "│ 1.51│ ⠈⢿⣷⣄⡀   ⠐⠒⠊⠉⠉⠁                 ││fc1.weight   ███████████▎         1.27│",
+            "│     │   ⠙⠻⣿⣷⣶⣤⣀⣀⡀                    ││fc1.bias     █▌                 0.0191│",
+            "│     │      ⠉⠙⠛⠿⢿⣿⣿⣿⣷⣷⣶⣶⣶⣴⣤⣤⣤⣤⣤⣤⣄     ││fc2.weight   █████████▌          0.611│",
+            "│0.585│             ⠈⠉⠉⠉⠋⠋⠛⠛⠛⠛⠛⠟⠿⠻   0%││fc2.bias     ██▉                0.0348│",
+            "│     └1 ─────────────── step 1200     ││fc3.weight   ██████████▎         0.845│",
             "╰──────────────────────────────────────╯╰──────────────────────────────────────╯",
             "╭ Graph (last iteration) ──── 27 nodes ╮╭ Backward step ────────── b: one node ╮",
             "│✓   ├─AccumulateGrad     fc3.bias     ││ran: ReluBackward0   node 7/27        │",
@@ -177,12 +179,39 @@ import TUI
         ])
     }
 
-    @Test func theHelpFitsAt80x24() {
+    @Test(arguments: Page.allCases)
+    func theHelpFitsAt80x24(page: Page) {
         var state = AppState()
-        state.showHelp = true
-        let text = TUIApp.renderFrame(snapshot: Fake.snapshot(), state: state, width: 80, height: 24).joined(separator: "\n")
-        for entry in KeyMap.help {
-            #expect(text.contains(entry.action), "\(entry.action)")
+        state.viewport = TerminalSize(width: 80, height: 24)
+        state.page = page
+        let s = Fake.snapshot()
+        _ = state.apply(.toggleHelp, snapshot: s)
+        // First the page's own symbols, each with its meaning...
+        var text = TUIApp.renderFrame(snapshot: s, state: state, width: 80, height: 24).joined(separator: "\n")
+        #expect(text.contains("Help: \(page.title)"))
+        for entry in page.explanations {
+            #expect(text.contains(entry.symbol), "\(entry.symbol)")
+            #expect(text.contains(String(entry.meaning.prefix(20))), "\(entry.meaning)")
         }
+        // ...then, on a second ?, every key; a third closes.
+        _ = state.apply(.toggleHelp, snapshot: s)
+        text = TUIApp.renderFrame(snapshot: s, state: state, width: 80, height: 24).joined(separator: "\n")
+        for entry in KeyMap.help {
+            #expect(text.contains(String(entry.action.prefix(30))), "\(entry.action)")
+        }
+        _ = state.apply(.toggleHelp, snapshot: s)
+        #expect(!state.showHelp)
+    }
+
+    @Test func theHelpShowsPageAndKeysAtOnceWhenTheyFit() {
+        var state = AppState()
+        state.viewport = TerminalSize(width: 120, height: 40)
+        state.page = .optimizer
+        let s = Fake.snapshot()
+        _ = state.apply(.toggleHelp, snapshot: s)
+        let text = TUIApp.renderFrame(snapshot: s, state: state, width: 120, height: 40).joined(separator: "\n")
+        #expect(text.contains("momentum_buffer") && text.contains("learning rate ×2"))
+        _ = state.apply(.toggleHelp, snapshot: s)
+        #expect(!state.showHelp)
     }
 }

@@ -36,7 +36,7 @@ import TUI
             "     fc3.bias     [10]              10 float32 cpu    True          Tensor",
             " )",
             " 61,706 parameters  in 10 tensors · 2 with .grad",
-            " 1-6 model  space pause  n step  b backward node  z zero_grad  ? help  q quit",
+            " space pause  n step  b backward node  z zero_grad  < > speed  ? help  q quit",
         ])
     }
 
@@ -81,7 +81,7 @@ import TUI
             "",
             "",
             " 61,706 parameters  in 10 tensors · 2 with .grad",
-            " 1 Train 2 Model 3 Forward 4 Optimizer 5 Data 6 Distributions  space pause  n step  b backward node  ? help  q quit",
+            " space pause  n step  b backward node  z zero_grad  +/- lr  < > speed  r reset  l log  tab panel  ? help  q quit",
         ])
     }
 
@@ -89,20 +89,20 @@ import TUI
         expectLines(Self.frame(.forward, 80, 24), [
             " step 1200 │ speed 20/s │ lr 0.001 sgd │ running │ zero_grad: on",
             " 3 Forward  output = net(x): each module's forward, hook and output shape",
-            "   # call             input             output             mean     std  zeros",
-            "   1 conv1 (Conv2d)   [4, 1, 32, 32]  → [4, 6, 28, 28]  -0.0122   0.497      0",
-            "   - F.relu           [4, 6, 28, 28]  → [4, 6, 28, 28]    0.189   0.235  43.7%",
-            "   2 pool (MaxPool2d) [4, 6, 28, 28]  → [4, 6, 14, 14]    0.225   0.248  37.1%",
-            "   3 conv2 (Conv2d)   [4, 6, 14, 14]  → [4, 16, 10, 10] -0.0190   0.187      0",
-            "   - F.relu           [4, 16, 10, 10] → [4, 16, 10, 10]  0.0665   0.103  53.4%",
-            "   4 pool (MaxPool2d) [4, 16, 10, 10] → [4, 16, 5, 5]    0.0938   0.118  42.3%",
-            "   - torch.flatten    [4, 16, 5, 5]   → [4, 400]         0.0938   0.118  42.3%",
-            "   5 fc1 (Linear)     [4, 400]        → [4, 120]        -0.0140  0.0958      0",
-            "   - F.relu           [4, 120]        → [4, 120]         0.0318  0.0477  52.7%",
-            "   6 fc2 (Linear)     [4, 120]        → [4, 84]         0.00658  0.0608      0",
-            "   - F.relu           [4, 84]         → [4, 84]          0.0287  0.0380  46.4%",
-            "   7 fc3 (Linear)     [4, 84]         → [4, 10]          0.0114  0.0559      0",
-            "   8 net (Net)        [4, 1, 32, 32]  → [4, 10]          0.0114  0.0559      0",
+            "  # call             input             output              mean     std  zeros",
+            "  1 conv1 (Conv2d)   [4, 1, 32, 32]  → [4, 6, 28, 28]   -0.0122   0.497      0",
+            "  - F.relu           [4, 6, 28, 28]  → [4, 6, 28, 28]     0.189   0.235  43.7%",
+            "  2 pool (MaxPool2d) [4, 6, 28, 28]  → [4, 6, 14, 14]     0.225   0.248  37.1%",
+            "  3 conv2 (Conv2d)   [4, 6, 14, 14]  → [4, 16, 10, 10]  -0.0190   0.187      0",
+            "  - F.relu           [4, 16, 10, 10] → [4, 16, 10, 10]   0.0665   0.103  53.4%",
+            "  4 pool (MaxPool2d) [4, 16, 10, 10] → [4, 16, 5, 5]     0.0938   0.118  42.3%",
+            "  - torch.flatten    [4, 16, 5, 5]   → [4, 400]          0.0938   0.118  42.3%",
+            "  5 fc1 (Linear)     [4, 400]        → [4, 120]         -0.0140  0.0958      0",
+            "  - F.relu           [4, 120]        → [4, 120]          0.0318  0.0477  52.7%",
+            "  6 fc2 (Linear)     [4, 120]        → [4, 84]          0.00658  0.0608      0",
+            "  - F.relu           [4, 84]         → [4, 84]           0.0287  0.0380  46.4%",
+            "  7 fc3 (Linear)     [4, 84]         → [4, 10]           0.0114  0.0559      0",
+            "  8 net (Net)        [4, 1, 32, 32]  → [4, 10]           0.0114  0.0559      0",
             "",
             " torch.flatten(x, 1): conv → linear, [4, 16, 5, 5] → [4, 400], 16·5·5 = 400",
             "",
@@ -110,7 +110,7 @@ import TUI
             " 8 forward hooks fired: conv1 → pool → conv2 → pool → fc1 → fc2 → fc3 → net",
             " step 135: net.train(), grad enabled: outputs have a grad_fn, backward can run",
             " test at step 1000: net.eval() + torch.no_grad(): no grad_fn, no graph",
-            " 1-6 forward  space pause  n step  b backward node  < > speed  ? help  q quit",
+            " space pause  n step  b backward node  z zero_grad  < > speed  ? help  q quit",
         ])
     }
 
@@ -139,7 +139,7 @@ import TUI
             "",
             "",
             "",
-            " 1-6 optimizer  x in/out of optimizer  ↑↓ parameter  n step  ? help  q quit",
+            " x in/out of optimizer  ↑↓ parameter  space pause  n step  ? help  q quit",
         ])
     }
 
@@ -184,7 +184,7 @@ import TUI
             "",
             "",
             "",
-            " 1 Train 2 Model 3 Forward 4 Optimizer 5 Data 6 Distributions  x in/out of optimizer  ↑↓ parameter  ? help  q quit",
+            " x in/out of optimizer  ↑↓ parameter  space pause  n step  b backward node  z zero_grad  < > speed  ? help  q quit",
         ])
     }
 
@@ -213,7 +213,7 @@ import TUI
             "",
             "",
             "",
-            " 1-6 data  space pause  n step  b backward node  z zero_grad  ? help  q quit",
+            " space pause  n step  b backward node  z zero_grad  < > speed  ? help  q quit",
         ])
     }
 
@@ -258,28 +258,28 @@ import TUI
             "",
             "",
             "",
-            " 1 Train 2 Model 3 Forward 4 Optimizer 5 Data 6 Distributions  space pause  n step  b backward node  ? help  q quit",
+            " space pause  n step  b backward node  z zero_grad  +/- lr  < > speed  r reset  l log  tab panel  ? help  q quit",
         ])
     }
 
     @Test func forwardPageAt120x40() {
         expectLines(Self.frame(.forward, 120, 40), [
             " blitz-net · digits · cpu │ epoch 3 │ step 1200 │ speed 20/s │ 19.9 steps/s │ lr 0.001 sgd │ running │ zero_grad: on",
-            " 3 Forward  output = net(x): each module's forward, hook and output shape",
-            "   # call             input             output             mean     std  zeros  grad_fn",
-            "   1 conv1 (Conv2d)   [4, 1, 32, 32]  → [4, 6, 28, 28]  -0.0122   0.497      0  ConvolutionBackward0",
-            "   - F.relu           [4, 6, 28, 28]  → [4, 6, 28, 28]    0.189   0.235  43.7%  ReluBackward0",
-            "   2 pool (MaxPool2d) [4, 6, 28, 28]  → [4, 6, 14, 14]    0.225   0.248  37.1%  MaxPool2DWithIndicesBackward0",
-            "   3 conv2 (Conv2d)   [4, 6, 14, 14]  → [4, 16, 10, 10] -0.0190   0.187      0  ConvolutionBackward0",
-            "   - F.relu           [4, 16, 10, 10] → [4, 16, 10, 10]  0.0665   0.103  53.4%  ReluBackward0",
-            "   4 pool (MaxPool2d) [4, 16, 10, 10] → [4, 16, 5, 5]    0.0938   0.118  42.3%  MaxPool2DWithIndicesBackward0",
-            "   - torch.flatten    [4, 16, 5, 5]   → [4, 400]         0.0938   0.118  42.3%  ViewBackward0",
-            "   5 fc1 (Linear)     [4, 400]        → [4, 120]        -0.0140  0.0958      0  AddmmBackward0",
-            "   - F.relu           [4, 120]        → [4, 120]         0.0318  0.0477  52.7%  ReluBackward0",
-            "   6 fc2 (Linear)     [4, 120]        → [4, 84]         0.00658  0.0608      0  AddmmBackward0",
-            "   - F.relu           [4, 84]         → [4, 84]          0.0287  0.0380  46.4%  ReluBackward0",
-            "   7 fc3 (Linear)     [4, 84]         → [4, 10]          0.0114  0.0559      0  AddmmBackward0",
-            "   8 net (Net)        [4, 1, 32, 32]  → [4, 10]          0.0114  0.0559      0  AddmmBackward0",
+            " 3 Forward  output = net(x): each module's forward, hook and output shape  1 Train 2 Model 3 Forward 4 Optimizer 5 Data",
+            "  # call             input             output              mean     std  zeros  grad_fn",
+            "  1 conv1 (Conv2d)   [4, 1, 32, 32]  → [4, 6, 28, 28]   -0.0122   0.497      0  ConvolutionBackward0",
+            "  - F.relu           [4, 6, 28, 28]  → [4, 6, 28, 28]     0.189   0.235  43.7%  ReluBackward0",
+            "  2 pool (MaxPool2d) [4, 6, 28, 28]  → [4, 6, 14, 14]     0.225   0.248  37.1%  MaxPool2DWithIndicesBackward0",
+            "  3 conv2 (Conv2d)   [4, 6, 14, 14]  → [4, 16, 10, 10]  -0.0190   0.187      0  ConvolutionBackward0",
+            "  - F.relu           [4, 16, 10, 10] → [4, 16, 10, 10]   0.0665   0.103  53.4%  ReluBackward0",
+            "  4 pool (MaxPool2d) [4, 16, 10, 10] → [4, 16, 5, 5]     0.0938   0.118  42.3%  MaxPool2DWithIndicesBackward0",
+            "  - torch.flatten    [4, 16, 5, 5]   → [4, 400]          0.0938   0.118  42.3%  ViewBackward0",
+            "  5 fc1 (Linear)     [4, 400]        → [4, 120]         -0.0140  0.0958      0  AddmmBackward0",
+            "  - F.relu           [4, 120]        → [4, 120]          0.0318  0.0477  52.7%  ReluBackward0",
+            "  6 fc2 (Linear)     [4, 120]        → [4, 84]          0.00658  0.0608      0  AddmmBackward0",
+            "  - F.relu           [4, 84]         → [4, 84]           0.0287  0.0380  46.4%  ReluBackward0",
+            "  7 fc3 (Linear)     [4, 84]         → [4, 10]           0.0114  0.0559      0  AddmmBackward0",
+            "  8 net (Net)        [4, 1, 32, 32]  → [4, 10]           0.0114  0.0559      0  AddmmBackward0",
             "",
             " torch.flatten(x, 1): conv → linear, [4, 16, 5, 5] → [4, 400], 16·5·5 = 400",
             "",
@@ -303,7 +303,7 @@ import TUI
             " 8 forward hooks fired: conv1 → pool → conv2 → pool → fc1 → fc2 → fc3 → net",
             " step 135: net.train(), grad enabled: outputs have a grad_fn, backward can run",
             " test at step 1000: net.eval() + torch.no_grad(): no grad_fn, no graph, [256, 1, 32, 32] → [256, 10]",
-            " 1 Train 2 Model 3 Forward 4 Optimizer 5 Data 6 Distributions  space pause  n step  b backward node  ? help  q quit",
+            " space pause  n step  b backward node  z zero_grad  +/- lr  < > speed  r reset  l log  tab panel  ? help  q quit",
         ])
     }
 

@@ -5,9 +5,15 @@ extension AppState {
     /// (pause/resume depends on whether training runs; the graph's rows on its shape).
     public mutating func apply(_ action: Action, snapshot: TrainingSnapshot) -> [TrainerCommand] {
         var commands = applyAction(action, snapshot: snapshot)
-        // The trainer keeps every node's record while someone looks at the graph on the Train page.
+        // The trainer keeps every node's record while someone looks at the graph on the Train
+        // page; only moving between panels and pages changes that.
         let inspect = page == .train && focus == .graph
-        if inspect != inspectsNodes && !shouldQuit {
+        let moves: Bool
+        switch action {
+        case .nextPanel, .previousPanel, .showPage: moves = true
+        default: moves = false
+        }
+        if moves && inspect != inspectsNodes {
             inspectsNodes = inspect
             commands.append(.inspectNodes(inspect))
         }
@@ -51,7 +57,7 @@ extension AppState {
             if !showHelp {
                 showHelp = true
                 helpShowsKeysOnly = false
-            } else if !helpShowsKeysOnly && !Help(page: page).fits(height: viewport.height) {
+            } else if !helpShowsKeysOnly && !Help(page: page).fits(height: Layout(width: viewport.width, height: viewport.height).page.height + 2) {
                 helpShowsKeysOnly = true
             } else {
                 showHelp = false

@@ -28,7 +28,9 @@ public enum TUIApp {
         }
         Footer(snapshot: snapshot, page: state.page).render(in: layout.footer, buffer: &buffer, theme: theme)
         if state.showHelp {
-            Help(page: state.helpShowsKeysOnly ? nil : state.page).render(in: buffer.area, buffer: &buffer, theme: theme)
+            // Over the page, leaving the status bar and the key line in view.
+            let area = Rect(x: 0, y: layout.caption.y, width: width, height: layout.footer.y - layout.caption.y)
+            Help(page: state.helpShowsKeysOnly ? nil : state.page).render(in: area, buffer: &buffer, theme: theme)
         }
         return buffer
     }

@@ -1,6 +1,7 @@
 import Trainer
 
-/// The line under the status bar: which page this is and, in PyTorch's words, what it shows.
+/// The line under the status bar: which page this is and, in PyTorch's words, what it shows;
+/// at the right, when there is room, every page by its key, the one shown highlighted.
 public struct Caption: Widget, Sendable {
     public var page: Page
 
@@ -12,7 +13,20 @@ public struct Caption: Widget, Sendable {
         guard !area.isEmpty else { return }
         let line = area.row(0)
         let x = buffer.put(" \(page.rawValue) \(page.title) ", x: line.x, y: line.y, style: theme.title.adding(.reverse), clip: line)
-        buffer.put(" " + Format.truncate(page.caption, max(0, line.maxX - x - 1)), x: x, y: line.y, style: theme.label, clip: line)
+        let caption = " " + page.caption
+        let tabs = Page.allCases.map { "\($0.rawValue) \($0.title)" }.joined(separator: " ")
+        let tabsWidth = tabs.count + 1
+        guard x + caption.count + 2 + tabsWidth <= line.maxX else {
+            buffer.put(" " + Format.truncate(page.caption, max(0, line.maxX - x - 1)), x: x, y: line.y, style: theme.label, clip: line)
+            return
+        }
+        buffer.put(caption, x: x, y: line.y, style: theme.label, clip: line)
+        var tx = line.maxX - tabsWidth
+        for p in Page.allCases {
+            tx = buffer.put(String(p.key), x: tx, y: line.y, style: theme.key, clip: line)
+            tx = buffer.put(" " + p.title, x: tx, y: line.y, style: p == page ? theme.title.adding(.reverse) : theme.dim, clip: line)
+            tx += 1
+        }
     }
 }
 

@@ -1,10 +1,10 @@
 import Trainer
 
 /// The bottom line: the trainer's message if it has one (a diverging loss, the end of
-/// training), the pages (the one shown highlighted), then the most useful keys from the key
-/// table (KeyMap), as many as fit.
+/// training), then the most useful keys from the key table (KeyMap), as many as fit.
 public struct Footer: Widget, Sendable {
     public var snapshot: TrainingSnapshot
+    /// The page on screen: the Optimizer page puts its own keys first.
     public var page: Page
 
     public init(snapshot: TrainingSnapshot, page: Page = .train) {
@@ -17,24 +17,10 @@ public struct Footer: Widget, Sendable {
         let line = area.row(0)
         var x = line.x + 1
         if let message = snapshot.message, !message.isEmpty {
-            // Leave room for "1-5 page  ? help  q quit", however long the message.
-            let room = max(0, line.maxX - x - 17 - 7 - page.title.count)
+            // Leave room for "? help  q quit", however long the message.
+            let room = max(0, line.maxX - x - 17)
             x = buffer.put(Format.truncate(message, room), x: x, y: line.y, style: snapshot.diverged ? theme.bad : theme.warning, clip: line)
             x += 2
-        }
-        // The pages: "1 Train 2 Model ..." when there is room, else "1-5 train".
-        let tabs = Page.allCases.reduce(0) { $0 + 3 + $1.title.count }
-        if line.maxX - x > tabs + 40 {
-            for p in Page.allCases {
-                x = buffer.put(String(p.key), x: x, y: line.y, style: theme.key, clip: line)
-                x = buffer.put(" " + p.title, x: x, y: line.y, style: p == page ? theme.title.adding(.reverse) : theme.dim, clip: line)
-                x += 1
-            }
-            x += 1
-        } else {
-            let last = Page.allCases.last.map { String($0.key) } ?? ""
-            x = buffer.put("1-" + last, x: x, y: line.y, style: theme.key, clip: line)
-            x = buffer.put(" " + page.title.lowercased() + "  ", x: x, y: line.y, style: theme.dim, clip: line)
         }
         // The key table's footer hints: the essential ones ("? help", "q quit": how to learn
         // the rest and how to leave) always fit; the others join, most useful first, while there

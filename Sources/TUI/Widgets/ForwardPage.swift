@@ -40,8 +40,8 @@ public struct ForwardPage: Widget, Sendable {
         var y = inner.y
         var x = inner.x
         // Header.
-        let header = "  # " + Format.padRight("call", labelWidth) + " " + Format.padRight("input", inWidth) + "   "
-            + Format.padRight("output", outWidth) + Format.padLeft("mean", 8) + " " + Format.padLeft("std", 7)
+        let header = " # " + Format.padRight("call", labelWidth) + " " + Format.padRight("input", inWidth) + "   "
+            + Format.padRight("output", outWidth) + Format.padLeft("mean", 9) + " " + Format.padLeft("std", 7)
             + " " + Format.padLeft("zeros", 6) + (wide ? "  " + "grad_fn" : "")
         buffer.put(header, x: x, y: y, style: theme.title, clip: inner)
         y += 1
@@ -51,7 +51,7 @@ public struct ForwardPage: Widget, Sendable {
             x = inner.x
             let isRoot = call.kind == .module && call.name.isEmpty
             let rowStyle = call.isFlatten ? theme.warning : (call.kind == .function ? theme.dim : theme.text)
-            x = buffer.put(Format.padLeft(call.hookOrder.map(String.init) ?? "-", 3) + " ", x: x, y: y,
+            x = buffer.put(Format.padLeft(call.hookOrder.map(String.init) ?? "-", 2) + " ", x: x, y: y,
                            style: call.hookOrder == nil ? theme.dim : theme.key, clip: inner)
             x = buffer.put(Format.padRight(ForwardPage.label(call), labelWidth), x: x, y: y,
                            style: call.kind == .module ? (isRoot ? theme.title : theme.module) : rowStyle, clip: inner) + 1
@@ -59,7 +59,8 @@ public struct ForwardPage: Widget, Sendable {
             x = buffer.put(" → ", x: x, y: y, style: rowStyle, clip: inner)
             x = buffer.put(Format.padRight(Format.shape(call.outputShape), outWidth), x: x, y: y,
                            style: call.isFlatten ? theme.warning : theme.shape, clip: inner)
-            x = buffer.put(Format.padLeft(Format.significant(call.mean, 3), 8), x: x, y: y, style: theme.value, clip: inner) + 1
+            // Nine columns: a small negative mean (-0.00357) still leaves a space after the shape.
+            x = buffer.put(Format.padLeft(Format.significant(call.mean, 3), 9), x: x, y: y, style: theme.value, clip: inner) + 1
             x = buffer.put(Format.padLeft(Format.significant(call.std, 3), 7), x: x, y: y, style: theme.text, clip: inner) + 1
             let zeros = call.zeroFraction > 0 ? Format.percent(call.zeroFraction) : "0"
             x = buffer.put(Format.padLeft(zeros, 6), x: x, y: y, style: call.typeName == "F.relu" ? theme.value : theme.dim, clip: inner)

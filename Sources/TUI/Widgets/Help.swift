@@ -43,13 +43,15 @@ public struct Help: Widget, Sendable {
             guard !row.heading, TextFold.width(row.right, ascii: buffer.ascii) > room else { return [row] }
             return Format.wrap(row.right, room).enumerated().map { ($0 == 0 ? row.left : "", $1, false) }
         }
-        let height = min(area.height, rows.count + 2)
+        // A blank row above and below the list when the screen has room for them.
+        let padding = rows.count + 4 <= area.height ? 1 : 0
+        let height = min(area.height, rows.count + 2 + 2 * padding)
         guard width >= 8, height >= 3 else { return }
         let box = Rect(x: area.x + (area.width - width) / 2, y: area.y + (area.height - height) / 2, width: width, height: height)
         buffer.fill(box)
         let title = page.map { "Help: \($0.title)" } ?? "Keys"
         let inner = Block(title: title, badge: "? or esc closes", focused: true).draw(in: box, buffer: &buffer, theme: theme)
-        let list = Rect(x: inner.x + 1, y: inner.y, width: inner.width - 2, height: inner.height)
+        let list = Rect(x: inner.x + 1, y: inner.y + padding, width: inner.width - 2, height: inner.height - padding)
         for (i, row) in rows.prefix(list.height).enumerated() {
             let y = list.y + i
             if row.heading {

@@ -304,10 +304,11 @@ func referenceAdam<T: FloatElement>(_ p: UnsafeMutablePointer<T>, _ grad: Unsafe
     let b2 = T(h.beta2)
     let eps = T(h.eps)
     let wd = T(h.weightDecay)
-    let correction1 = 1 - Double.pow(h.beta1, Double(h.step))
-    let stepSize = T(h.lr / correction1)
+    let stepSize = T(h.lr / (1 - Double.pow(h.beta1, Double(h.step))))
     let correction2Root = T((1 - Double.pow(h.beta2, Double(h.step))).squareRoot())
     let shrink = T(1 - h.lr * h.weightDecay)
+    let oneMinusB1 = T(1 - h.beta1)
+    let oneMinusB2 = T(1 - h.beta2)
     for i in 0..<n {
         var g = grad[i]
         if wd != 0 && h.decoupledWeightDecay {
@@ -315,8 +316,8 @@ func referenceAdam<T: FloatElement>(_ p: UnsafeMutablePointer<T>, _ grad: Unsafe
         } else if wd != 0 {
             g += wd * p[i]
         }
-        m[i] = b1 * m[i] + T(1 - h.beta1) * g
-        v[i] = b2 * v[i] + T(1 - h.beta2) * g * g
+        m[i] = b1 * m[i] + oneMinusB1 * g
+        v[i] = b2 * v[i] + oneMinusB2 * g * g
         let denom = T.sqrt(v[i]) / correction2Root + eps
         p[i] -= stepSize * m[i] / denom
     }
