@@ -37,7 +37,7 @@ import TUI
         let lines = rendered(width: 100, height: 1) { Footer(snapshot: s, page: .optimizer).render(in: $0, buffer: &$1, theme: mono) }
         #expect(lines == [" x in/out of optimizer  ↑↓ parameter  space pause  n step  b backward node  +/- lr  ? help  q quit"])
         let wide = rendered(width: 150, height: 1) { Footer(snapshot: s).render(in: $0, buffer: &$1, theme: mono) }
-        #expect(wide[0].contains("1-5 pages"))
+        #expect(wide[0].contains("1-6 pages"))
     }
 }
 
@@ -46,7 +46,7 @@ import TUI
     @Test func namesThePageAndListsThePagesWhenThereIsRoom() {
         let wide = renderedBuffer(width: 160, height: 1) { Caption(page: .forward).render(in: $0, buffer: &$1, theme: mono) }
         #expect(wide.line(0).hasPrefix(" 3 Forward  output = net(x): each module's forward, hook and output shape   "))
-        #expect(wide.line(0).hasSuffix(" 1 Train 2 Model 3 Forward 4 Optimizer 5 Data"))
+        #expect(wide.line(0).hasSuffix(" 1 Train 2 Model 3 Forward 4 Optimizer 5 Data 6 Distributions"))
         let forward = Array(wide.line(0)).lastIndex(of: "F")!
         #expect(wide[forward, 0].style.attributes.contains(.reverse))
         #expect(wide[1, 0].style.attributes.contains(.reverse))

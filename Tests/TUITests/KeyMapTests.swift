@@ -47,7 +47,7 @@ import TUI
             #expect(KeyMap.action(for: .character(digit)) == nil)
         }
         #expect(KeyMap.action(for: .character("x")) == .toggleInOptimizer)
-        #expect(KeyMap.help.contains { $0.keys == "1 2 3 4 5 6" && $0.action == "pages: Train, Model, Forward, Optimizer, Data, Distributions" })
+        #expect(KeyMap.help.contains { $0.keys == "1-6" && $0.action == "Train, Model, Forward, Optimizer, Data, Distributions" })
     }
 
     @Test func lettersWorkInBothCases() {

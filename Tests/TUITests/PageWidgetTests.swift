@@ -265,7 +265,7 @@ import TUI
     @Test func forwardPageAt120x40() {
         expectLines(Self.frame(.forward, 120, 40), [
             " blitz-net · digits · cpu │ epoch 3 │ step 1200 │ speed 20/s │ 19.9 steps/s │ lr 0.001 sgd │ running │ zero_grad: on",
-            " 3 Forward  output = net(x): each module's forward, hook and output shape  1 Train 2 Model 3 Forward 4 Optimizer 5 Data",
+            " 3 Forward  output = net(x): each module's forward, hook and output shape",
             "  # call             input             output              mean     std  zeros  grad_fn",
             "  1 conv1 (Conv2d)   [4, 1, 32, 32]  → [4, 6, 28, 28]   -0.0122   0.497      0  ConvolutionBackward0",
             "  - F.relu           [4, 6, 28, 28]  → [4, 6, 28, 28]     0.189   0.235  43.7%  ReluBackward0",
