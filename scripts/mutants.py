@@ -39,7 +39,7 @@ MUTANTS = [
      "c.momentum = momentum", "c.momentum = 0.9",
      "FlagWiringTests"),
     ("--batch-size ignored",
-     "Sources/blitz-tui/TrainingOptions.swift",
+     "Sources/blitz-tui/ModelOptions.swift",
      "c.batchSize = batchSize", "c.batchSize = 4",
      "FlagWiringTests"),
     ("SGD's weight decay dropped by the trainer",
@@ -68,6 +68,10 @@ MUTANTS = [
      "Sources/TUI/Widgets/StatusBar.swift",
      "accumulated: \\(s.accumulated)", "accumulated: \\(s.step)",
      "TUITests"),
+    ("--ascii ignored by the UI",
+     "Sources/blitz-tui/TrainCommand.swift",
+     "TUIOptions(ascii: ascii ? true : nil,", "TUIOptions(ascii: nil,",
+     "asciiFlagDrawsWithASCIIOnly"),
     # The engine and the library.
     ("AccumulateGrad overwrites instead of adding",
      "Sources/Autograd/Engine/Engine.swift",
@@ -84,7 +88,7 @@ MUTANTS = [
      "OptimTests|CPUBackend"),
     ("Adam without bias correction",
      "Sources/Autograd/Backend/CPU/CPUOptimizers.swift",
-     "let stepSize = lr / correction1", "let stepSize = lr",
+     "let stepSize = T(h.lr / correction1)", "let stepSize = T(h.lr)",
      "OptimTests|CPUBackend"),
     ("DataLoader shuffles every epoch the same way",
      "Sources/Autograd/Data/DataLoader.swift",
@@ -94,6 +98,14 @@ MUTANTS = [
      "Sources/Autograd/IO/SafetensorsHeader.swift",
      "case .float32: self = .F32", "case .float32: self = .F64",
      "Safetensors"),
+    ("DistributedSampler: every rank takes rank 0's share",
+     "Sources/Autograd/Data/DistributedSampler.swift",
+     "stride(from: rank, to: totalSize, by: replicas)", "stride(from: 0, to: totalSize, by: replicas)",
+     "DistributedSampler"),
+    ("TensorBoard's masked CRC without its rotation",
+     "Sources/TensorBoard/CRC32C.swift",
+     "((crc >> 15) | (crc << 17)) &+ 0xA282_EAD8", "crc &+ 0xA282_EAD8",
+     "TensorBoard"),
 ]
 
 
