@@ -16,6 +16,7 @@ Run it only by hand: tests and the Makefile never call PyTorch.
 """
 import json
 import os
+import sys
 
 import torch
 import torch.nn as nn
@@ -24,25 +25,9 @@ import torch.nn.functional as F
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Tests", "Fixtures", "pages", "pytorch_pages.json")
 
 
-class Net(nn.Module):
-    """The 60-minute blitz's Net, as the tutorial writes it."""
-
-    def __init__(self, channels=3):
-        super().__init__()
-        self.conv1 = nn.Conv2d(channels, 6, 5)
-        self.pool = nn.MaxPool2d(2, 2)
-        self.conv2 = nn.Conv2d(6, 16, 5)
-        self.fc1 = nn.Linear(16 * 5 * 5, 120)
-        self.fc2 = nn.Linear(120, 84)
-        self.fc3 = nn.Linear(84, 10)
-
-    def forward(self, x):
-        x = self.pool(F.relu(self.conv1(x)))
-        x = self.pool(F.relu(self.conv2(x)))
-        x = torch.flatten(x, 1)
-        x = F.relu(self.fc1(x))
-        x = F.relu(self.fc2(x))
-        return self.fc3(x)
+# The blitz's Net, as make_nn_fixtures.py writes it (one copy for every fixture script).
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from make_nn_fixtures import Net  # noqa: E402
 
 
 class MLP(nn.Module):
