@@ -38,12 +38,6 @@ import TUI
         }
     }
 
-    @Test func digitsAreFreeForPages() {
-        for digit in "123456" {
-            #expect(KeyMap.action(for: .character(digit)) == nil)
-        }
-    }
-
     @Test func lettersWorkInBothCases() {
         for (lower, upper) in [("n", "N"), ("b", "B"), ("z", "Z"), ("q", "Q"), ("l", "L")] as [(Character, Character)] {
             #expect(KeyMap.action(for: .character(lower)) != nil)
