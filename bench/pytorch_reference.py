@@ -7,7 +7,9 @@ usage: python bench/pytorch_reference.py [--threads N] [--only NAME,...] [--cpu-
 """
 import argparse
 import json
+import os
 import statistics
+import sys
 import time
 
 import torch
@@ -51,25 +53,9 @@ def sgemm(n):
     return {"name": f"sgemm_{n}_gflops", "value": 2 * n ** 3 / (us * 1000)}
 
 
-class Net(nn.Module):
-    """The 60-minute blitz's CIFAR-10 Net."""
-
-    def __init__(self):
-        super().__init__()
-        self.conv1 = nn.Conv2d(3, 6, 5)
-        self.pool = nn.MaxPool2d(2, 2)
-        self.conv2 = nn.Conv2d(6, 16, 5)
-        self.fc1 = nn.Linear(16 * 5 * 5, 120)
-        self.fc2 = nn.Linear(120, 84)
-        self.fc3 = nn.Linear(84, 10)
-
-    def forward(self, x):
-        x = self.pool(F.relu(self.conv1(x)))
-        x = self.pool(F.relu(self.conv2(x)))
-        x = torch.flatten(x, 1)
-        x = F.relu(self.fc1(x))
-        x = F.relu(self.fc2(x))
-        return self.fc3(x)
+# The blitz's Net, written once in scripts/blitz_net.py for every PyTorch script.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts"))
+from blitz_net import Net  # noqa: E402
 
 
 class MLP(nn.Module):

@@ -112,24 +112,10 @@ blitz_step_ms() {
 # warm-up: "like blitz-tui" uploads a new batch from host memory and reads loss.item() every
 # step (what blitz-tui's loop does); "resident" reuses one batch on the GPU and never waits.
 torch_step_ms() {
-    timeout 180 python3 - "$log_dir" <<'PY'
-import statistics, sys, time, torch, torch.nn as nn, torch.nn.functional as F
-class Net(nn.Module):  # the 60-minute blitz's Net
-    def __init__(self):
-        super().__init__()
-        self.conv1 = nn.Conv2d(3, 6, 5)
-        self.pool = nn.MaxPool2d(2, 2)
-        self.conv2 = nn.Conv2d(6, 16, 5)
-        self.fc1 = nn.Linear(16 * 5 * 5, 120)
-        self.fc2 = nn.Linear(120, 84)
-        self.fc3 = nn.Linear(84, 10)
-    def forward(self, x):
-        x = self.pool(F.relu(self.conv1(x)))
-        x = self.pool(F.relu(self.conv2(x)))
-        x = torch.flatten(x, 1)
-        x = F.relu(self.fc1(x))
-        x = F.relu(self.fc2(x))
-        return self.fc3(x)
+    BLITZ_SCRIPTS="$here" timeout 180 python3 - "$log_dir" <<'PY'
+import os, statistics, sys, time, torch, torch.nn.functional as F
+sys.path.insert(0, os.environ["BLITZ_SCRIPTS"])
+from blitz_net import Net  # the 60-minute blitz's Net, shared with the fixture scripts
 torch.backends.cudnn.benchmark = False
 dev = torch.device("cuda")
 net = Net().to(dev)
@@ -172,25 +158,11 @@ PY
 # and every final weight of its --save file (absolute error) within 1e-4. Neither side needs
 # numpy or the safetensors package: the format is written and read here.
 parity_python() {
-    python3 - "$@" <<'PY'
-import json, struct, sys, torch, torch.nn as nn, torch.nn.functional as F
+    BLITZ_SCRIPTS="$here" python3 - "$@" <<'PY'
+import json, os, struct, sys, torch, torch.nn.functional as F
 mode, work, steps, batch = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
-class Net(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.conv1 = nn.Conv2d(3, 6, 5)
-        self.pool = nn.MaxPool2d(2, 2)
-        self.conv2 = nn.Conv2d(6, 16, 5)
-        self.fc1 = nn.Linear(16 * 5 * 5, 120)
-        self.fc2 = nn.Linear(120, 84)
-        self.fc3 = nn.Linear(84, 10)
-    def forward(self, x):
-        x = self.pool(F.relu(self.conv1(x)))
-        x = self.pool(F.relu(self.conv2(x)))
-        x = torch.flatten(x, 1)
-        x = F.relu(self.fc1(x))
-        x = F.relu(self.fc2(x))
-        return self.fc3(x)
+sys.path.insert(0, os.environ["BLITZ_SCRIPTS"])
+from blitz_net import Net  # the 60-minute blitz's Net, shared with the fixture scripts
 def save(path, tensors):
     header, blobs, offset = {}, [], 0
     for name, t in tensors.items():

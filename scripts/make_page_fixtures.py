@@ -20,14 +20,13 @@ import sys
 
 import torch
 import torch.nn as nn
-import torch.nn.functional as F
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Tests", "Fixtures", "pages", "pytorch_pages.json")
 
 
-# The blitz's Net, as make_nn_fixtures.py writes it (one copy for every fixture script).
+# The blitz's Net, written once in blitz_net.py for every PyTorch script.
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from make_nn_fixtures import Net  # noqa: E402
+from blitz_net import Net  # noqa: E402
 
 
 class MLP(nn.Module):
