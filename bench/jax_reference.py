@@ -17,7 +17,6 @@ processors the process may use (make bench pins it with taskset, as it pins blit
 import argparse
 import json
 import os
-import statistics
 import sys
 import time
 
@@ -26,20 +25,7 @@ import time
 jax = None
 jnp = None
 
-# Wall time by default; --cpu-time reads the process's CPU time, as blitz-bench --cpu-time does.
-clock_ns = time.perf_counter_ns
-
-
-def median_us(body, warmup, min_reps, max_reps, seconds):
-    for _ in range(warmup):
-        body()
-    samples = []
-    deadline = time.perf_counter() + seconds
-    while len(samples) < max_reps and (len(samples) < min_reps or time.perf_counter() < deadline):
-        start = clock_ns()
-        body()
-        samples.append((clock_ns() - start) / 1000)
-    return statistics.median(samples)
+from timing import median_us, use_cpu_time  # bench/timing.py: one timing loop for both peers
 
 
 def first_call_ms(call):
@@ -187,7 +173,7 @@ WORKLOADS = {
 
 
 def main():
-    global clock_ns, jax, jnp
+    global jax, jnp
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--threads", type=int, default=None,
                         help="1: XLA's CPU kernels on one thread; otherwise the processors the process may use")
@@ -200,7 +186,7 @@ def main():
         # XLA reads its flags when it starts, so before the import.
         os.environ["XLA_FLAGS"] = (os.environ.get("XLA_FLAGS", "") + " --xla_cpu_multi_thread_eigen=false").strip()
     if args.cpu_time:
-        clock_ns = time.process_time_ns
+        use_cpu_time()
     names = args.only.split(",") if args.only else list(WORKLOADS)
     for name in names:
         if name not in WORKLOADS:

@@ -8,29 +8,13 @@ usage: python bench/pytorch_reference.py [--threads N] [--only NAME,...] [--cpu-
 import argparse
 import json
 import os
-import statistics
 import sys
-import time
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-
-# Wall time by default; --cpu-time reads the process's CPU time, as blitz-bench --cpu-time does.
-clock_ns = time.perf_counter_ns
-
-
-def median_us(body, warmup, min_reps, max_reps, seconds):
-    for _ in range(warmup):
-        body()
-    samples = []
-    deadline = time.perf_counter() + seconds
-    while len(samples) < max_reps and (len(samples) < min_reps or time.perf_counter() < deadline):
-        start = clock_ns()
-        body()
-        samples.append((clock_ns() - start) / 1000)
-    return statistics.median(samples)
+from timing import median_us, use_cpu_time  # bench/timing.py: one timing loop for both peers
 
 
 def scalar_chain():
@@ -121,8 +105,7 @@ def main():
     parser.add_argument("--cpu-time", action="store_true", help="time with the process's CPU time, not wall time")
     args = parser.parse_args()
     if args.cpu_time:
-        global clock_ns
-        clock_ns = time.process_time_ns
+        use_cpu_time()
     if args.threads is not None:
         if args.threads < 1:
             parser.error("--threads needs a positive whole number")
