@@ -74,14 +74,14 @@ struct TrainCommand: ParsableCommand {
         if let background, Background(rawValue: background) == nil {
             throw TrainerError.invalidFlag(FlagError(flag: "--background", value: background, requirement: .oneOf(["dark", "light"])))
         }
+        if paused && (headless || json) {
+            throw TrainerError.invalidFlag(FlagError(flag: "--paused", value: "--headless", requirement: .onlyWith("the UI")))
+        }
         if distributed {
             try runDistributed(configuration, speed: chosen)
             return
         }
         if headless || json {
-            if paused {
-                throw TrainerError.invalidFlag(FlagError(flag: "--paused", value: "--headless", requirement: .onlyWith("the UI")))
-            }
             try runHeadless(configuration, speed: chosen ?? .max)
         } else {
             try runTUI(configuration, speed: chosen ?? .watchable)
@@ -135,7 +135,6 @@ struct TrainCommand: ParsableCommand {
     private func runDistributed(_ configuration: TrainingConfiguration, speed: TrainingSpeed?) throws {
         var configuration = configuration
         let ui = !(headless || json)
-        if paused && !ui { throw TrainerError.invalidFlag(FlagError(flag: "--paused", value: "--headless", requirement: .onlyWith("the UI"))) }
         configuration.distributed = true
         configuration.distributedTimeout = distributedTimeout ?? (ui ? 0 : 120)
         // The same length on every rank, whichever of them shows the UI.
