@@ -53,10 +53,10 @@ let package = Package(
             name: "blitz-bench",
             dependencies: ["Autograd", "Models", "Trainer", "TUI"]),
         // Shared by the test targets: when a conditional test may be skipped (Requirement.swift).
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Autograd", "Models", "Trainer"], path: "Tests/TestSupport"),
         .testTarget(name: "AutogradTests", dependencies: ["Autograd", "TestSupport"]),
         .testTarget(name: "ModelsTests", dependencies: ["Autograd", "Models", "TestSupport"]),
-        .testTarget(name: "TrainerTests", dependencies: ["Autograd", "Models", "Trainer"]),
+        .testTarget(name: "TrainerTests", dependencies: ["Autograd", "Models", "Trainer", "TestSupport"]),
         .testTarget(name: "TUITests", dependencies: ["TUI", "Trainer", "Lessons"]),
         .testTarget(name: "TensorBoardTests", dependencies: ["TensorBoard"]),
         .testTarget(name: "DatasetDownloadsTests", dependencies: ["DatasetDownloads", "CDownloads", "Models"]),

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 import Trainer
 
 /// Every training flag, end to end: the real binary's `--json` losses against the hand-written

@@ -1,6 +1,7 @@
 import Autograd
 import Models
 import Testing
+import TestSupport
 @testable import Trainer
 
 /// The numbers the screen shows, recomputed here from the tensors themselves rather than read
@@ -41,20 +42,8 @@ import Testing
         core.evaluate()
         let shown = try #require(core.accuracies.last?.accuracy)
 
-        // One sample at a time: argmax of the logits against that sample's own label.
-        let test = core.split.test
-        var correct = 0
-        core.model.eval()
-        noGrad {
-            for index in 0..<test.count {
-                let (input, label) = Batch.gather([index], from: test).tensors()
-                let logits = core.model(input).doubles
-                let predicted = logits.indices.max { logits[$0] < logits[$1] }!
-                if Int64(predicted) == label.toArray(Int64.self)[0] { correct += 1 }
-            }
-        }
-        core.model.train()
-        let counted = Double(correct) / Double(test.count)
+        // One sample at a time, by the hand-written loop's count (not the trainer's evaluation).
+        let counted = HandLoop.accuracy(of: core.model, on: core.split.test)
         #expect(counted > 0.6, "trained past chance, so a wrong label comparison cannot pass by luck")
         #expect(abs(shown - counted) <= 1e-12, "shown \(shown), counted \(counted)")
         let snapshot = core.snapshot(version: 1, withParameterNorms: false, previous: TrainingSnapshot())

@@ -7,15 +7,15 @@ import Trainer
 /// itself. The wiring tests run the real binary with a flag and compare what it printed with this
 /// loop run on the same configuration, so a flag that is ignored or wired to the wrong thing
 /// (`adam` building AdamW, `--no-shuffle` dropped) shows up as different numbers.
-struct HandLoop {
-    struct Run: Equatable {
-        var losses: [Double] = []
+public struct HandLoop {
+    public struct Run: Equatable {
+        public var losses: [Double] = []
         /// Test accuracy by the step it was measured after.
-        var accuracies: [Int: Double] = [:]
+        public var accuracies: [Int: Double] = [:]
     }
 
     /// Trains `configuration` for its `steps` and evaluates after every step in `evaluateAt`.
-    static func run(_ configuration: TrainingConfiguration, evaluateAt: Set<Int> = []) throws -> Run {
+    public static func run(_ configuration: TrainingConfiguration, evaluateAt: Set<Int> = []) throws -> Run {
         let c = configuration
         let split = try DatasetCatalog.load(c.dataset, seed: c.seed)
         let model = try ModelCatalog.make(c.model, inputShape: split.sampleShape, classes: split.classCount, seed: c.seed)
@@ -51,7 +51,7 @@ struct HandLoop {
     }
 
     /// Correct predictions over the whole test split, counted one sample at a time.
-    static func accuracy(of model: Module, on test: any Dataset) -> Double {
+    public static func accuracy(of model: Module, on test: any Dataset) -> Double {
         model.eval()
         defer { model.train() }
         var correct = 0
