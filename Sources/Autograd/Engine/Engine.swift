@@ -15,8 +15,11 @@ public struct BackwardStep {
     public let node: Node
     /// The gradient with respect to the node's output (nil when none reached it).
     public let gradIn: Tensor?
+    /// One entry per edge of `node` (empty for AccumulateGrad), kept inline as the node returned it.
+    public let gradients: Gradients
+
     /// One entry per edge of `node` (empty for AccumulateGrad).
-    public let gradsOut: [Tensor?]
+    public var gradsOut: [Tensor?] { Array(gradients) }
 }
 
 public final class BackwardStepper {
@@ -67,25 +70,29 @@ public final class BackwardStepper {
     public func step() throws(AutogradError) -> BackwardStep? {
         // Switching the task-local costs more than a small node's whole backward, so it is
         // switched only when it is on (finish() switches it once for the whole pass).
-        guard GradMode.isEnabled else { return try stepWithoutGrad() }
+        guard GradMode.isEnabled else { return try runNext(reporting: true) }
         let result: Result<BackwardStep?, AutogradError> = GradMode.$isEnabled.withValue(false) {
-            do throws(AutogradError) { return .success(try stepWithoutGrad()) } catch { return .failure(error) }
+            do throws(AutogradError) { return .success(try runNext(reporting: true)) } catch { return .failure(error) }
         }
         return try result.get()
     }
 
-    /// Runs every remaining node.
+    /// Runs every remaining node: the same `runNext` as `step()`, without building the report
+    /// that nobody reads here (copying it cost a dozen reference counts per node).
     public func finish() throws(AutogradError) {
         let result: Result<Void, AutogradError> = GradMode.$isEnabled.withValue(false) {
             do throws(AutogradError) {
-                while try stepWithoutGrad() != nil {}
+                while !queue.isEmpty { try runNext(reporting: false) }
                 return .success(())
             } catch { return .failure(error) }
         }
         try result.get()
     }
 
-    private func stepWithoutGrad() throws(AutogradError) -> BackwardStep? {
+    /// Runs the next node with grad mode off; what it did when `reporting` (nil otherwise, and
+    /// when nothing is left).
+    @discardableResult
+    private func runNext(reporting: Bool) throws(AutogradError) -> BackwardStep? {
         guard let node = queue.pop() else { return nil }
         let nodeSlot = slot(of: node)
         var grad = buffers[nodeSlot]
@@ -96,7 +103,7 @@ public final class BackwardStepper {
             if let g = grad {
                 accumulate(g, into: variable)
             }
-            return BackwardStep(node: node, gradIn: grad, gradsOut: [])
+            return reporting ? BackwardStep(node: node, gradIn: grad, gradients: []) : nil
         }
 
         if var g = grad {
@@ -109,18 +116,19 @@ public final class BackwardStepper {
             }
             grad = g
         }
-        var outputs: [Tensor?]
+        let outputs: Gradients
         if let g = grad {
             outputs = try node.apply(g)
         } else {
-            outputs = [Tensor?](repeating: nil, count: node.nextEdges.count)
+            outputs = Gradients(nils: node.edges.count)
         }
         if !retainGraph { node.releaseSavedTensors() }
         if detectAnomaly { try checkAnomaly(node, outputs) }
-        ensure(outputs.count == node.nextEdges.count, "\(node.name) returned \(outputs.count) gradients for \(node.nextEdges.count) inputs")
+        let edgeCount = node.edges.count
+        ensure(outputs.count == edgeCount, "\(node.name) returned \(outputs.count) gradients for \(edgeCount) inputs")
 
-        for (i, edge) in node.nextEdges.enumerated() {
-            guard let next = edge else { continue }
+        for i in 0..<edgeCount {
+            guard let next = node.edges[i] else { continue }
             let nextSlot = slot(of: next)
             if let g = outputs[i] {
                 if let existing = buffers[nextSlot] {
@@ -139,7 +147,7 @@ public final class BackwardStepper {
             buffers = []
             slotsByIdentity = nil
         }
-        return BackwardStep(node: node, gradIn: grad, gradsOut: outputs)
+        return reporting ? BackwardStep(node: node, gradIn: grad, gradients: outputs) : nil
     }
 
     private func countDependencies(from root: Node) {
@@ -147,7 +155,7 @@ public final class BackwardStepper {
         enroll(root)
         var stack: [Node] = [root]
         while let node = stack.popLast() {
-            for case let next? in node.nextEdges {
+            for case let next? in node.edges {
                 if next.passStamp != pass {
                     enroll(next)
                     stack.append(next)
@@ -189,7 +197,7 @@ public final class BackwardStepper {
         }
     }
 
-    private func checkAnomaly(_ node: Node, _ outputs: [Tensor?]) throws(AutogradError) {
+    private func checkAnomaly(_ node: Node, _ outputs: Gradients) throws(AutogradError) {
         for (i, output) in outputs.enumerated() {
             guard let output, output.dtype.isFloatingPoint else { continue }
             // One pass on the device; only a sum that is not finite needs a look at the elements,

@@ -1,5 +1,8 @@
 import Synchronization
 
+/// What a backward function returns: one gradient per edge, nil where none flows.
+public typealias Gradients = SmallList<Tensor>
+
 /// A Node is a grad_fn: one recorded operation of the forward pass, seen from the backward pass.
 ///
 /// It carries PyTorch's name for it (AddmmBackward0, ...), an edge to the node of each forward
@@ -13,8 +16,8 @@ import Synchronization
 public final class Node {
     public let name: String
     public let sequenceNr: Int
-    /// Edges to the nodes of the forward inputs, in PyTorch's order.
-    public internal(set) var nextEdges: [Node?]
+    /// Edges to the nodes of the forward inputs, in PyTorch's order (inline: no array per node).
+    public let edges: SmallList<Node>
     /// The dotted name of the module whose forward created this node (nil outside modules).
     public let module: String?
     /// The forward op, for anomaly messages (`addmm`, `conv2d`, ...).
@@ -23,7 +26,9 @@ public final class Node {
     public let outputShape: [Int]
     public let outputDType: DType
 
-    public typealias BackwardFunction = (_ grad: Tensor, _ saved: [Tensor]) -> [Tensor?]
+    /// Given the gradient of the output and the saved tensors: one gradient per edge (an array
+    /// literal such as `[g, nil]` builds the inline list).
+    public typealias BackwardFunction = (_ grad: Tensor, _ saved: [Tensor]) -> Gradients
     var backwardFunction: BackwardFunction?
     var saved: [Tensor]
     private let savesTensors: Bool
@@ -48,12 +53,12 @@ public final class Node {
     static let accumulateGradSequenceNr = Int.max
     private static let counter = Atomic<Int>(0)
 
-    init(name: String, forwardOp: String, edges: [Node?], saved: [Tensor], outputShape: [Int], outputDType: DType,
+    init(name: String, forwardOp: String, edges: SmallList<Node>, saved: [Tensor], outputShape: [Int], outputDType: DType,
          backward: @escaping BackwardFunction) {
         self.name = name
         self.forwardOp = forwardOp
         self.sequenceNr = Node.counter.wrappingAdd(1, ordering: .relaxed).oldValue
-        self.nextEdges = edges
+        self.edges = edges
         self.saved = saved
         self.savesTensors = !saved.isEmpty
         self.backwardFunction = backward
@@ -67,7 +72,7 @@ public final class Node {
         self.name = "AccumulateGrad"
         self.forwardOp = "leaf"
         self.sequenceNr = Node.accumulateGradSequenceNr
-        self.nextEdges = []
+        self.edges = []
         self.saved = []
         self.savesTensors = false
         self.backwardFunction = nil
@@ -90,12 +95,15 @@ public final class Node {
     }
 
     /// Runs the node's backward on `grad`: one gradient per edge.
-    func apply(_ grad: Tensor) throws(AutogradError) -> [Tensor?] {
+    func apply(_ grad: Tensor) throws(AutogradError) -> Gradients {
         if savedTensorsReleased { throw .graphFreed(node: name) }
         guard let backwardFunction else { return [] }
         return backwardFunction(grad, saved)
     }
 
+    /// The edges as an array, nil where PyTorch keeps an invalid edge (`next_functions`).
+    public var nextEdges: [Node?] { Array(edges) }
+
     /// The valid edges' nodes, in order (what `next_functions` shows, without the Nones).
-    public var nextNodes: [Node] { nextEdges.compactMap { $0 } }
+    public var nextNodes: [Node] { edges.compactMap { $0 } }
 }

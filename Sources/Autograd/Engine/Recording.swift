@@ -30,8 +30,7 @@ extension Tensor {
         savedAliases.reserveCapacity(saving.count + (savingOutput ? 1 : 0))
         for t in saving { savedAliases.append(t.detach()) }
         if savingOutput { savedAliases.append(Tensor(storage: storage, shape: shape, isContiguous: isContiguous)) }
-        var edges: [Node?] = []
-        edges.reserveCapacity(inputs.count)
+        var edges = SmallList<Node>()
         for input in inputs { edges.append(input?.gradientEdge()) }
         let node = Node(name: name, forwardOp: op, edges: edges, saved: savedAliases,
                         outputShape: shape, outputDType: storage.dtype, backward: backward)

@@ -78,13 +78,13 @@ extension DataParallel {
         let busyRows = Array(rows.prefix(outputs.count))
         return Tensor.record(storage, shape: [total] + tail, inputs: outputs, name: "GatherBackward", op: "gather") { g, _ in
             let host = g.rawBytes()
-            return busyRows.enumerated().map { r, range -> Tensor? in
+            return Gradients(busyRows.enumerated().map { r, range -> Tensor? in
                 let part = host.withUnsafeBytes { raw in
                     backends[r].upload(UnsafeRawBufferPointer(rebasing: raw[range.lowerBound * rowBytes ..< range.upperBound * rowBytes]),
                                        count: range.count * Shape.count(tail), dtype: dtype)
                 }
                 return Tensor(storage: part, shape: [range.count] + tail)
-            }
+            })
         }
     }
 
