@@ -30,6 +30,12 @@ extension Tensor {
         return Tensor(storage: backend.binary(.add, storage, self.shape, other.storage, other.shape, outShape: shape), shape: shape)
     }
 
+    /// The raw product with a scalar, for backward functions (which never record a graph): the
+    /// same kernel as `self * s`, without building a closure that only recording would need.
+    func scaled(by s: Double) -> Tensor {
+        Tensor(storage: backend.unary(.scale(s), storage), shape: shape)
+    }
+
     public static func + (a: Tensor, b: Tensor) -> Tensor {
         let shape = broadcastShape(a, b, "add")
         let out = a.backend.binary(.add, a.storage, a.shape, b.storage, b.shape, outShape: shape)
@@ -81,7 +87,7 @@ extension Tensor {
     public static func * (x: Tensor, s: Double) -> Tensor {
         if !x.dtype.isFloatingPoint { return x.promotedToFloat() * s }
         let out = x.backend.unary(.scale(s), x.storage)
-        return record(out, shape: x.shape, inputs: [x, nil], name: "MulBackward0", op: "mul") { g, _ in [g * s, nil] }
+        return record(out, shape: x.shape, inputs: [x, nil], name: "MulBackward0", op: "mul") { g, _ in [g.scaled(by: s), nil] }
     }
 
     public static func * (s: Double, x: Tensor) -> Tensor { x * s }
@@ -111,6 +117,6 @@ extension Tensor {
     public static func / (x: Tensor, s: Double) -> Tensor {
         if !x.dtype.isFloatingPoint { return x.promotedToFloat() / s }
         let out = x.backend.unary(.scale(1 / s), x.storage)
-        return record(out, shape: x.shape, inputs: [x, nil], name: "DivBackward0", op: "div") { g, _ in [g * (1 / s), nil] }
+        return record(out, shape: x.shape, inputs: [x, nil], name: "DivBackward0", op: "div") { g, _ in [g.scaled(by: 1 / s), nil] }
     }
 }
