@@ -16,24 +16,30 @@ extension Tensor {
     /// Wraps `storage` as the result of an op on `inputs`, recording `name` (PyTorch's node name)
     /// with `backward` when a gradient is needed. `saving` are the inputs backward reads;
     /// `savingOutput` appends the result itself. A nil input is a scalar operand: PyTorch keeps an
-    /// edge for it that points nowhere, and so do we.
+    /// edge for it that points nowhere, and so do we. `pendingTranspose`: `storage` holds the
+    /// result's transpose, left uncopied (Tensor+LazyTranspose.swift).
     static func record(_ storage: Storage, shape: [Int], isContiguous: Bool = true,
                        inputs: [Tensor?], name: String, op: String,
-                       saving: [Tensor] = [], savingOutput: Bool = false,
+                       saving: [Tensor] = [], savingOutput: Bool = false, pendingTranspose: Bool = false,
                        backward: @escaping Node.BackwardFunction) -> Tensor {
+        func result(requiresGrad: Bool = false, gradFn: Node? = nil) -> Tensor {
+            if pendingTranspose {
+                return Tensor(transposing: storage, shape: shape, requiresGrad: requiresGrad, gradFn: gradFn,
+                              isContiguous: isContiguous)
+            }
+            return Tensor(storage: storage, shape: shape, requiresGrad: requiresGrad, gradFn: gradFn, isContiguous: isContiguous)
+        }
         var needsGrad = false
         for case let input? in inputs where input.requiresGrad { needsGrad = true; break }
-        guard needsGrad && GradMode.isEnabled else {
-            return Tensor(storage: storage, shape: shape, isContiguous: isContiguous)
-        }
+        guard needsGrad && GradMode.isEnabled else { return result() }
         var savedAliases: [Tensor] = []
         savedAliases.reserveCapacity(saving.count + (savingOutput ? 1 : 0))
         for t in saving { savedAliases.append(t.detach()) }
-        if savingOutput { savedAliases.append(Tensor(storage: storage, shape: shape, isContiguous: isContiguous)) }
+        if savingOutput { savedAliases.append(result()) }
         var edges = SmallList<Node>()
         for input in inputs { edges.append(input?.gradientEdge()) }
         let node = Node(name: name, forwardOp: op, edges: edges, saved: savedAliases,
                         outputShape: shape, outputDType: storage.dtype, backward: backward)
-        return Tensor(storage: storage, shape: shape, requiresGrad: true, gradFn: node, isContiguous: isContiguous)
+        return result(requiresGrad: true, gradFn: node)
     }
 }

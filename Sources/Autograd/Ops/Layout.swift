@@ -113,10 +113,16 @@ extension Tensor {
     }
 
     /// Transpose of a tensor of at most 2 dimensions (TBackward0): Linear's `weight.t()`.
+    /// A matrix's transpose is left uncopied until something other than a matrix product reads it
+    /// (Tensor+LazyTranspose.swift); so is the gradient TBackward0 passes back.
     public func t() -> Tensor {
         ensure(rank <= 2, "t() expects a tensor with <= 2 dimensions, but self is \(rank)D")
-        let order = rank == 2 ? [1, 0] : Array(0..<rank)
-        return permuted(order, name: "TBackward0", op: "t", inverse: order)
+        guard rank == 2 else { return permuted(Array(0..<rank), name: "TBackward0", op: "t", inverse: Array(0..<rank)) }
+        let out = transposedMatrix()
+        return Tensor.record(out.backingStorage, shape: out.shape, isContiguous: staysContiguous([1, 0]), inputs: [self],
+                             name: "TBackward0", op: "t", pendingTranspose: out.isPendingTranspose) { g, _ in
+            [g.transposedMatrix()]
+        }
     }
 
     /// Broadcasts to a larger shape (ExpandBackward0); `-1` keeps a dimension.

@@ -15,18 +15,31 @@ extension Tensor {
         ensure(k == kb, AutogradError.shapesCannotBeMultiplied(op: batched ? "bmm" : "mm", mat1: [m, k], mat2: [kb, n]).description)
         let outShape = batched ? [batch, m, n] : [m, n]
         let out = a.backend.allocate(count: Shape.count(outShape), dtype: a.dtype)
-        a.backend.gemm(a.storage, b.storage, into: out, m: m, n: n, k: k, transA: transA, transB: transB,
+        // A pending transpose (rank 2 only) goes in untransposed with its flag flipped.
+        let (sa, ta) = a.gemmOperand(transposed: transA)
+        let (sb, tb) = b.gemmOperand(transposed: transB)
+        a.backend.gemm(sa, sb, into: out, m: m, n: n, k: k, transA: ta, transB: tb,
                        alpha: 1, beta: 0, batch: batch, strideA: ar * ac, strideB: br * bc, strideC: m * n)
         return Tensor(storage: out, shape: outShape)
+    }
+
+    /// The gradient of a matrix product's second operand, opᵀ(a)·g: as a pending transpose
+    /// (gᵀ·a computed row-major) when that operand was one, so that it comes back in the
+    /// operand's layout and TBackward0 hands the weight its gradient without a copy.
+    static func productGradient(_ a: Tensor, _ g: Tensor, operandWasTransposed: Bool) -> Tensor {
+        guard operandWasTransposed else { return gemm(a, g, transA: true) }
+        return gemm(g, a, transA: true).transposedMatrix()
     }
 
     /// Matrix product of 2-D tensors (MmBackward0).
     public func mm(_ other: Tensor) -> Tensor {
         ensure(rank == 2 && other.rank == 2, "mm: expected 2-D tensors, got \(Shape.describe(shape)) and \(Shape.describe(other.shape))")
         let out = Tensor.gemm(self, other)
+        let otherWasTransposed = other.isPendingTranspose
         return Tensor.record(out.storage, shape: out.shape, inputs: [self, other], name: "MmBackward0", op: "mm",
                              saving: [self, other]) { g, saved in
-            [Tensor.gemm(g, saved[1], transB: true), Tensor.gemm(saved[0], g, transA: true)]
+            [Tensor.gemm(g, saved[1], transB: true),
+             Tensor.productGradient(saved[0], g, operandWasTransposed: otherWasTransposed)]
         }
     }
 
@@ -60,12 +73,16 @@ extension Tensor {
         ensure(mat2.shape[0] == k, AutogradError.shapesCannotBeMultiplied(op: "addmm", mat1: [m, k], mat2: mat2.shape).description)
         ensure(Shape.broadcast(bias.shape, [m, n]) == [m, n], "addmm: bias of shape \(Shape.describe(bias.shape)) cannot broadcast to [\(m), \(n)]")
         let out = input.backend.expand(bias.storage, shape: bias.shape, to: [m, n])
-        input.backend.gemm(input.storage, mat2.storage, into: out, m: m, n: n, k: k, transA: false, transB: false,
+        let (sa, ta) = input.gemmOperand(transposed: false)
+        let (sb, tb) = mat2.gemmOperand(transposed: false)
+        input.backend.gemm(sa, sb, into: out, m: m, n: n, k: k, transA: ta, transB: tb,
                            alpha: 1, beta: 1, batch: 1, strideA: 0, strideB: 0, strideC: 0)
         let biasShape = bias.shape
+        let mat2WasTransposed = mat2.isPendingTranspose
         return record(out, shape: [m, n], inputs: [bias, input, mat2], name: "AddmmBackward0", op: "addmm",
                       saving: [input, mat2]) { g, saved in
-            [g.sumTo(biasShape), Tensor.gemm(g, saved[1], transB: true), Tensor.gemm(saved[0], g, transA: true)]
+            [g.sumTo(biasShape), Tensor.gemm(g, saved[1], transB: true),
+             Tensor.productGradient(saved[0], g, operandWasTransposed: mat2WasTransposed)]
         }
     }
 }

@@ -16,7 +16,26 @@ let liveTensorCount = Atomic<Int>(0)
 public final class Tensor {
     public let shape: [Int]
     public let dtype: DType
-    public internal(set) var storage: Storage
+    /// The elements in row-major order of `shape`. A lazy transpose (below) is copied into
+    /// place the first time anything reads it.
+    public internal(set) var storage: Storage {
+        get {
+            if let transposeSource { return materializeTranspose(of: transposeSource) }
+            return ownStorage
+        }
+        set {
+            ownStorage = newValue
+            transposeSource = nil
+        }
+    }
+    /// The storage when it is in row-major order of `shape` (not a pending transpose).
+    private var ownStorage: Storage
+    /// Set while this 2-D tensor is the transpose of a [shape[1], shape[0]] row-major storage
+    /// that was never copied: `t()` of a matrix, and the gradient a matrix product returns for
+    /// such an operand. A matrix product reads it in place with its transpose flag flipped (so
+    /// Linear's `weight.t()` and its gradient cost no copy); anything else that reads `storage`
+    /// gets the copy, made once.
+    private(set) var transposeSource: Storage?
     public internal(set) var requiresGrad: Bool
     public internal(set) var gradFn: Node?
     public internal(set) var isContiguous: Bool
@@ -30,7 +49,7 @@ public final class Tensor {
     public var name: String?
 
     init(storage: Storage, shape: [Int], requiresGrad: Bool = false, gradFn: Node? = nil, isContiguous: Bool = true) {
-        self.storage = storage
+        self.ownStorage = storage
         self.shape = shape
         self.dtype = storage.dtype
         self.requiresGrad = requiresGrad
@@ -43,16 +62,33 @@ public final class Tensor {
         liveTensorCount.subtract(1, ordering: .relaxed)
     }
 
+    /// Makes this matrix the pending transpose of `source` (Tensor+LazyTranspose.swift).
+    func setTransposeSource(_ source: Storage) {
+        transposeSource = source
+    }
+
+    /// Copies a pending transpose into row-major order, once.
+    private func materializeTranspose(of source: Storage) -> Storage {
+        let copy = source.backend.permute(source, shape: [shape[1], shape[0]], order: [1, 0])
+        ownStorage = copy
+        transposeSource = nil
+        return copy
+    }
+
     /// How many tensors exist right now (a diagnostic for leak tests).
     public static var liveCount: Int { liveTensorCount.load(ordering: .relaxed) }
 
-    public var device: Device { storage.device }
+    /// The storage behind this tensor in whatever layout it has: for questions (device, backend,
+    /// element count) that a pending transpose answers without being copied.
+    var backingStorage: Storage { transposeSource ?? ownStorage }
+
+    public var device: Device { backingStorage.device }
     public var rank: Int { shape.count }
-    public var count: Int { storage.count }
+    public var count: Int { backingStorage.count }
     /// PyTorch's `numel()`.
-    public var numel: Int { storage.count }
+    public var numel: Int { backingStorage.count }
     public var isLeaf: Bool { gradFn == nil }
-    var backend: any Backend { storage.backend }
+    var backend: any Backend { backingStorage.backend }
 
     /// `size(dim)` with PyTorch's negative indexing.
     public func size(_ dim: Int) -> Int { shape[Shape.normalize(dim, rank: rank, op: "size")] }
@@ -68,12 +104,13 @@ public final class Tensor {
 
     /// A tensor sharing this one's storage, cut off from the graph.
     public func detach() -> Tensor {
-        Tensor(storage: storage, shape: shape, isContiguous: isContiguous)
+        if let transposeSource { return Tensor(transposing: transposeSource, shape: shape, isContiguous: isContiguous) }
+        return Tensor(storage: ownStorage, shape: shape, isContiguous: isContiguous)
     }
 
     /// Replaces the storage in place with one of the same shape (optimizers, `to(device)` on modules, loading weights).
     public func replaceStorage(with other: Storage) {
-        ensure(other.count == storage.count && other.dtype == dtype, "replaceStorage: \(other.count) \(other.dtype) elements for a \(Shape.describe(shape)) \(dtype) tensor")
+        ensure(other.count == count && other.dtype == dtype, "replaceStorage: \(other.count) \(other.dtype) elements for a \(Shape.describe(shape)) \(dtype) tensor")
         storage = other
     }
 }
