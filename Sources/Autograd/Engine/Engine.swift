@@ -23,12 +23,16 @@ public struct BackwardStep {
 }
 
 public final class BackwardStepper {
-    /// Every node reachable from the root, in discovery order; a node's slot is its index here
-    /// (stamped on the node as `passIndex`, valid while `passStamp` is this pass's number).
-    private var nodes: [Node] = []
-    /// Per slot: edges not yet delivered, and the gradient summed so far.
-    private var dependencies: [Int] = []
-    private var buffers: [Tensor?] = []
+    /// One per node reachable from the root, in discovery order: the node, its edges not yet
+    /// delivered and the gradient summed so far. A node's slot is its index here (stamped on the
+    /// node as `passIndex`, valid while `passStamp` is this pass's number). One array rather than
+    /// three, so that a delivery checks one buffer for uniqueness and a pass grows one array.
+    private struct Slot {
+        let node: Node
+        var dependencies = 0
+        var buffer: Tensor?
+    }
+    private var slots: [Slot] = []
     /// Slots by identity, built only if another pass over the same graph restamped our nodes
     /// (two steppers interleaved on one graph).
     private var slotsByIdentity: [ObjectIdentifier: Int]?
@@ -54,7 +58,7 @@ public final class BackwardStepper {
         self.detectAnomaly = AnomalyMode.isEnabled
         self.pass = BackwardStepper.passes.wrappingAdd(1, ordering: .relaxed).oldValue
         countDependencies(from: rootNode)
-        buffers[slot(of: rootNode)] = seed
+        slots[slot(of: rootNode)].buffer = seed
         queue.push(rootNode)
     }
 
@@ -95,8 +99,7 @@ public final class BackwardStepper {
     private func runNext(reporting: Bool) throws(AutogradError) -> BackwardStep? {
         guard let node = queue.pop() else { return nil }
         let nodeSlot = slot(of: node)
-        var grad = buffers[nodeSlot]
-        buffers[nodeSlot] = nil
+        var grad = slots[nodeSlot].buffer.take()
         stepsRun += 1
 
         if let variable = node.variable {
@@ -131,20 +134,18 @@ public final class BackwardStepper {
             guard let next = node.edges[i] else { continue }
             let nextSlot = slot(of: next)
             if let g = outputs[i] {
-                if let existing = buffers[nextSlot] {
-                    buffers[nextSlot] = existing.adding(g)
+                if let existing = slots[nextSlot].buffer.take() {
+                    slots[nextSlot].buffer = existing.adding(g)
                 } else {
-                    buffers[nextSlot] = g
+                    slots[nextSlot].buffer = g
                 }
             }
-            dependencies[nextSlot] -= 1
-            if dependencies[nextSlot] == 0 { queue.push(next) }
+            slots[nextSlot].dependencies -= 1
+            if slots[nextSlot].dependencies == 0 { queue.push(next) }
         }
         if queue.isEmpty {
             // The pass is over: let go of the graph now rather than when the stepper goes.
-            nodes = []
-            dependencies = []
-            buffers = []
+            slots = []
             slotsByIdentity = nil
         }
         return reporting ? BackwardStep(node: node, gradIn: grad, gradients: outputs) : nil
@@ -155,12 +156,14 @@ public final class BackwardStepper {
         enroll(root)
         var stack: [Node] = [root]
         while let node = stack.popLast() {
-            for case let next? in node.edges {
+            // By index: iterating `node.edges` would copy the list, a retain per slot.
+            for i in 0..<node.edges.count {
+                guard let next = node.edges[i] else { continue }
                 if next.passStamp != pass {
                     enroll(next)
                     stack.append(next)
                 }
-                dependencies[next.passIndex] += 1
+                slots[next.passIndex].dependencies += 1
             }
         }
     }
@@ -168,10 +171,8 @@ public final class BackwardStepper {
     /// Gives a newly reached node its slot.
     private func enroll(_ node: Node) {
         node.passStamp = pass
-        node.passIndex = nodes.count
-        nodes.append(node)
-        dependencies.append(0)
-        buffers.append(nil)
+        node.passIndex = slots.count
+        slots.append(Slot(node: node))
     }
 
     private func slot(of node: Node) -> Int {
@@ -179,7 +180,7 @@ public final class BackwardStepper {
         // Another stepper has since walked this graph and restamped it: look up by identity.
         if slotsByIdentity == nil {
             var table: [ObjectIdentifier: Int] = [:]
-            for (i, n) in nodes.enumerated() { table[ObjectIdentifier(n)] = i }
+            for (i, s) in slots.enumerated() { table[ObjectIdentifier(s.node)] = i }
             slotsByIdentity = table
         }
         return slotsByIdentity![ObjectIdentifier(node)]!
