@@ -33,7 +33,9 @@ extension Tensor {
         for case let input? in inputs where input.requiresGrad { needsGrad = true; break }
         guard needsGrad && GradMode.isEnabled else { return result() }
         var savedAliases: [Tensor] = []
-        savedAliases.reserveCapacity(saving.count + (savingOutput ? 1 : 0))
+        let savedCount = saving.count + (savingOutput ? 1 : 0)
+        // Not for none: reserving 0 on the shared empty array still goes through a reallocation.
+        if savedCount > 0 { savedAliases.reserveCapacity(savedCount) }
         for t in saving { savedAliases.append(t.detach()) }
         if savingOutput { savedAliases.append(result()) }
         var edges = SmallList<Node>()
