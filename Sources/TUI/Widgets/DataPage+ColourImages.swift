@@ -45,7 +45,7 @@ extension DataPage {
             what = ["pixels as stored, before Normalize: each character is two, ▀ the top one, its background the bottom one",
                     "pixels as stored, before Normalize: 2 per character, ▀ over its background"]
         } else if theme.symbols == .ascii {
-            what = ["pixels as stored, before Normalize, in grey (ASCII characters only: colour needs UTF-8's ▀)",
+            what = ["pixels as stored, before Normalize, in grey (ASCII characters only: colour needs UTF-8)",
                     "pixels as stored, before Normalize, in grey (ASCII characters only)"]
         } else if !theme.colors {
             what = ["pixels as stored, before Normalize, in grey (colours are off)"]
