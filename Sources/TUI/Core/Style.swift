@@ -18,9 +18,6 @@ public enum Color: Sendable, Equatable, Hashable {
     case white
     /// An index of xterm's 256-colour palette (Palette256): 16–231 the colour cube, 232–255 greys.
     case indexed(UInt8)
-
-    /// The eight basic colours and the default, the ones every colour terminal has.
-    public static let basic: [Color] = [.default, .black, .red, .green, .yellow, .blue, .magenta, .cyan, .white]
 }
 
 public struct Attributes: OptionSet, Sendable, Equatable, Hashable {
