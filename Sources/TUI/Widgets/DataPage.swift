@@ -191,7 +191,11 @@ public struct DataPage: Widget, Sendable {
         }
         let n = c.classNames.count
         let cell = max(3, String(c.counts.joined().max() ?? 0).count + 1)
-        let nameWidth = min(10, c.classNames.map(\.count).max() ?? 1)
+        // Names longer than a column (CIFAR-10's "automobile") head the columns by class number,
+        // and each row says its number before its name, instead of "a… a… b…".
+        let numbered = c.classNames.contains { $0.count > cell - 1 }
+        let rowName = { (k: Int) in numbered ? "\(k) \(c.classNames[k])" : c.classNames[k] }
+        let nameWidth = min(numbered ? 13 : 10, (0..<n).map { rowName($0).count }.max() ?? 1)
         let fitsMatrix = area.height >= n + 2 && nameWidth + 2 + n * cell + 8 <= area.width
         if !fitsMatrix {
             // Short terminal: per-class accuracy on one or two lines.
@@ -206,18 +210,20 @@ public struct DataPage: Widget, Sendable {
             }
             return
         }
-        buffer.put("confusion matrix at step \(c.step): rows true class, columns predicted · \(Format.percent(c.accuracy)) overall",
+        let columns = numbered ? "columns predicted class (by number)" : "columns predicted"
+        buffer.put("confusion matrix at step \(c.step): rows true class, \(columns) · \(Format.percent(c.accuracy)) overall",
                    x: area.x, y: area.y, style: theme.label, clip: area)
         var x = area.x + nameWidth + 2
         for k in 0..<n {
-            buffer.put(Format.padLeft(Format.truncate(c.classNames[k], cell - 1), cell), x: x, y: area.y + 1, style: theme.dim, clip: area)
+            let head = numbered ? String(k) : Format.truncate(c.classNames[k], cell - 1)
+            buffer.put(Format.padLeft(head, cell), x: x, y: area.y + 1, style: theme.dim, clip: area)
             x += cell
         }
         buffer.put("  acc", x: x, y: area.y + 1, style: theme.dim, clip: area)
         let peak = max(1, c.counts.joined().max() ?? 1)
         for t in 0..<n {
             let y = area.y + 2 + t
-            buffer.put(Format.padRight(Format.truncate(c.classNames[t], nameWidth), nameWidth), x: area.x, y: y, style: theme.label, clip: area)
+            buffer.put(Format.padRight(Format.truncate(rowName(t), nameWidth), nameWidth), x: area.x, y: y, style: theme.label, clip: area)
             x = area.x + nameWidth + 2
             for p in 0..<n {
                 let count = c.counts[t][p]
