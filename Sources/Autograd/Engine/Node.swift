@@ -28,9 +28,9 @@ public final class Node {
 
     /// Given the gradient of the output and the saved tensors: one gradient per edge (an array
     /// literal such as `[g, nil]` builds the inline list).
-    public typealias BackwardFunction = (_ grad: Tensor, _ saved: [Tensor]) -> Gradients
+    public typealias BackwardFunction = (_ grad: Tensor, _ saved: SavedValues) -> Gradients
     var backwardFunction: BackwardFunction?
-    var saved: [Tensor]
+    var saved: SavedValues
     private let savesTensors: Bool
     public private(set) var savedTensorsReleased = false
 
@@ -53,7 +53,7 @@ public final class Node {
     static let accumulateGradSequenceNr = Int.max
     private static let counter = Atomic<Int>(0)
 
-    init(name: String, forwardOp: String, edges: SmallList<Node>, saved: [Tensor], outputShape: [Int], outputDType: DType,
+    init(name: String, forwardOp: String, edges: SmallList<Node>, saved: SavedValues, outputShape: [Int], outputDType: DType,
          backward: @escaping BackwardFunction) {
         self.name = name
         self.forwardOp = forwardOp
@@ -89,7 +89,7 @@ public final class Node {
     /// Drops the saved tensors after a backward that did not ask to keep the graph.
     func releaseSavedTensors() {
         if savesTensors {
-            saved = []
+            saved.tensors = []
             savedTensorsReleased = true
         }
     }

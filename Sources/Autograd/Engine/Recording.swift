@@ -17,10 +17,11 @@ extension Tensor {
     /// with `backward` when a gradient is needed. `saving` are the inputs backward reads;
     /// `savingOutput` appends the result itself. A nil input is a scalar operand: PyTorch keeps an
     /// edge for it that points nowhere, and so do we. `pendingTranspose`: `storage` holds the
-    /// result's transpose, left uncopied (Tensor+LazyTranspose.swift).
+    /// result's transpose, left uncopied (Tensor+LazyTranspose.swift). `scalar` is a Python-number
+    /// operand the backward reads as `saved.scalar` (SavedValues.swift says why not a capture).
     static func record(_ storage: Storage, shape: [Int], isContiguous: Bool = true,
                        inputs: [Tensor?], name: String, op: String,
-                       saving: [Tensor] = [], savingOutput: Bool = false, pendingTranspose: Bool = false,
+                       saving: [Tensor] = [], savingOutput: Bool = false, pendingTranspose: Bool = false, scalar: Double = 0,
                        backward: @escaping Node.BackwardFunction) -> Tensor {
         func result(requiresGrad: Bool = false, gradFn: Node? = nil) -> Tensor {
             if pendingTranspose {
@@ -40,7 +41,7 @@ extension Tensor {
         if savingOutput { savedAliases.append(result()) }
         var edges = SmallList<Node>()
         for input in inputs { edges.append(input?.gradientEdge()) }
-        let node = Node(name: name, forwardOp: op, edges: edges, saved: savedAliases,
+        let node = Node(name: name, forwardOp: op, edges: edges, saved: SavedValues(savedAliases, scalar: scalar),
                         outputShape: shape, outputDType: storage.dtype, backward: backward)
         return result(requiresGrad: true, gradFn: node)
     }

@@ -87,7 +87,9 @@ extension Tensor {
     public static func * (x: Tensor, s: Double) -> Tensor {
         if !x.dtype.isFloatingPoint { return x.promotedToFloat() * s }
         let out = x.backend.unary(.scale(s), x.storage)
-        return record(out, shape: x.shape, inputs: [x, nil], name: "MulBackward0", op: "mul") { g, _ in [g.scaled(by: s), nil] }
+        return record(out, shape: x.shape, inputs: [x, nil], name: "MulBackward0", op: "mul", scalar: s) { g, saved in
+            [g.scaled(by: saved.scalar), nil]
+        }
     }
 
     public static func * (s: Double, x: Tensor) -> Tensor { x * s }
@@ -117,6 +119,8 @@ extension Tensor {
     public static func / (x: Tensor, s: Double) -> Tensor {
         if !x.dtype.isFloatingPoint { return x.promotedToFloat() / s }
         let out = x.backend.unary(.scale(1 / s), x.storage)
-        return record(out, shape: x.shape, inputs: [x, nil], name: "DivBackward0", op: "div") { g, _ in [g.scaled(by: 1 / s), nil] }
+        return record(out, shape: x.shape, inputs: [x, nil], name: "DivBackward0", op: "div", scalar: s) { g, saved in
+            [g.scaled(by: 1 / saved.scalar), nil]
+        }
     }
 }
