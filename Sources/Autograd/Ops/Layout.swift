@@ -1,6 +1,7 @@
 /// Shape and layout ops. view, reshape (of a contiguous tensor), flatten, unsqueeze and squeeze
-/// share storage, as PyTorch's views do. t, transpose and permute copy here but produce what
-/// PyTorch calls a non-contiguous tensor: `view` refuses one, `contiguous()` records a CloneBackward0.
+/// share storage, as PyTorch's views do. t, transpose and permute copy here (t of a matrix only
+/// when something other than a matrix product reads it) but produce what PyTorch calls a
+/// non-contiguous tensor: `view` refuses one, `contiguous()` records a CloneBackward0.
 extension Tensor {
     /// Resolves one -1 in a requested shape.
     func inferShape(_ requested: [Int], op: String) -> [Int] {

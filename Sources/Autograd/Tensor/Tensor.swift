@@ -8,7 +8,8 @@ let liveTensorCount = Atomic<Int>(0)
 /// Storage is always a contiguous row-major block behind a `Backend`, so a tensor may live on the
 /// CPU or a GPU. `isContiguous` tracks what PyTorch would report: `t()`, `transpose` and `permute`
 /// produce tensors PyTorch calls non-contiguous (here they are copied, but `view` refuses them and
-/// `contiguous()` records a CloneBackward0 exactly as PyTorch does).
+/// `contiguous()` records a CloneBackward0 exactly as PyTorch does). The transpose of a matrix is
+/// copied only when something other than a matrix product reads it (Tensor+LazyTranspose.swift).
 ///
 /// Autograd state: a tensor produced by an op on inputs that require grad has a `gradFn` (the
 /// node that will compute its inputs' gradients); a leaf that requires grad accumulates its
