@@ -53,7 +53,8 @@ public final class Node {
     static let accumulateGradSequenceNr = Int.max
     private static let counter = Atomic<Int>(0)
 
-    init(name: String, forwardOp: String, edges: SmallList<Node>, saved: SavedValues, outputShape: [Int], outputDType: DType,
+    init(name: String, forwardOp: String, edges: SmallList<Node>, saved: SavedValues, outputShape: [Int],
+         outputDType: DType,
          backward: @escaping BackwardFunction) {
         self.name = name
         self.forwardOp = forwardOp

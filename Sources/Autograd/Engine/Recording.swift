@@ -21,7 +21,8 @@ extension Tensor {
     /// operand the backward reads as `saved.scalar` (SavedValues.swift says why not a capture).
     static func record(_ storage: Storage, shape: [Int], isContiguous: Bool = true,
                        inputs: [Tensor?], name: String, op: String,
-                       saving: [Tensor] = [], savingOutput: Bool = false, pendingTranspose: Bool = false, scalar: Double = 0,
+                       saving: [Tensor] = [], savingOutput: Bool = false,
+                       pendingTranspose: Bool = false, scalar: Double = 0,
                        backward: @escaping Node.BackwardFunction) -> Tensor {
         func result(requiresGrad: Bool = false, gradFn: Node? = nil) -> Tensor {
             if pendingTranspose {
