@@ -95,6 +95,16 @@ struct FlatConvolutionLayout {
         }
     }
 
+    /// wG[(o, ki, kj)][c] = w[o][c][ki][kj]: the weights of the input gradient's correlation.
+    func writeGradWeights(_ w: UnsafePointer<Float>, into wG: UnsafeMutablePointer<Float>) {
+        let k = g.kernelH * g.kernelW
+        for oc in 0..<outChannels {
+            for c in 0..<g.channels {
+                for i in 0..<k { wG[(oc * k + i) * g.channels + c] = w[(oc * g.channels + c) * k + i] }
+            }
+        }
+    }
+
     /// The first interior element of a padded image.
     private var interior: Int { g.paddingH * paddedWidth + g.paddingW }
 
@@ -140,7 +150,7 @@ private func copyRows(_ source: UnsafePointer<Float>, plane sourcePlane: Int, pi
 
 /// Zeroed scratch memory from the backend's block cache.
 @inline(__always)
-private func withZeroedScratch<R>(_ pool: CPUBufferPool, _ count: Int, _ body: (UnsafeMutablePointer<Float>) -> R) -> R {
+func withZeroedScratch<R>(_ pool: CPUBufferPool, _ count: Int, _ body: (UnsafeMutablePointer<Float>) -> R) -> R {
     withScratch(pool, count, Float.self) { scratch in
         scratch.update(repeating: 0, count: Swift.max(count, 1))
         return body(scratch)
@@ -193,17 +203,8 @@ func directConv2dBackward(_ grad: UnsafePointer<Float>, _ x: UnsafePointer<Float
         let imageOffsets = offsets, gradOffsets = offsets + patch
         layout.writeImageOffsets(imageOffsets)
         layout.writeGradOffsets(gradOffsets)
-        // wG[(o, ki, kj)][c] = w[o][c][ki][kj]: the weights of the input gradient's correlation.
         withScratch(pool, gx == nil ? 0 : weightCount, Float.self) { wG in
-            if gx != nil {
-                for oc in 0..<o {
-                    for c in 0..<g.channels {
-                        for k in 0..<(g.kernelH * g.kernelW) {
-                            wG[(oc * g.kernelH * g.kernelW + k) * g.channels + c] = w[(oc * g.channels + c) * g.kernelH * g.kernelW + k]
-                        }
-                    }
-                }
-            }
+            if gx != nil { layout.writeGradWeights(w, into: wG) }
             // Chunk 0 accumulates dW in place; the others into partial sums added at the end, in order.
             withZeroedScratch(pool, (chunks - 1) * weightCount) { partials in
                 CPUParallel.forChunks(g.batch, chunks: chunks) { chunk, samples in

@@ -1,0 +1,30 @@
+#ifndef BLITZ_CKERNELS_LANES_H
+#define BLITZ_CKERNELS_LANES_H
+
+// The convolution with output channels in the lanes of AVX-512 registers (correlate_lanes_avx512.c),
+// for convolutions whose planes are too small for the flat correlations of CKernels.h to fill
+// their registers. Call only when blitz_cpu_vector_level() says AVX-512. `V` is outVectors: the
+// channel count rounded up to a multiple of 16, over 16; a channel row of 16·V floats holds the
+// channels in order, and the lanes past the real channels compute values nobody reads.
+
+#include <stddef.h>
+
+// out[(y·width + x)·16V + o] = (bias ? bias[o] : 0) + Σ_r w[r·16V + o] · in[offsets[r] + y·pitch + x]
+// for y < height, x < width, o < 16V, r < patch: one sample's output, channels last.
+void blitz_correlate_lanes_f32_avx512(const float *in, ptrdiff_t pitch, const ptrdiff_t *offsets,
+                                      ptrdiff_t patch, const float *w, ptrdiff_t outVectors,
+                                      const float *bias, ptrdiff_t height, ptrdiff_t width, float *out);
+
+// dw[(row·kw + kj)·16V + o] += Σ_s Σ_(y<height, x<width) g[s·gSample + (y·width + x)·16V + o]
+//                                                        · in[s·inSample + rowOffsets[row] + y·pitch + x + kj]
+// for row < rows, kj < kw, o < 16V: the weight gradient with dY channels last (g), summed over samples.
+void blitz_correlate_lanes_weight_grad_f32_avx512(const float *g, ptrdiff_t gSample, ptrdiff_t outVectors,
+                                                  const float *in, ptrdiff_t inSample, ptrdiff_t pitch,
+                                                  const ptrdiff_t *rowOffsets, ptrdiff_t rows, ptrdiff_t kw,
+                                                  ptrdiff_t height, ptrdiff_t width, ptrdiff_t samples, float *dw);
+
+// dst[j·dstPitch + i] = src[i·srcPitch + j] for i < rows, j < cols; nothing else is touched.
+void blitz_transpose_f32_avx512(const float *src, ptrdiff_t srcPitch, ptrdiff_t rows, ptrdiff_t cols,
+                                float *dst, ptrdiff_t dstPitch);
+
+#endif
