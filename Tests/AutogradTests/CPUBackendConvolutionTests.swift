@@ -29,6 +29,8 @@ struct CPUBackendConvolutionTests {
         geometry(1, 3, 6, 7, kernel: (3, 2), stride: (1, 1)),
         geometry(2, 1, 5, 5, kernel: (4, 4), stride: (3, 1), padding: (2, 1)),
         geometry(8, 16, 10, 10, kernel: (2, 2), stride: (2, 2)),
+        // Rows of whole 16-window steps, with and without a partial last step.
+        geometry(1, 2, 6, 70, kernel: (2, 2), stride: (2, 2)), geometry(2, 1, 4, 64, kernel: (2, 2), stride: (2, 2)),
     ]
 
     @Test(arguments: CPUCheck.dtypes, CPUCheck.backends)
