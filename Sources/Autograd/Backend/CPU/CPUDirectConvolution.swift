@@ -44,9 +44,10 @@ struct FlatConvolutionLayout {
     let patch: Int
     /// Output positions computed per plane: the last one is (oh − 1)·Wp + ow − 1.
     let positions: Int
-    /// Zeros in front of each dY' plane, so that q − ki·Wp − kj never goes below it.
+    /// Zeros in front of each dY' plane, so that q − ki·Wp − kj never goes below it (a multiple of 16).
     let gradFront: Int
-    /// One dY' plane: front zeros, oh rows at pitch Wp, then kh − 1 rows of zeros.
+    /// One dY' plane: front zeros, oh rows at pitch Wp, then kh − 1 rows of zeros and up to 15
+    /// more (a multiple of 16).
     let gradPlane: Int
     var padded: Bool { g.paddingH > 0 || g.paddingW > 0 }
 
@@ -58,8 +59,9 @@ struct FlatConvolutionLayout {
         imageCount = g.channels * paddedPlane
         patch = g.channels * g.kernelH * g.kernelW
         positions = (g.outHeight - 1) * paddedWidth + g.outWidth
-        gradFront = (g.kernelH - 1) * paddedWidth + g.kernelW - 1
-        gradPlane = gradFront + (g.outHeight + g.kernelH - 1) * paddedWidth
+        // Both rounded up to whole 64-byte lines, so that the weight gradient's loads of dY' are aligned.
+        gradFront = (((g.kernelH - 1) * paddedWidth + g.kernelW - 1) + 15) & ~15
+        gradPlane = (gradFront + (g.outHeight + g.kernelH - 1) * paddedWidth + 15) & ~15
     }
 
     var inputCount: Int { g.channels * g.height * g.width }
