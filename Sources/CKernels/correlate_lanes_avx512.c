@@ -12,7 +12,8 @@
 // Register blocking: the forward block is up to 2 output rows × 12 positions (24
 // accumulators; per patch offset 1 weight load and 24 broadcast FMAs). The weight-gradient block is
 // up to 5 kernel rows × 5 kernel columns (25 accumulators; per output position 1 load of dY and
-// 25 broadcast FMAs), summed over positions and samples in registers.
+// 25 broadcast FMAs), summed over positions and samples in registers. The input gradient's
+// block is described at its kernel.
 
 #include "CKernels.h"
 #include "CKernelsLanes.h"
@@ -83,7 +84,7 @@ AVX512 void blitz_correlate_lanes_f32_avx512(const float *in, ptrdiff_t pitch, c
 
 // RR kernel rows × CB kernel columns (from column kj0) for one output vector, summed over every
 // sample and position, then added to dw.
-INLINE AVX512 void lanes_weight_grad_block(const float *g, ptrdiff_t gSample, ptrdiff_t gStride,
+INLINE AVX512 void lanes_weight_grad_block(const float *g, ptrdiff_t gSample, ptrdiff_t gPitch, ptrdiff_t gStride,
                                            const float *in, ptrdiff_t inSample, ptrdiff_t pitch,
                                            const ptrdiff_t *rowOffsets, ptrdiff_t height, ptrdiff_t width,
                                            ptrdiff_t samples, float *dw, ptrdiff_t dwRow, const int RR, const int CB) {
@@ -96,7 +97,7 @@ INLINE AVX512 void lanes_weight_grad_block(const float *g, ptrdiff_t gSample, pt
         const float *gs = g + s * gSample;
         for (ptrdiff_t y = 0; y < height; y++) {
             const float *base = in + s * inSample + y * pitch;
-            const float *gy = gs + y * width * gStride;
+            const float *gy = gs + y * gPitch * gStride;
             for (ptrdiff_t x = 0; x < width; x++) {
                 const __m512 gv = _mm512_loadu_ps(gy + x * gStride);
                 for (int i = 0; i < RR; i++) {
@@ -116,7 +117,7 @@ INLINE AVX512 void lanes_weight_grad_block(const float *g, ptrdiff_t gSample, pt
 
 #define LANES_GRAD_CASE(RR, CB)                                                                    \
     case (RR) * 16 + (CB):                                                                         \
-        lanes_weight_grad_block(gv, gSample, gStride, in + kj, inSample, pitch, rowOffsets + row,  \
+        lanes_weight_grad_block(gv, gSample, gPitch, gStride, in + kj, inSample, pitch, rowOffsets + row, \
                                 height, width, samples, dw + (row * kw + kj) * gStride + 16 * v,   \
                                 kw, RR, CB);                                                       \
         break;
@@ -125,7 +126,8 @@ INLINE AVX512 void lanes_weight_grad_block(const float *g, ptrdiff_t gSample, pt
     LANES_GRAD_CASE(RR, 1) LANES_GRAD_CASE(RR, 2) LANES_GRAD_CASE(RR, 3) LANES_GRAD_CASE(RR, 4)    \
     LANES_GRAD_CASE(RR, 5)
 
-AVX512 void blitz_correlate_lanes_weight_grad_f32_avx512(const float *g, ptrdiff_t gSample, ptrdiff_t outVectors,
+AVX512 void blitz_correlate_lanes_weight_grad_f32_avx512(const float *g, ptrdiff_t gSample, ptrdiff_t gPitch,
+                                                         ptrdiff_t outVectors,
                                                          const float *in, ptrdiff_t inSample, ptrdiff_t pitch,
                                                          const ptrdiff_t *rowOffsets, ptrdiff_t rows, ptrdiff_t kw,
                                                          ptrdiff_t height, ptrdiff_t width, ptrdiff_t samples,
@@ -141,6 +143,75 @@ AVX512 void blitz_correlate_lanes_weight_grad_f32_avx512(const float *g, ptrdiff
                     LANES_GRAD_CASES(1) LANES_GRAD_CASES(2) LANES_GRAD_CASES(3) LANES_GRAD_CASES(4)
                     LANES_GRAD_CASES(5)
                 }
+            }
+        }
+    }
+}
+
+// MARK: input gradient
+
+// Lane k of the result: the sum of the 16 lanes of a[k].
+INLINE AVX512 __m512 reduce16(const __m512 a[16]) {
+    __m512 t[8], u[4], x[2];
+    for (int i = 0; i < 8; i++)
+        t[i] = _mm512_add_ps(_mm512_unpacklo_ps(a[2 * i], a[2 * i + 1]), _mm512_unpackhi_ps(a[2 * i], a[2 * i + 1]));
+    // t[i]'s 128-bit lane L: (a[2i], a[2i+1], a[2i], a[2i+1]) partial sums of lane L.
+    for (int i = 0; i < 4; i++) {
+        const __m512d p = _mm512_castps_pd(t[2 * i]), q = _mm512_castps_pd(t[2 * i + 1]);
+        u[i] = _mm512_add_ps(_mm512_castpd_ps(_mm512_unpacklo_pd(p, q)), _mm512_castpd_ps(_mm512_unpackhi_pd(p, q)));
+    }
+    // u[i]'s 128-bit lane L: the sums of lane L of a[4i..<4i+4].
+    for (int i = 0; i < 2; i++)
+        x[i] = _mm512_add_ps(_mm512_shuffle_f32x4(u[2 * i], u[2 * i + 1], 0x88),
+                             _mm512_shuffle_f32x4(u[2 * i], u[2 * i + 1], 0xDD));
+    return _mm512_add_ps(_mm512_shuffle_f32x4(x[0], x[1], 0x88), _mm512_shuffle_f32x4(x[0], x[1], 0xDD));
+}
+
+// The input gradient sums over output channels, which are in the lanes: a block of 6 input
+// channels × 4 positions of a dX row keeps 24 vectors of per-lane sums (per kernel offset 4 loads
+// of dY, 6 of weights, 24 FMAs), then adds up each vector's lanes (reduce16, two of them).
+// Only the kernel rows that reach the dX row and the kernel columns that reach the block are
+// visited, so little of the work multiplies the zero columns around dY.
+AVX512 void blitz_correlate_lanes_input_grad_f32_avx512(const float *g, ptrdiff_t gPitch, ptrdiff_t outVectors,
+                                                        const float *w, ptrdiff_t channels, ptrdiff_t kh, ptrdiff_t kw,
+                                                        ptrdiff_t oh, float *dx, ptrdiff_t height, ptrdiff_t width) {
+    const ptrdiff_t L = 16 * outVectors, ow = width - kw + 1;
+    for (ptrdiff_t y = 0; y < height; y++) {
+        const ptrdiff_t kiFirst = y - oh + 1 > 0 ? y - oh + 1 : 0, kiEnd = y + 1 < kh ? y + 1 : kh;
+        for (ptrdiff_t x0 = 0; x0 < width; x0 += 4) {
+            const ptrdiff_t n = width - x0 < 4 ? width - x0 : 4;
+            const ptrdiff_t kjFirst = x0 - ow + 1 > 0 ? x0 - ow + 1 : 0, kjEnd = x0 + n < kw ? x0 + n : kw;
+            for (ptrdiff_t c0 = 0; c0 < channels; c0 += 6) {
+                // Past the last channel the block repeats it (and stores the same values again).
+                ptrdiff_t cs[6];
+                for (int i = 0; i < 6; i++) cs[i] = c0 + i < channels ? c0 + i : channels - 1;
+                __m512 acc[32];
+                for (int k = 0; k < 32; k++) acc[k] = _mm512_setzero_ps();
+                for (ptrdiff_t ki = kiFirst; ki < kiEnd; ki++) {
+                    const float *row = g + ((y - ki) * gPitch + x0 + kw - 1) * L;
+                    const float *wr[6];
+                    for (int i = 0; i < 6; i++) wr[i] = w + (cs[i] * kh + ki) * kw * L;
+                    for (ptrdiff_t kj = kjFirst; kj < kjEnd; kj++) {
+                        const float *gp = row - kj * L;
+                        for (ptrdiff_t v = 0; v < L; v += 16) {
+                            __m512 gv[4];
+                            for (int j = 0; j < 4; j++) gv[j] = _mm512_loadu_ps(gp + j * L + v);
+                            for (int i = 0; i < 6; i++) {
+                                const __m512 wv = _mm512_loadu_ps(wr[i] + kj * L + v);
+                                for (int j = 0; j < 4; j++) acc[4 * i + j] = _mm512_fmadd_ps(wv, gv[j], acc[4 * i + j]);
+                            }
+                        }
+                    }
+                }
+                // Lane 4i + j of sums (channels 0..<4) and of more (4, 5): channel i, position j.
+                const __m512 sums = reduce16(acc), more = reduce16(acc + 16);
+                const __mmask8 m = (__mmask8)lanes16(n);
+                _mm_mask_storeu_ps(dx + (cs[0] * height + y) * width + x0, m, _mm512_extractf32x4_ps(sums, 0));
+                _mm_mask_storeu_ps(dx + (cs[1] * height + y) * width + x0, m, _mm512_extractf32x4_ps(sums, 1));
+                _mm_mask_storeu_ps(dx + (cs[2] * height + y) * width + x0, m, _mm512_extractf32x4_ps(sums, 2));
+                _mm_mask_storeu_ps(dx + (cs[3] * height + y) * width + x0, m, _mm512_extractf32x4_ps(sums, 3));
+                _mm_mask_storeu_ps(dx + (cs[4] * height + y) * width + x0, m, _mm512_extractf32x4_ps(more, 0));
+                _mm_mask_storeu_ps(dx + (cs[5] * height + y) * width + x0, m, _mm512_extractf32x4_ps(more, 1));
             }
         }
     }
@@ -205,8 +276,8 @@ void blitz_correlate_lanes_f32_avx512(const float *in, ptrdiff_t pitch, const pt
             }
 }
 
-void blitz_correlate_lanes_weight_grad_f32_avx512(const float *g, ptrdiff_t gSample, ptrdiff_t outVectors,
-                                                  const float *in, ptrdiff_t inSample, ptrdiff_t pitch,
+void blitz_correlate_lanes_weight_grad_f32_avx512(const float *g, ptrdiff_t gSample, ptrdiff_t gPitch,
+                                                  ptrdiff_t outVectors, const float *in, ptrdiff_t inSample, ptrdiff_t pitch,
                                                   const ptrdiff_t *rowOffsets, ptrdiff_t rows, ptrdiff_t kw,
                                                   ptrdiff_t height, ptrdiff_t width, ptrdiff_t samples, float *dw) {
     const ptrdiff_t lanes = 16 * outVectors;
@@ -217,9 +288,27 @@ void blitz_correlate_lanes_weight_grad_f32_avx512(const float *g, ptrdiff_t gSam
                 for (ptrdiff_t s = 0; s < samples; s++)
                     for (ptrdiff_t y = 0; y < height; y++)
                         for (ptrdiff_t x = 0; x < width; x++)
-                            sum += g[s * gSample + (y * width + x) * lanes + o]
+                            sum += g[s * gSample + (y * gPitch + x) * lanes + o]
                                 * in[s * inSample + rowOffsets[row] + y * pitch + x + kj];
                 dw[(row * kw + kj) * lanes + o] += sum;
+            }
+}
+
+void blitz_correlate_lanes_input_grad_f32_avx512(const float *g, ptrdiff_t gPitch, ptrdiff_t outVectors,
+                                                 const float *w, ptrdiff_t channels, ptrdiff_t kh, ptrdiff_t kw,
+                                                 ptrdiff_t oh, float *dx, ptrdiff_t height, ptrdiff_t width) {
+    const ptrdiff_t lanes = 16 * outVectors;
+    for (ptrdiff_t c = 0; c < channels; c++)
+        for (ptrdiff_t y = 0; y < height; y++)
+            for (ptrdiff_t x = 0; x < width; x++) {
+                float sum = 0.0f;
+                for (ptrdiff_t ki = 0; ki < kh; ki++) {
+                    if (y - ki < 0 || y - ki >= oh) continue;
+                    for (ptrdiff_t kj = 0; kj < kw; kj++)
+                        for (ptrdiff_t o = 0; o < lanes; o++)
+                            sum += w[((c * kh + ki) * kw + kj) * lanes + o] * g[((y - ki) * gPitch + x - kj + kw - 1) * lanes + o];
+                }
+                dx[(c * height + y) * width + x] = sum;
             }
 }
 

@@ -25,11 +25,18 @@ struct VectorKernelSet: Sendable {
         blitz_correlate_lanes_f32_avx512(input, pitch, offsets, patch, w, outVectors, bias, height, width, out)
     }
 
-    func correlateLanesWeightGrad(_ g: UnsafePointer<Float>, _ gSample: Int, _ outVectors: Int, _ input: UnsafePointer<Float>,
-                                  _ inSample: Int, _ pitch: Int, _ rowOffsets: UnsafePointer<Int>, _ rows: Int, _ kw: Int,
-                                  _ height: Int, _ width: Int, _ samples: Int, _ dw: UnsafeMutablePointer<Float>) {
-        blitz_correlate_lanes_weight_grad_f32_avx512(g, gSample, outVectors, input, inSample, pitch, rowOffsets, rows, kw,
+    func correlateLanesWeightGrad(_ g: UnsafePointer<Float>, _ gSample: Int, _ gPitch: Int, _ outVectors: Int,
+                                  _ input: UnsafePointer<Float>, _ inSample: Int, _ pitch: Int, _ rowOffsets: UnsafePointer<Int>,
+                                  _ rows: Int, _ kw: Int, _ height: Int, _ width: Int, _ samples: Int,
+                                  _ dw: UnsafeMutablePointer<Float>) {
+        blitz_correlate_lanes_weight_grad_f32_avx512(g, gSample, gPitch, outVectors, input, inSample, pitch, rowOffsets, rows, kw,
                                                      height, width, samples, dw)
+    }
+
+    func correlateLanesInputGrad(_ g: UnsafePointer<Float>, _ gPitch: Int, _ outVectors: Int, _ w: UnsafePointer<Float>,
+                                 _ channels: Int, _ kh: Int, _ kw: Int, _ oh: Int, _ dx: UnsafeMutablePointer<Float>,
+                                 _ height: Int, _ width: Int) {
+        blitz_correlate_lanes_input_grad_f32_avx512(g, gPitch, outVectors, w, channels, kh, kw, oh, dx, height, width)
     }
 
     func transpose(_ src: UnsafePointer<Float>, _ srcPitch: Int, _ rows: Int, _ cols: Int, _ dst: UnsafeMutablePointer<Float>,
