@@ -3,7 +3,8 @@
 //
 // Register blocking: the forward kernel's block is 6 outputs × 4 vectors of 16 positions (24
 // accumulators; per offset 4 loads, 6 broadcasts, 24 FMAs); the weight-gradient kernel's is
-// 4 outputs × 6 offsets (24 accumulators; per vector of positions 10 loads, 24 FMAs). A last
+// up to 6 outputs × 4 offsets (24 accumulators; per vector of positions 10 loads, 24 FMAs;
+// 4 × 6 and 3 × 8 for fewer outputs). A last
 // partial vector uses the k-masked loads and stores of AVX-512, which never touch the masked-off
 // lanes' memory and, unlike AVX2's vmaskmov, are not microcoded on AMD's cores.
 
@@ -100,65 +101,105 @@ AVX512 void blitz_correlate_f32_avx512(const float *in, const ptrdiff_t *offsets
 
 // MARK: weight gradient
 
-// OB outputs × RB offsets, summed over every sample and position, then added to dw.
-INLINE AVX512 void weight_grad_block16(const float *g, ptrdiff_t gPitch, ptrdiff_t gSample,
-                                       const float *in, ptrdiff_t inSample, const ptrdiff_t *offsets,
-                                       ptrdiff_t positions, ptrdiff_t samples, float *dw, ptrdiff_t patch,
-                                       const int OB, const int RB) {
-    __m512 acc[4][6];
+// OB outputs × RB offsets over one sample's positions, added to the block's partial sums (one
+// vector per output and offset, in `sums`).
+INLINE AVX512 void weight_grad_block16(const float *g, ptrdiff_t gPitch, const float *in, const ptrdiff_t *offsets,
+                                       ptrdiff_t positions, __m512 *sums, const int OB, const int RB) {
+    __m512 acc[6][8];
     for (int i = 0; i < OB; i++)
-        for (int j = 0; j < RB; j++) acc[i][j] = _mm512_setzero_ps();
+        for (int j = 0; j < RB; j++) acc[i][j] = sums[i * RB + j];
     const ptrdiff_t full = positions & ~(ptrdiff_t)15;
-    const __mmask16 mask = lanes16(positions - full);
-    for (ptrdiff_t s = 0; s < samples; s++) {
-        const float *gs = g + s * gSample, *is = in + s * inSample;
-        for (ptrdiff_t p = 0; p < full; p += 16) {
-            __m512 gv[4];
-            for (int i = 0; i < OB; i++) gv[i] = _mm512_loadu_ps(gs + i * gPitch + p);
-            for (int j = 0; j < RB; j++) {
-                const __m512 v = _mm512_loadu_ps(is + offsets[j] + p);
-                for (int i = 0; i < OB; i++) acc[i][j] = _mm512_fmadd_ps(gv[i], v, acc[i][j]);
-            }
+    for (ptrdiff_t p = 0; p < full; p += 16) {
+        __m512 gv[6];
+        for (int i = 0; i < OB; i++) gv[i] = _mm512_loadu_ps(g + i * gPitch + p);
+        for (int j = 0; j < RB; j++) {
+            const __m512 v = _mm512_loadu_ps(in + offsets[j] + p);
+            for (int i = 0; i < OB; i++) acc[i][j] = _mm512_fmadd_ps(gv[i], v, acc[i][j]);
         }
-        if (full < positions) {
-            __m512 gv[4];
-            for (int i = 0; i < OB; i++) gv[i] = _mm512_maskz_loadu_ps(mask, gs + i * gPitch + full);
-            for (int j = 0; j < RB; j++) {
-                const __m512 v = _mm512_maskz_loadu_ps(mask, is + offsets[j] + full);
-                for (int i = 0; i < OB; i++) acc[i][j] = _mm512_fmadd_ps(gv[i], v, acc[i][j]);
-            }
+    }
+    if (full < positions) {
+        const __mmask16 mask = lanes16(positions - full);
+        __m512 gv[6];
+        for (int i = 0; i < OB; i++) gv[i] = _mm512_maskz_loadu_ps(mask, g + i * gPitch + full);
+        for (int j = 0; j < RB; j++) {
+            const __m512 v = _mm512_maskz_loadu_ps(mask, in + offsets[j] + full);
+            for (int i = 0; i < OB; i++) acc[i][j] = _mm512_fmadd_ps(gv[i], v, acc[i][j]);
         }
     }
     for (int i = 0; i < OB; i++)
-        for (int j = 0; j < RB; j++) dw[i * patch + j] += _mm512_reduce_add_ps(acc[i][j]);
+        for (int j = 0; j < RB; j++) sums[i * RB + j] = acc[i][j];
 }
 
 #define WEIGHT_GRAD_CASE16(OB, RB)                                                                 \
-    case (OB) * 8 + (RB):                                                                          \
-        weight_grad_block16(gb, gPitch, gSample, in, inSample, offsets + r, positions, samples,    \
-                            dw + o * patch + r, patch, OB, RB);                                    \
+    case (OB) * 16 + (RB):                                                                         \
+        weight_grad_block16(gs + o * gPitch, gPitch, is, offsets + r, positions, sums + used, OB, RB); \
         break;
+
+#define WEIGHT_GRAD_CASES4(OB)                                                                     \
+    WEIGHT_GRAD_CASE16(OB, 1) WEIGHT_GRAD_CASE16(OB, 2) WEIGHT_GRAD_CASE16(OB, 3) WEIGHT_GRAD_CASE16(OB, 4)
+#define WEIGHT_GRAD_CASES6(OB) WEIGHT_GRAD_CASES4(OB) WEIGHT_GRAD_CASE16(OB, 5) WEIGHT_GRAD_CASE16(OB, 6)
+#define WEIGHT_GRAD_CASES8(OB) WEIGHT_GRAD_CASES6(OB) WEIGHT_GRAD_CASE16(OB, 7) WEIGHT_GRAD_CASE16(OB, 8)
+
+// Vector partial sums kept for a run of blocks (32 KB on the stack).
+enum { WEIGHT_GRAD_SUMS = 512 };
+
+// Outputs in blocks of up to 6 (7 and 8 as two of 3 or 4, like the forward), each block of
+// outputs with as many offsets as keep it at 24 accumulators or fewer.
+INLINE AVX512 int weight_grad_outputs(ptrdiff_t left) {
+    return (int)(left <= 6 ? left : (left < 9 ? (left + 1) / 2 : 6));
+}
+INLINE AVX512 int weight_grad_offsets(int ob) { return ob >= 5 ? 4 : (ob == 4 ? 6 : 8); }
 
 AVX512 void blitz_correlate_weight_grad_f32_avx512(const float *g, ptrdiff_t gPitch, ptrdiff_t gSample,
                                                    ptrdiff_t outCount, const float *in, ptrdiff_t inSample,
                                                    const ptrdiff_t *offsets, ptrdiff_t patch,
                                                    ptrdiff_t positions, ptrdiff_t samples, float *dw) {
-    for (ptrdiff_t o = 0; o < outCount; o += 4) {
-        const int ob = outCount - o < 4 ? (int)(outCount - o) : 4;
-        const float *gb = g + o * gPitch;
-        for (ptrdiff_t r = 0; r < patch; r += 6) {
-            const int rb = patch - r < 6 ? (int)(patch - r) : 6;
-            switch (ob * 8 + rb) {
-                WEIGHT_GRAD_CASE16(1, 1) WEIGHT_GRAD_CASE16(1, 2) WEIGHT_GRAD_CASE16(1, 3)
-                WEIGHT_GRAD_CASE16(1, 4) WEIGHT_GRAD_CASE16(1, 5) WEIGHT_GRAD_CASE16(1, 6)
-                WEIGHT_GRAD_CASE16(2, 1) WEIGHT_GRAD_CASE16(2, 2) WEIGHT_GRAD_CASE16(2, 3)
-                WEIGHT_GRAD_CASE16(2, 4) WEIGHT_GRAD_CASE16(2, 5) WEIGHT_GRAD_CASE16(2, 6)
-                WEIGHT_GRAD_CASE16(3, 1) WEIGHT_GRAD_CASE16(3, 2) WEIGHT_GRAD_CASE16(3, 3)
-                WEIGHT_GRAD_CASE16(3, 4) WEIGHT_GRAD_CASE16(3, 5) WEIGHT_GRAD_CASE16(3, 6)
-                WEIGHT_GRAD_CASE16(4, 1) WEIGHT_GRAD_CASE16(4, 2) WEIGHT_GRAD_CASE16(4, 3)
-                WEIGHT_GRAD_CASE16(4, 4) WEIGHT_GRAD_CASE16(4, 5) WEIGHT_GRAD_CASE16(4, 6)
+    // Samples outermost: one sample's dY' planes and image stay in the L1 cache while every
+    // block of a run passes over them, and the blocks' sums wait in `sums` between samples.
+    // (Blocks outermost, each pass over all the samples came from L2, and the kernel ran at
+    // two thirds of the FMA units' rate.) A run is as many blocks, in order, as `sums` holds.
+    __m512 sums[WEIGHT_GRAD_SUMS];
+    ptrdiff_t o0 = 0, r0 = 0;
+    while (o0 < outCount) {
+        // The run: blocks from (o0, r0) on while their sums fit.
+        ptrdiff_t o1 = o0, r1 = r0, count = 0;
+        while (o1 < outCount) {
+            const int ob = weight_grad_outputs(outCount - o1), rbMax = weight_grad_offsets(ob);
+            const int rb = patch - r1 < rbMax ? (int)(patch - r1) : rbMax;
+            if (count + ob * rb > WEIGHT_GRAD_SUMS) break;
+            count += ob * rb;
+            r1 += rb;
+            if (r1 == patch) { r1 = 0; o1 += ob; }
+        }
+        for (ptrdiff_t k = 0; k < count; k++) sums[k] = _mm512_setzero_ps();
+        for (ptrdiff_t s = 0; s < samples; s++) {
+            const float *gs = g + s * gSample, *is = in + s * inSample;
+            ptrdiff_t o = o0, r = r0, used = 0;
+            while (used < count) {
+                const int ob = weight_grad_outputs(outCount - o), rbMax = weight_grad_offsets(ob);
+                const int rb = patch - r < rbMax ? (int)(patch - r) : rbMax;
+                switch (ob * 16 + rb) {
+                    WEIGHT_GRAD_CASES8(1) WEIGHT_GRAD_CASES8(2) WEIGHT_GRAD_CASES8(3)
+                    WEIGHT_GRAD_CASES6(4) WEIGHT_GRAD_CASES4(5) WEIGHT_GRAD_CASES4(6)
+                }
+                used += ob * rb;
+                r += rb;
+                if (r == patch) { r = 0; o += ob; }
             }
         }
+        // Into dw, block by block in the same order.
+        ptrdiff_t o = o0, r = r0, used = 0;
+        while (used < count) {
+            const int ob = weight_grad_outputs(outCount - o), rbMax = weight_grad_offsets(ob);
+            const int rb = patch - r < rbMax ? (int)(patch - r) : rbMax;
+            for (int i = 0; i < ob; i++)
+                for (int j = 0; j < rb; j++) dw[(o + i) * patch + r + j] += _mm512_reduce_add_ps(sums[used + i * rb + j]);
+            used += ob * rb;
+            r += rb;
+            if (r == patch) { r = 0; o += ob; }
+        }
+        o0 = o1;
+        r0 = r1;
     }
 }
 

@@ -29,6 +29,8 @@ struct CPUBackendConvolutionTests {
         geometry(1, 3, 6, 7, kernel: (3, 2), stride: (1, 1)),
         geometry(2, 1, 5, 5, kernel: (4, 4), stride: (3, 1), padding: (2, 1)),
         geometry(8, 16, 10, 10, kernel: (2, 2), stride: (2, 2)),
+        // Rows of whole 16-window steps, with and without a partial last step.
+        geometry(1, 2, 6, 70, kernel: (2, 2), stride: (2, 2)), geometry(2, 1, 4, 64, kernel: (2, 2), stride: (2, 2)),
     ]
 
     @Test(arguments: CPUCheck.dtypes, CPUCheck.backends)
@@ -68,28 +70,53 @@ struct CPUBackendConvolutionTests {
             Self.geometry(3, 1, 12, 12, kernel: (3, 3), padding: (3, 3)), Self.geometry(2, 16, 10, 10, kernel: (5, 5), padding: (1, 2)),
         ]
         for (k, g) in cases.enumerated() {
-            let o = [6, 1, 3, 5, 16, 7, 2, 4][k % 8]
-            let x = CPUCheck.values(g.batch * g.channels * g.height * g.width, seed: UInt64(k) + 300)
-            let w = CPUCheck.values(o * g.channels * g.kernelH * g.kernelW, seed: UInt64(k) + 310, low: -0.5, high: 0.5)
-            let bias = CPUCheck.values(o, seed: UInt64(k) + 320)
-            let dy = CPUCheck.values(g.batch * o * g.outHeight * g.outWidth, seed: UInt64(k) + 330)
-            let hasBias = k % 2 == 0, inputGrad = k % 3 != 1
-            func run(_ b: any Backend, _ type: DType) -> [[Double]?] {
-                let xs = CPUCheck.storage(x, type, on: b), ws = CPUCheck.storage(w, type, on: b)
-                let y = b.conv2d(xs, weight: ws, bias: hasBias ? CPUCheck.storage(bias, type, on: b) : nil, outChannels: o, g)
-                let grads = b.conv2dBackward(CPUCheck.storage(dy, type, on: b), input: xs, weight: ws, outChannels: o, g,
-                                             inputGrad: inputGrad, biasGrad: hasBias)
-                return [CPUCheck.read(y), grads.input.map(CPUCheck.read), CPUCheck.read(grads.weight), grads.bias.map(CPUCheck.read)]
-            }
-            let fast = run(backend, dtype), slow = run(CPUCheck.reference, .float64)
-            #expect((fast[1] == nil) == !inputGrad && (fast[3] == nil) == !hasBias)
-            for (i, name) in ["output", "dX", "dW", "dB"].enumerated() {
-                guard let got = fast[i], let want = slow[i] else { continue }
-                let scale = want.map { abs($0) }.max() ?? 0
-                let bound = (dtype == .float32 ? 1e-5 : 1e-12) * Swift.max(scale, 1)
-                let worst = zip(got, want).map { abs($0 - $1) }.max() ?? 0
-                #expect(got.count == want.count && worst <= bound, "conv2d \(name) \(g) o=\(o): off by \(worst) (largest \(scale))")
-            }
+            Self.expectConvolutionMatchesReference(g, outChannels: [6, 1, 3, 5, 16, 7, 2, 4][k % 8], seed: UInt64(k),
+                                                   hasBias: k % 2 == 0, inputGrad: k % 3 != 1, dtype: dtype, backend: backend)
+        }
+    }
+
+    /// Convolutions with 16 or more output channels on small planes, which the AVX-512 backend runs
+    /// with the channels in the lanes (CPULanesConvolution.swift): one and several registers of
+    /// channels, a partial last one, output rows longer than the 12-position block and an odd
+    /// row count, kernels wider and taller than the 5 × 5 weight-gradient block, padding.
+    @Test(arguments: CPUCheck.dtypes, CPUCheck.backends)
+    func lanesConvolutionMatchesReference(dtype: DType, backend: CPUBackend) {
+        let cases: [(ConvGeometry, Int)] = [
+            (Self.geometry(5, 6, 14, 14, kernel: (5, 5)), 16), (Self.geometry(2, 4, 9, 11, kernel: (3, 2), padding: (0, 1)), 20),
+            (Self.geometry(2, 3, 7, 7, kernel: (3, 3), padding: (1, 1)), 32), (Self.geometry(3, 2, 7, 30, kernel: (3, 3)), 16),
+            (Self.geometry(2, 1, 1, 1, kernel: (1, 1)), 17), (Self.geometry(2, 2, 12, 12, kernel: (7, 6)), 16),
+            (Self.geometry(9, 6, 14, 14, kernel: (5, 5)), 16), (Self.geometry(1, 3, 5, 5, kernel: (2, 2), padding: (2, 1)), 48),
+        ]
+        for (k, (g, o)) in cases.enumerated() {
+            Self.expectConvolutionMatchesReference(g, outChannels: o, seed: UInt64(k) + 40, hasBias: k % 2 == 0,
+                                                   inputGrad: k % 3 != 1, dtype: dtype, backend: backend)
+        }
+    }
+
+    /// One convolution's output and gradients on `backend` against the reference in float64.
+    static func expectConvolutionMatchesReference(_ g: ConvGeometry, outChannels o: Int, seed k: UInt64, hasBias: Bool,
+                                                  inputGrad: Bool, dtype: DType, backend: CPUBackend,
+                                                  sourceLocation: SourceLocation = #_sourceLocation) {
+        let x = CPUCheck.values(g.batch * g.channels * g.height * g.width, seed: k + 300)
+        let w = CPUCheck.values(o * g.channels * g.kernelH * g.kernelW, seed: k + 310, low: -0.5, high: 0.5)
+        let bias = CPUCheck.values(o, seed: k + 320)
+        let dy = CPUCheck.values(g.batch * o * g.outHeight * g.outWidth, seed: k + 330)
+        func run(_ b: any Backend, _ type: DType) -> [[Double]?] {
+            let xs = CPUCheck.storage(x, type, on: b), ws = CPUCheck.storage(w, type, on: b)
+            let y = b.conv2d(xs, weight: ws, bias: hasBias ? CPUCheck.storage(bias, type, on: b) : nil, outChannels: o, g)
+            let grads = b.conv2dBackward(CPUCheck.storage(dy, type, on: b), input: xs, weight: ws, outChannels: o, g,
+                                         inputGrad: inputGrad, biasGrad: hasBias)
+            return [CPUCheck.read(y), grads.input.map(CPUCheck.read), CPUCheck.read(grads.weight), grads.bias.map(CPUCheck.read)]
+        }
+        let fast = run(backend, dtype), slow = run(CPUCheck.reference, .float64)
+        #expect((fast[1] == nil) == !inputGrad && (fast[3] == nil) == !hasBias, sourceLocation: sourceLocation)
+        for (i, name) in ["output", "dX", "dW", "dB"].enumerated() {
+            guard let got = fast[i], let want = slow[i] else { continue }
+            let scale = want.map { abs($0) }.max() ?? 0
+            let bound = (dtype == .float32 ? 1e-5 : 1e-12) * Swift.max(scale, 1)
+            let worst = zip(got, want).map { abs($0 - $1) }.max() ?? 0
+            #expect(got.count == want.count && worst <= bound, "conv2d \(name) \(g) o=\(o): off by \(worst) (largest \(scale))",
+                    sourceLocation: sourceLocation)
         }
     }
 

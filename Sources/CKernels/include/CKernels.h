@@ -90,4 +90,7 @@ void blitz_max_pool_2x2_f32_avx512(const float *x, ptrdiff_t planes, ptrdiff_t h
 void blitz_max_pool_2x2_backward_f32_avx512(const float *grad, const int64_t *indices, ptrdiff_t planes,
                                             ptrdiff_t height, ptrdiff_t width, float *dx);
 
+// The channels-in-lanes convolution kernels (AVX-512).
+#include "CKernelsLanes.h"
+
 #endif

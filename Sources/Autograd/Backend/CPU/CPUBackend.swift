@@ -192,6 +192,11 @@ public final class CPUBackend: ReferenceBackend, @unchecked Sendable {
                                 _ g: ConvGeometry) -> Storage {
         let out = allocate(count: g.batch * outChannels * g.outHeight * g.outWidth, dtype: x.dtype)
         let threads = numThreads
+        if runsDirectConvolution(x.dtype, g), runsLanesConvolution(g, outChannels: outChannels) {
+            lanesConv2d(x.input(Float.self), weight.input(Float.self), bias?.input(Float.self), out.buffer(Float.self),
+                        outChannels: outChannels, g, pool: pool, threads: threads, kernels: vectorKernels!)
+            return out
+        }
         if runsDirectConvolution(x.dtype, g) {
             directConv2d(x.input(Float.self), weight.input(Float.self), bias?.input(Float.self), out.buffer(Float.self),
                          outChannels: outChannels, g, pool: pool, threads: threads, kernels: vectorKernels!)
@@ -211,7 +216,11 @@ public final class CPUBackend: ReferenceBackend, @unchecked Sendable {
         let gw = allocate(count: weight.count, dtype: grad.dtype)
         let gx = inputGrad ? allocate(count: input.count, dtype: grad.dtype) : nil
         let threads = numThreads
-        if runsDirectConvolution(grad.dtype, g) {
+        if runsDirectConvolution(grad.dtype, g), runsLanesConvolution(g, outChannels: outChannels) {
+            lanesConv2dBackward(grad.input(Float.self), input.input(Float.self), weight.input(Float.self),
+                                gx?.buffer(Float.self), gw.buffer(Float.self), outChannels: outChannels, g,
+                                pool: pool, threads: threads, kernels: vectorKernels!)
+        } else if runsDirectConvolution(grad.dtype, g) {
             directConv2dBackward(grad.input(Float.self), input.input(Float.self), weight.input(Float.self),
                                  gx?.buffer(Float.self), gw.buffer(Float.self), outChannels: outChannels, g,
                                  pool: pool, threads: threads, kernels: vectorKernels!)
@@ -229,6 +238,11 @@ public final class CPUBackend: ReferenceBackend, @unchecked Sendable {
     /// float32 stride-1 convolutions take CKernels' flat correlations (CPUDirectConvolution.swift).
     private func runsDirectConvolution(_ dtype: DType, _ g: ConvGeometry) -> Bool {
         dtype == .float32 && usesVectorKernels && DirectConvolution.applies(to: g)
+    }
+
+    /// Of those, the ones the channels-in-lanes kernels waste less work on (CPULanesConvolution.swift).
+    private func runsLanesConvolution(_ g: ConvGeometry, outChannels: Int) -> Bool {
+        LanesConvolution.applies(FlatConvolutionLayout(g, outChannels: outChannels), kernels: vectorKernels!)
     }
 
     /// float32 pooling windows that CKernels' max-pool kernels cover (CPUMaxPool.swift).

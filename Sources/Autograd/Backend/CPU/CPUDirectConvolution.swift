@@ -44,9 +44,10 @@ struct FlatConvolutionLayout {
     let patch: Int
     /// Output positions computed per plane: the last one is (oh − 1)·Wp + ow − 1.
     let positions: Int
-    /// Zeros in front of each dY' plane, so that q − ki·Wp − kj never goes below it.
+    /// Zeros in front of each dY' plane, so that q − ki·Wp − kj never goes below it (a multiple of 16).
     let gradFront: Int
-    /// One dY' plane: front zeros, oh rows at pitch Wp, then kh − 1 rows of zeros.
+    /// One dY' plane: front zeros, oh rows at pitch Wp, then kh − 1 rows of zeros and up to 15
+    /// more (a multiple of 16).
     let gradPlane: Int
     var padded: Bool { g.paddingH > 0 || g.paddingW > 0 }
 
@@ -58,8 +59,9 @@ struct FlatConvolutionLayout {
         imageCount = g.channels * paddedPlane
         patch = g.channels * g.kernelH * g.kernelW
         positions = (g.outHeight - 1) * paddedWidth + g.outWidth
-        gradFront = (g.kernelH - 1) * paddedWidth + g.kernelW - 1
-        gradPlane = gradFront + (g.outHeight + g.kernelH - 1) * paddedWidth
+        // Both rounded up to whole 64-byte lines, so that the weight gradient's loads of dY' are aligned.
+        gradFront = (((g.kernelH - 1) * paddedWidth + g.kernelW - 1) + 15) & ~15
+        gradPlane = (gradFront + (g.outHeight + g.kernelH - 1) * paddedWidth + 15) & ~15
     }
 
     var inputCount: Int { g.channels * g.height * g.width }
@@ -91,6 +93,16 @@ struct FlatConvolutionLayout {
                     offsets[r] = o * gradPlane - ki * paddedWidth - kj
                     r += 1
                 }
+            }
+        }
+    }
+
+    /// wG[(o, ki, kj)][c] = w[o][c][ki][kj]: the weights of the input gradient's correlation.
+    func writeGradWeights(_ w: UnsafePointer<Float>, into wG: UnsafeMutablePointer<Float>) {
+        let k = g.kernelH * g.kernelW
+        for oc in 0..<outChannels {
+            for c in 0..<g.channels {
+                for i in 0..<k { wG[(oc * k + i) * g.channels + c] = w[(oc * g.channels + c) * k + i] }
             }
         }
     }
@@ -140,7 +152,7 @@ private func copyRows(_ source: UnsafePointer<Float>, plane sourcePlane: Int, pi
 
 /// Zeroed scratch memory from the backend's block cache.
 @inline(__always)
-private func withZeroedScratch<R>(_ pool: CPUBufferPool, _ count: Int, _ body: (UnsafeMutablePointer<Float>) -> R) -> R {
+func withZeroedScratch<R>(_ pool: CPUBufferPool, _ count: Int, _ body: (UnsafeMutablePointer<Float>) -> R) -> R {
     withScratch(pool, count, Float.self) { scratch in
         scratch.update(repeating: 0, count: Swift.max(count, 1))
         return body(scratch)
@@ -193,17 +205,8 @@ func directConv2dBackward(_ grad: UnsafePointer<Float>, _ x: UnsafePointer<Float
         let imageOffsets = offsets, gradOffsets = offsets + patch
         layout.writeImageOffsets(imageOffsets)
         layout.writeGradOffsets(gradOffsets)
-        // wG[(o, ki, kj)][c] = w[o][c][ki][kj]: the weights of the input gradient's correlation.
         withScratch(pool, gx == nil ? 0 : weightCount, Float.self) { wG in
-            if gx != nil {
-                for oc in 0..<o {
-                    for c in 0..<g.channels {
-                        for k in 0..<(g.kernelH * g.kernelW) {
-                            wG[(oc * g.kernelH * g.kernelW + k) * g.channels + c] = w[(oc * g.channels + c) * g.kernelH * g.kernelW + k]
-                        }
-                    }
-                }
-            }
+            if gx != nil { layout.writeGradWeights(w, into: wG) }
             // Chunk 0 accumulates dW in place; the others into partial sums added at the end, in order.
             withZeroedScratch(pool, (chunks - 1) * weightCount) { partials in
                 CPUParallel.forChunks(g.batch, chunks: chunks) { chunk, samples in

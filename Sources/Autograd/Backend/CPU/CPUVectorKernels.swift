@@ -14,6 +14,36 @@ struct VectorKernelSet: Sendable {
 
     private var wide: Bool { width == .avx512 }
 
+    /// Whether the channels-in-lanes convolution kernels (CKernelsLanes.h) run: AVX-512 only.
+    var hasLanes: Bool { wide }
+
+    // The lanes kernels: call only when `hasLanes`.
+
+    func correlateLanes(_ input: UnsafePointer<Float>, _ pitch: Int, _ offsets: UnsafePointer<Int>, _ patch: Int,
+                        _ w: UnsafePointer<Float>, _ outVectors: Int, _ bias: UnsafePointer<Float>?, _ height: Int,
+                        _ width: Int, _ out: UnsafeMutablePointer<Float>) {
+        blitz_correlate_lanes_f32_avx512(input, pitch, offsets, patch, w, outVectors, bias, height, width, out)
+    }
+
+    func correlateLanesWeightGrad(_ g: UnsafePointer<Float>, _ gSample: Int, _ gPitch: Int, _ outVectors: Int,
+                                  _ input: UnsafePointer<Float>, _ inSample: Int, _ pitch: Int, _ rowOffsets: UnsafePointer<Int>,
+                                  _ rows: Int, _ kw: Int, _ height: Int, _ width: Int, _ samples: Int,
+                                  _ dw: UnsafeMutablePointer<Float>) {
+        blitz_correlate_lanes_weight_grad_f32_avx512(g, gSample, gPitch, outVectors, input, inSample, pitch, rowOffsets, rows, kw,
+                                                     height, width, samples, dw)
+    }
+
+    func correlateLanesInputGrad(_ g: UnsafePointer<Float>, _ gPitch: Int, _ outVectors: Int, _ w: UnsafePointer<Float>,
+                                 _ channels: Int, _ kh: Int, _ kw: Int, _ oh: Int, _ dx: UnsafeMutablePointer<Float>,
+                                 _ height: Int, _ width: Int) {
+        blitz_correlate_lanes_input_grad_f32_avx512(g, gPitch, outVectors, w, channels, kh, kw, oh, dx, height, width)
+    }
+
+    func transpose(_ src: UnsafePointer<Float>, _ srcPitch: Int, _ rows: Int, _ cols: Int, _ dst: UnsafeMutablePointer<Float>,
+                   _ dstPitch: Int) {
+        blitz_transpose_f32_avx512(src, srcPitch, rows, cols, dst, dstPitch)
+    }
+
     func correlate(_ input: UnsafePointer<Float>, _ offsets: UnsafePointer<Int>, _ patch: Int, _ wT: UnsafePointer<Float>,
                    _ bias: UnsafePointer<Float>?, _ outCount: Int, _ out: UnsafeMutablePointer<Float>, _ pitch: Int,
                    _ positions: Int) {
