@@ -172,6 +172,7 @@ public final class CPUBackend: ReferenceBackend, @unchecked Sendable {
         let perThread = batch > 1 && work < CPUGemm.parallelWork && batch * work >= CPUGemm.parallelWork
         let inner = perThread ? 1 : threads
         let grain = perThread ? Swift.max(1, CPUGemm.parallelWork / Swift.max(work, 1)) : batch
+        let wide = vectorWidth == .avx512
         func kernel<T: BLASElement>(_: T.Type) {
             let pa = a.input(T.self)
             let pb = b.input(T.self)
@@ -179,7 +180,8 @@ public final class CPUBackend: ReferenceBackend, @unchecked Sendable {
             CPUParallel.forRanges(batch, grain: grain, threads: threads) { items in
                 for i in items {
                     CPUGemm.multiply(transA, transB, m, n, k, alpha: T(alpha), pa + i * strideA, lda,
-                                     pb + i * strideB, ldb, beta: T(beta), pc + i * strideC, ldc, threads: inner)
+                                     pb + i * strideB, ldb, beta: T(beta), pc + i * strideC, ldc, threads: inner,
+                                     wide: wide)
                 }
             }
         }

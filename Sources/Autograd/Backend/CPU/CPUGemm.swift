@@ -10,26 +10,38 @@ import CKernels
 /// sched_yield. So OpenBLAS is set to one thread once, and a product large enough to share is
 /// cut into slabs of rows or columns of C, one single-threaded call per slab, on CPUParallel.
 
-/// The element types OpenBLAS multiplies.
+///
+/// float32 products on a backend that runs AVX-512 use blitz-tui's own kernel instead
+/// (sgemm_avx512.c): OpenBLAS may be running its AVX2 kernels there (OPENBLAS_CORETYPE, or a CPU
+/// it does not know), half of what the CPU can do. float64, and float32 at narrower widths,
+/// stay on OpenBLAS.
+
+/// The element types the backend multiplies.
 protocol BLASElement: FloatElement {
     /// Row-major C = alpha·op(A)·op(B) + beta·C with leading dimensions, on the calling thread.
+    /// `wide`: the backend runs AVX-512 kernels (only float32 has one; others ignore it).
     static func gemm(_ transA: Bool, _ transB: Bool, _ m: Int, _ n: Int, _ k: Int, alpha: Self,
                      _ a: UnsafePointer<Self>, _ lda: Int, _ b: UnsafePointer<Self>, _ ldb: Int,
-                     beta: Self, _ c: UnsafeMutablePointer<Self>, _ ldc: Int)
+                     beta: Self, _ c: UnsafeMutablePointer<Self>, _ ldc: Int, wide: Bool)
 }
 
 extension Float: BLASElement {
     static func gemm(_ transA: Bool, _ transB: Bool, _ m: Int, _ n: Int, _ k: Int, alpha: Float,
                      _ a: UnsafePointer<Float>, _ lda: Int, _ b: UnsafePointer<Float>, _ ldb: Int,
-                     beta: Float, _ c: UnsafeMutablePointer<Float>, _ ldc: Int) {
-        blitz_sgemm(transA, transB, Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+                     beta: Float, _ c: UnsafeMutablePointer<Float>, _ ldc: Int, wide: Bool) {
+        if wide {
+            blitz_sgemm_avx512(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, nil)
+        } else {
+            blitz_sgemm(transA, transB, Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c,
+                        Int32(ldc))
+        }
     }
 }
 
 extension Double: BLASElement {
     static func gemm(_ transA: Bool, _ transB: Bool, _ m: Int, _ n: Int, _ k: Int, alpha: Double,
                      _ a: UnsafePointer<Double>, _ lda: Int, _ b: UnsafePointer<Double>, _ ldb: Int,
-                     beta: Double, _ c: UnsafeMutablePointer<Double>, _ ldc: Int) {
+                     beta: Double, _ c: UnsafeMutablePointer<Double>, _ ldc: Int, wide: Bool) {
         blitz_dgemm(transA, transB, Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
 }
@@ -51,13 +63,14 @@ enum CPUGemm {
     /// computes for that slab whatever the thread count.
     static func multiply<T: BLASElement>(_ transA: Bool, _ transB: Bool, _ m: Int, _ n: Int, _ k: Int, alpha: T,
                                          _ a: UnsafePointer<T>, _ lda: Int, _ b: UnsafePointer<T>, _ ldb: Int,
-                                         beta: T, _ c: UnsafeMutablePointer<T>, _ ldc: Int, threads: Int) {
+                                         beta: T, _ c: UnsafeMutablePointer<T>, _ ldc: Int, threads: Int,
+                                         wide: Bool = false) {
         _ = singleThreadedBLAS
         let byRows = m > n
         let extent = byRows ? m : n
         let slabs = m * n * k < parallelWork ? 1 : Swift.min(threads, extent / slabAlignment)
         if slabs <= 1 {
-            T.gemm(transA, transB, m, n, k, alpha: alpha, a, lda, b, ldb, beta: beta, c, ldc)
+            T.gemm(transA, transB, m, n, k, alpha: alpha, a, lda, b, ldb, beta: beta, c, ldc, wide: wide)
             return
         }
         let units = (extent + slabAlignment - 1) / slabAlignment
@@ -67,11 +80,11 @@ enum CPUGemm {
             if byRows {
                 // Rows of C are rows of op(A): columns of A when A is transposed.
                 T.gemm(transA, transB, end - start, n, k, alpha: alpha, a + (transA ? start : start * lda), lda, b, ldb,
-                       beta: beta, c + start * ldc, ldc)
+                       beta: beta, c + start * ldc, ldc, wide: wide)
             } else {
                 // Columns of C are columns of op(B): rows of B when B is transposed.
                 T.gemm(transA, transB, m, end - start, k, alpha: alpha, a, lda, b + (transB ? start * ldb : start), ldb,
-                       beta: beta, c + start, ldc)
+                       beta: beta, c + start, ldc, wide: wide)
             }
         }
     }
