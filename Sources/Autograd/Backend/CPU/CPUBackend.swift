@@ -201,7 +201,7 @@ public final class CPUBackend: ReferenceBackend, @unchecked Sendable {
         }
         func kernel<T: BLASElement & SIMDScalar>(_: T.Type) {
             cpuConv2d(x.input(T.self), weight.input(T.self), bias?.input(T.self), out.buffer(T.self),
-                      outChannels: outChannels, g, pool: pool, threads: threads)
+                      outChannels: outChannels, g, pool: pool, threads: threads, wide: vectorWidth == .avx512)
         }
         x.dtype.dispatchFloat("conv2d", kernel, kernel)
         return out
@@ -220,7 +220,8 @@ public final class CPUBackend: ReferenceBackend, @unchecked Sendable {
         } else {
             func kernel<T: BLASElement & SIMDScalar>(_: T.Type) {
                 cpuConv2dBackward(grad.input(T.self), input.input(T.self), weight.input(T.self), gx?.buffer(T.self),
-                                  gw.buffer(T.self), outChannels: outChannels, g, pool: pool, threads: threads)
+                                  gw.buffer(T.self), outChannels: outChannels, g, pool: pool, threads: threads,
+                                  wide: vectorWidth == .avx512)
             }
             grad.dtype.dispatchFloat("conv2d", kernel, kernel)
         }
