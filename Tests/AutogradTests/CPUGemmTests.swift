@@ -6,7 +6,8 @@ import Testing
 /// both transposes, leading dimensions wider than the matrix, sizes at and around the kernel's
 /// tile (12 × 32), packing and cache-block edges (k chunks of 256, row blocks of 192, column blocks
 /// of 1024, the in-place limit of 128 × 128 elements), alpha and beta, beta = 0 over NaN, k = 0.
-/// Columns between a row's end and its leading dimension must come back untouched.
+/// Columns between a row's end and its leading dimension must come back untouched. The bias row
+/// (Linear's addmm) goes through the same paths; `addmmMatchesComposed` checks the backend kernel.
 @Suite struct CPUGemmTests {
     static let wide = VectorWidth.cpu == .avx512
 
@@ -15,8 +16,10 @@ import Testing
         var transA = false, transB = false
         var alpha: Float = 1, beta: Float = 0
         var pad = 0
+        /// Adds a bias row (Linear's addmm), in the kernel's store at AVX-512.
+        var bias = false
         var description: String {
-            "\(m)×\(n)×\(k) transA=\(transA) transB=\(transB) α=\(alpha) β=\(beta) pad=\(pad)"
+            "\(m)×\(n)×\(k) transA=\(transA) transB=\(transB) α=\(alpha) β=\(beta) pad=\(pad) bias=\(bias)"
         }
     }
 
@@ -33,15 +36,19 @@ import Testing
             // beta = 0 must not read C: NaN there would poison the result.
             t.beta == 0 && i % ldc < n ? .nan : Float(generator.nextDouble() * 4 - 2)
         }
+        let bias = (0..<Swift.max(n, 1)).map { _ in Float(generator.nextDouble() * 4 - 2) }
         var c = before
+        bias.withUnsafeBufferPointer { pbias in
         a.withUnsafeBufferPointer { pa in
             b.withUnsafeBufferPointer { pb in
                 c.withUnsafeMutableBufferPointer { pc in
                     CPUGemm.multiply(t.transA, t.transB, m, n, k, alpha: t.alpha, pa.baseAddress!, Swift.max(lda, 1),
                                      pb.baseAddress!, Swift.max(ldb, 1), beta: t.beta, pc.baseAddress!,
-                                     Swift.max(ldc, 1), threads: threads, wide: wide)
+                                     Swift.max(ldc, 1), threads: threads, wide: wide,
+                                     bias: t.bias ? pbias.baseAddress! : nil)
                 }
             }
+        }
         }
         for i in 0..<m {
             for j in 0..<ldc {
@@ -60,8 +67,9 @@ import Testing
                     magnitude += abs(x * y)
                 }
                 let old = t.beta == 0 ? 0 : Double(t.beta) * Double(before[i * ldc + j])
-                let want = Double(t.alpha) * sum + old
-                let tolerance = 1e-5 * (abs(Double(t.alpha)) * magnitude + abs(old)) + 1e-30
+                let add = t.bias ? Double(bias[j]) : 0
+                let want = Double(t.alpha) * sum + old + add
+                let tolerance = 1e-5 * (abs(Double(t.alpha)) * magnitude + abs(old) + abs(add)) + 1e-30
                 if !(abs(Double(got) - want) <= tolerance) {
                     Issue.record("\(t), \(threads) threads: C(\(i), \(j)) is \(got), want \(want)",
                                  sourceLocation: sourceLocation)
@@ -83,7 +91,7 @@ import Testing
                         let (alpha, beta) = scales[index % scales.count]
                         let k = sizes[(index * 7) % sizes.count]
                         Self.check(Case(m: m, n: n, k: k, transA: transA, transB: transB, alpha: alpha, beta: beta,
-                                        pad: index % 3 == 0 ? 3 : 0))
+                                        pad: index % 3 == 0 ? 3 : 0, bias: index % 5 < 2))
                     }
                 }
             }
@@ -97,8 +105,9 @@ import Testing
         Case(m: 130, n: 70, k: 130), Case(m: 130, n: 70, k: 130, transA: true, transB: true, pad: 1),
         Case(m: 20, n: 129, k: 127, transB: true, beta: 0.5), Case(m: 127, n: 129, k: 129, transA: true),
         Case(m: 5, n: 1030, k: 7, transB: true, pad: 2), Case(m: 3, n: 1100, k: 20, alpha: -1, beta: 1),
-        Case(m: 32, n: 128, k: 64), Case(m: 32, n: 64, k: 128, transB: true), Case(m: 128, n: 64, k: 32, transA: true),
-        Case(m: 32, n: 10, k: 64, beta: 1), Case(m: 10, n: 64, k: 32, transA: true),
+        Case(m: 32, n: 128, k: 64, bias: true), Case(m: 32, n: 64, k: 128, transB: true),
+        Case(m: 128, n: 64, k: 32, transA: true), Case(m: 32, n: 10, k: 64, beta: 1, bias: true),
+        Case(m: 10, n: 64, k: 32, transA: true), Case(m: 40, n: 33, k: 300, beta: 0.5, bias: true),
     ])
     func blockEdges(_ t: Case) {
         Self.check(t)
@@ -110,6 +119,8 @@ import Testing
     @Test func largeProductsInSlabs() {
         Self.check(Case(m: 300, n: 160, k: 50, transB: true, beta: 0.5), threads: 2)
         Self.check(Case(m: 90, n: 400, k: 70, transA: true, pad: 4), threads: 3)
+        Self.check(Case(m: 64, n: 400, k: 90, pad: 1, bias: true), threads: 2)
+        Self.check(Case(m: 400, n: 64, k: 90, bias: true), threads: 2)
     }
 
     /// k = 0 is C = beta·C (zeros over NaN when beta is 0); alpha = 0 reads neither A nor B.
@@ -119,6 +130,8 @@ import Testing
                 Self.check(Case(m: 7, n: 19, k: 0, transA: transA, transB: transB, beta: 0))
                 Self.check(Case(m: 7, n: 19, k: 0, transA: transA, transB: transB, beta: 0.5, pad: 2))
                 Self.check(Case(m: 14, n: 40, k: 9, transA: transA, transB: transB, alpha: 0, beta: 2))
+                Self.check(Case(m: 7, n: 19, k: 0, transA: transA, transB: transB, beta: 0, bias: true))
+                Self.check(Case(m: 7, n: 19, k: 0, transA: transA, transB: transB, beta: 2, bias: true))
             }
         }
     }
@@ -132,5 +145,27 @@ import Testing
                              threads: 1, wide: Self.wide)
         }
         #expect(c == [42])
+    }
+
+    /// The backends' addmm (bias fused into the product for a bias row) against the composed
+    /// definition on the reference backend, on every backend and for every bias shape addmm takes.
+    @Test(arguments: CPUCheck.dtypes)
+    func addmmMatchesComposed(dtype: DType) {
+        let (m, n, k) = (13, 37, 70)
+        let a = CPUCheck.values(m * k, seed: 90), b = CPUCheck.values(k * n, seed: 91)
+        for biasShape in [[n], [1, n], [m, n], [m, 1], [1], []] {
+            let bias = CPUCheck.values(Shape.count(biasShape), seed: 92)
+            let want = CPUCheck.reference.addmmComposed(CPUCheck.storage(bias, dtype, on: CPUCheck.reference),
+                                                        biasShape: biasShape, CPUCheck.storage(a, dtype, on: CPUCheck.reference),
+                                                        CPUCheck.storage(b, dtype, on: CPUCheck.reference), m: m, n: n, k: k)
+            for backend in CPUCheck.backends {
+                let got = backend.addmm(CPUCheck.storage(bias, dtype, on: backend), biasShape: biasShape,
+                                        CPUCheck.storage(a, dtype, on: backend), CPUCheck.storage(b, dtype, on: backend),
+                                        m: m, n: n, k: k)
+                CPUCheck.expectClose(got, want, relative: CPUCheck.sumTolerance(dtype),
+                                     floor: dtype == .float32 ? 1e-4 : 1e-12,
+                                     "addmm \(backend.vectorWidth) bias \(biasShape) \(dtype)")
+            }
+        }
     }
 }

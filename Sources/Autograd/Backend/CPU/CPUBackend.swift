@@ -188,6 +188,26 @@ public final class CPUBackend: ReferenceBackend, @unchecked Sendable {
         a.dtype.dispatchFloat("matmul", kernel, kernel)
     }
 
+    /// A bias row ([n] or [1, n], Linear's) is added by the product itself (CPUGemm: in the
+    /// AVX-512 kernel's store, else written into C before OpenBLAS adds to it); other bias
+    /// shapes are broadcast first, as composed.
+    public override func addmm(_ bias: Storage, biasShape: [Int], _ a: Storage, _ b: Storage,
+                               m: Int, n: Int, k: Int) -> Storage {
+        guard biasShape.last == n && Shape.count(biasShape) == n else {
+            return addmmComposed(bias, biasShape: biasShape, a, b, m: m, n: n, k: k)
+        }
+        let out = allocate(count: m * n, dtype: a.dtype)
+        let threads = numThreads
+        let wide = vectorWidth == .avx512
+        func kernel<T: BLASElement>(_: T.Type) {
+            CPUGemm.multiply(false, false, m, n, k, alpha: 1, a.input(T.self), Swift.max(k, 1), b.input(T.self),
+                             Swift.max(n, 1), beta: 0, out.buffer(T.self), Swift.max(n, 1), threads: threads, wide: wide,
+                             bias: bias.input(T.self))
+        }
+        a.dtype.dispatchFloat("addmm", kernel, kernel)
+        return out
+    }
+
     // MARK: convolution and pooling
 
     public override func conv2d(_ x: Storage, weight: Storage, bias: Storage?, outChannels: Int,
