@@ -74,6 +74,9 @@ static void load(void) {
         snprintf(load_error, sizeof load_error, "the OpenBLAS library found lacks cblas_sgemm or openblas_* functions");
 }
 
+const char *const blitz_openblas_install_hint =
+    "Install it (Debian, Ubuntu: apt-get install libopenblas0) or put it on LD_LIBRARY_PATH";
+
 const char *blitz_openblas_load_error(void) {
     pthread_once(&once, load);
     return load_error[0] ? load_error : NULL;
@@ -84,8 +87,7 @@ const char *blitz_openblas_load_error(void) {
 static void ready(void) {
     const char *error = blitz_openblas_load_error();
     if (error != NULL) {
-        fprintf(stderr, "blitz-tui: %s. Install it (Debian, Ubuntu: apt-get install libopenblas0) or put it on "
-                        "LD_LIBRARY_PATH.\n", error);
+        fprintf(stderr, "blitz-tui: %s. %s.\n", error, blitz_openblas_install_hint);
         exit(1);
     }
 }

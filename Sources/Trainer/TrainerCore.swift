@@ -68,6 +68,9 @@ final class TrainerCore {
     /// run over on the same data without reading it again).
     init(_ configuration: TrainingConfiguration, split loaded: DatasetSplit? = nil) throws(TrainerError) {
         try configuration.validateFlags()
+        // Every run needs OpenBLAS on the CPU (data preparation, the CPU model): without it, say so
+        // here rather than exit from inside the first product, perhaps under the terminal UI.
+        if let missing = OpenBLAS.loadError { throw .device(.cpu, DeviceError(missing)) }
         // A save that could only fail at the end is refused before the first step.
         if let path = configuration.savePath {
             do {

@@ -126,7 +126,7 @@ import TestSupport
         }
 
         try tmux.keys("4")
-        screen = try tmux.waitFor("the optimizer's arithmetic") { $0.contains("buf = 0.9·") && $0.contains("holds 10 of 10") }
+        screen = try tmux.waitFor("the optimizer's arithmetic") { $0.contains("buf = 0.9⋅") && $0.contains("holds 10 of 10") }
         #expect(screen.contains("SGD (lr=0.001, momentum=0.9"))
         // x on conv1.weight (selected first): out of the optimizer, and the page says both facts.
         try tmux.keys("x")
@@ -136,7 +136,7 @@ import TestSupport
         #expect(screen.contains("backward still filled its .grad"))
         #expect(screen.contains("‖Δp‖ = 0 "))
         try tmux.keys("x")
-        try tmux.waitFor("conv1.weight put back") { $0.contains("holds 10 of 10") && $0.contains("buf = 0.9·") }
+        try tmux.waitFor("conv1.weight put back") { $0.contains("holds 10 of 10") && $0.contains("buf = 0.9⋅") }
 
         try tmux.keys("5")
         screen = try tmux.waitFor("DataLoader(batch_size=4, shuffle=True)")

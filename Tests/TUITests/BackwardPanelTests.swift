@@ -12,9 +12,9 @@ import TUI
         expectLines(lines, [
             "ran: AddmmBackward0 (fc3)   node 3/27",
             "next: AccumulateGrad (fc3.bias)",
-            "computes  grad_input = grad·Wᵀ, grad_weight =",
-            "          inputᵀ·grad, grad_bias = Σ grad over the batch",
-            "          (out = bias + input·W, W = weight.t())",
+            "computes  grad_input = grad⋅Wᵀ, grad_weight =",
+            "          inputᵀ⋅grad, grad_bias = Σ grad over the batch",
+            "          (out = bias + input⋅W, W = weight.t())",
             "received  [4, 10]  norm 0.412  min -0.231  max 0.193",
             "          [-0.0213, 0.0344, -0.110, 0.0873, 0.00120,",
             "          -0.0456, …]",

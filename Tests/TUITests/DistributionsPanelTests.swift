@@ -40,6 +40,8 @@ import TUI
         #expect(DistributionHistory.summarise([.nan], step: 1) == nil)
     }
 
+    /// Monochrome: density tells the bands apart (min–max one dot in four, 7–93% one in two, the
+    /// inner bands solid) and the median is a gap through them, as in the weights chart's third row.
     @Test func pageText() {
         let lines = rendered(width: 44, height: 20) {
             DistributionsPanel(history: Self.history(), selected: 1).render(in: $0, buffer: &$1, theme: mono)
@@ -47,16 +49,16 @@ import TUI
         expectLines(lines, [
             "fc1.weight  2 of 2  sampled every 10 steps",
             "weights  median -0.0146  16–84% -2.05 … 2.05",
-            " 2.99│             ⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣸⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿",
-            "     │⣶⣶⣶⣶⣶⣶⣶⣶⣶⣶⣶⣶⣶⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿",
-            "     │⠿⠿⠿⠿⠿⠿⠿⠿⠿⠿⠿⠿⠿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿",
-            "-2.99│             ⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⢹⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿",
+            " 2.99│             ⢀⢀⢀⢀⢀⢀⢀⢀⢀⢀⢀⢀⢰⣵⣴⣵⣴⣵⣴⣵⣴⣵⣴⣵⣴",
+            "     │⣤⣴⣤⣴⣤⣴⣤⣴⣤⣴⣤⣴⣤⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿",
+            "     │⠒⠖⠒⠖⠒⠖⠒⠖⠒⠖⠒⠖⠒⣶⣶⣶⣶⣶⣶⣶⣶⣶⣶⣶⣶⣶⣶⣶⣶⣶⣶⣶⣶⣶⣶⣶⣶⣶",
+            "-2.99│             ⠁⠁⠁⠁⠁⠁⠁⠁⠁⠁⠁⠁⠙⢟⠟⢟⠟⢟⠟⢟⠟⢟⠟⢟⠟",
             "     └10 ─────────────────────────── step 30",
             "grad  median 0.100  16–84% 0.0333 … 0.167",
-            "0.600│⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿",
-            "     │⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿",
-            "     │⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣇⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀",
-            "    0│⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿",
+            "0.600│⣕⣕⣕⣕⣕⣕⣕⣕⣕⣕⣕⣕⣕",
+            "     │⠿⠿⠿⠿⠿⠿⠿⠿⠿⠿⠿⠿⠿",
+            "     │⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⣿⠷⠷⠷⠷⠷⠷⠷⠷⠷⠷⠷⠷⢇⢀⢀⢀⢀⢀⢀⢀⢀⢀⢀⢀⢀",
+            "    0│⢝⢝⢝⢝⢝⢝⢝⢝⢝⢝⢝⢝⢝⢿⢿⢿⢿⢿⢿⢿⢿⢿⢿⢿⢿⢯⢭⢭⢭⢭⢭⢭⢭⢭⢭⢭⢭⢭",
             "     └10 ─────────────────────────── step 30",
             "weights @30: -2.99 …   grad @30: 0 … 0.200",
             "█████████████████████  ████████   ███▇▇▇▇▇▇▇",

@@ -38,6 +38,8 @@ const char *blitz_openblas_core_for_this_cpu(void);
 // function loads it first and stops the program with a message if it cannot be loaded.
 // blitz_openblas_load_error: NULL once loaded, else why it could not be (and never stops).
 const char *blitz_openblas_load_error(void);
+// What to do when it is missing (one wording for the C exit and the Swift error).
+extern const char *const blitz_openblas_install_hint;
 // The core type set for the load (then unset again), or NULL when none was set.
 const char *blitz_openblas_core_chosen(void);
 // Row-major C = alpha·op(A)·op(B) + beta·C (cblas_sgemm, cblas_dgemm).

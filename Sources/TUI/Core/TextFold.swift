@@ -3,7 +3,9 @@
 // character can never shift a row, and a terminal without UTF-8 never sees a multi-byte sequence.
 
 enum TextFold {
-    /// ASCII spellings for the symbols the UI uses; anything else non-ASCII becomes "?".
+    /// ASCII spellings for the symbols the UI uses; anything else non-ASCII becomes "?". Products are
+    /// written with the dot operator ⋅ (folds to "*") and separators with the middle dot · (folds to
+    /// "."), so "0.9⋅0.0079" stays a product in ASCII instead of reading "0.9.0.0079".
     private static let asciiTable: [Character: String] = [
         "─": "-", "━": "=", "│": "|", "┃": "|", "┌": "+", "┐": "+", "└": "`", "┘": "+",
         "├": "+", "┤": "+", "┬": "+", "┴": "+", "┼": "+", "╭": "+", "╮": "+", "╰": "+", "╯": "+",
@@ -12,7 +14,7 @@ enum TextFold {
         "↑": "^", "↓": "v", "✓": "+", "≈": "~", "∂": "d", "Δ": "d", "⊙": "*", "█": "#", "▒": "+", "░": ".",
         "−": "-", "²": "^2", "√": "sqrt", "≥": ">=", "≤": "<=", "–": "-", "—": "-", "⁻": "^-",
         "¹": "1", "⁰": "0", "η": "lr", "σ": "sigma", "∞": "inf", "α": "a", "β": "b",
-        "ˣ": "^x", "ⁿ": "^n", "⋆": "*", "ε": "eps", "▏": "|", "▎": "|", "▍": "|", "▌": "|", "▋": "|", "▊": "|", "▉": "|", "⋅": ".",
+        "ˣ": "^x", "ⁿ": "^n", "⋆": "*", "ε": "eps", "▏": "|", "▎": "|", "▍": "|", "▌": "|", "▋": "|", "▊": "|", "▉": "|", "⋅": "*",
     ]
 
     /// The cells `character` occupies: itself when it is safe, else its folded spelling.

@@ -120,20 +120,29 @@ struct Bands: Widget, Sendable {
         var canvas = BrailleCanvas(columns: plot.width, rows: plot.height, braille: s.braille)
         let dotsX = canvas.dotsX
         let dotsY = canvas.dotsY
+        // Without colour every band would be the same solid dots, so density shows the band instead:
+        // min–max one dot in four, 7–93% one in two, the inner bands solid, and the median is a gap
+        // cut through them. With colour every band is solid and the median is drawn on top.
+        let stippled = !theme.colors
         // Dot row y covers the values around its centre; a dot is in band k when the value lies
-        // between percentile k and percentile 8 − k. The median is drawn on top.
+        // between percentile k and percentile 8 − k.
         for column in 0..<dotsX {
             let p = points[min(points.count - 1, column * points.count / dotsX)].values
+            let median = fraction(p[4]) * Double(dotsY)
+            let medianRow = median.isFinite ? min(dotsY - 1, max(0, Int(min(1e9, max(-1e9, median)).rounded(.down)))) : nil
             for row in 0..<dotsY {
                 let value = (hi / 2 - (Double(row) + 0.5) / Double(dotsY) * half) * 2
                 var band = -1
                 for k in 0..<4 where value >= p[k] && value <= p[8 - k] { band = k }
-                if band >= 0 { canvas.set(column, row, layer: band) }
+                guard band >= 0 else { continue }
+                if stippled {
+                    if row == medianRow { continue }
+                    if band == 0 && (column + row) % 4 != 0 { continue }
+                    if band == 1 && (column + row) % 2 != 0 { continue }
+                }
+                canvas.set(column, row, layer: band)
             }
-            let median = fraction(p[4]) * Double(dotsY)
-            if median.isFinite {
-                canvas.set(column, min(dotsY - 1, max(0, Int(min(1e9, max(-1e9, median)).rounded(.down)))), layer: 4)
-            }
+            if !stippled, let medianRow { canvas.set(column, medianRow, layer: 4) }
         }
         canvas.render(into: &buffer, x: plot.x, y: plot.y, styles: Self.styles(theme))
     }

@@ -70,7 +70,7 @@ public struct ForwardPage: Widget, Sendable {
             y += 1
         }
         if let flatten = calls.first(where: \.isFlatten), y < inner.maxY - 4 {
-            let per = flatten.inputShape.dropFirst().map(String.init).joined(separator: "·")
+            let per = flatten.inputShape.dropFirst().map(String.init).joined(separator: "⋅")
             let line = "torch.flatten(x, 1): conv → linear, \(Format.shape(flatten.inputShape)) → "
                 + "\(Format.shape(flatten.outputShape)), \(per) = \(flatten.outputShape.last ?? 0)"
             for piece in Format.wrap(line, inner.width).prefix(1) {

@@ -71,7 +71,7 @@ public struct OptimizerPage: Widget, Sendable {
         }
     }
 
-    /// `v` for a formula: negative values in parentheses so `0.9·(-0.0012)` reads right.
+    /// `v` for a formula: negative values in parentheses so `0.9⋅(-0.0012)` reads right.
     static func term(_ v: Double, _ digits: Int = 4) -> String {
         let s = Format.significant(v, digits)
         return v < 0 ? "(" + s + ")" : s
@@ -100,20 +100,20 @@ public struct OptimizerPage: Widget, Sendable {
         switch u.rule {
         case let .sgd(lr, momentum, dampening, weightDecay, nesterov, firstStep):
             let g = weightDecay != 0 ? "g" : "grad"
-            if weightDecay != 0 { out.append(("g = grad + weight_decay·p", theme.label)) }
+            if weightDecay != 0 { out.append(("g = grad + weight_decay⋅p", theme.label)) }
             if momentum == 0 {
-                out.append(("p' = p − lr·\(g)", theme.label))
+                out.append(("p' = p − lr⋅\(g)", theme.label))
             } else {
-                let damp = dampening != 0 ? "(1 − dampening)·" : ""
+                let damp = dampening != 0 ? "(1 − dampening)⋅" : ""
                 out.append((firstStep ? "buf = \(g) (first step: the buffer starts as the gradient)"
-                            : "buf = momentum·buf + \(damp)\(g)", theme.label))
-                out.append((nesterov ? "p' = p − lr·(\(g) + momentum·buf)" : "p' = p − lr·buf", theme.label))
+                            : "buf = momentum⋅buf + \(damp)\(g)", theme.label))
+                out.append((nesterov ? "p' = p − lr⋅(\(g) + momentum⋅buf)" : "p' = p − lr⋅buf", theme.label))
             }
             for e in u.elements {
                 guard let grad = e.grad else { continue }
                 let gv = grad + weightDecay * e.before
                 if weightDecay != 0 {
-                    out.append(("[\(e.index)] g = \(term(grad)) + \(number(weightDecay))·\(term(e.before)) = \(Format.significant(gv, 4))", theme.text))
+                    out.append(("[\(e.index)] g = \(term(grad)) + \(number(weightDecay))⋅\(term(e.before)) = \(Format.significant(gv, 4))", theme.text))
                 }
                 let lead = weightDecay != 0 ? "    " : "[\(e.index)] "
                 var step = gv
@@ -121,21 +121,21 @@ public struct OptimizerPage: Widget, Sendable {
                     if firstStep {
                         out.append((lead + "buf = \(Format.significant(buf, 4))", theme.text))
                     } else if let old = e.firstBefore {
-                        let damp = dampening != 0 ? number(1 - dampening) + "·" : ""
-                        out.append((lead + "buf = \(number(momentum))·\(term(old)) + \(damp)\(term(gv)) = \(Format.significant(buf, 4))", theme.text))
+                        let damp = dampening != 0 ? number(1 - dampening) + "⋅" : ""
+                        out.append((lead + "buf = \(number(momentum))⋅\(term(old)) + \(damp)\(term(gv)) = \(Format.significant(buf, 4))", theme.text))
                     }
                     step = nesterov ? gv + momentum * buf : buf
                 }
-                out.append(("    p' = \(Format.significant(e.before, 7)) − \(number(lr))·\(term(step)) = \(Format.significant(e.after, 7))",
+                out.append(("    p' = \(Format.significant(e.before, 7)) − \(number(lr))⋅\(term(step)) = \(Format.significant(e.after, 7))",
                             theme.value))
             }
         case let .adam(lr, beta1, beta2, eps, weightDecay, decoupled, t):
             if weightDecay != 0 {
-                out.append((decoupled ? "p = p·(1 − lr·weight_decay)   (AdamW: decay on the weight)"
-                            : "g = grad + weight_decay·p   (Adam: decay in the gradient)", theme.label))
+                out.append((decoupled ? "p = p⋅(1 − lr⋅weight_decay)   (AdamW: decay on the weight)"
+                            : "g = grad + weight_decay⋅p   (Adam: decay in the gradient)", theme.label))
             }
-            out.append(("m = β1·m + (1 − β1)·g     v = β2·v + (1 − β2)·g²", theme.label))
-            out.append(("m_hat = m/(1 − β1^t)  v_hat = v/(1 − β2^t)  p' = p − lr·m_hat/(√v_hat + eps)   t = \(t)", theme.label))
+            out.append(("m = β1⋅m + (1 − β1)⋅g     v = β2⋅v + (1 − β2)⋅g²", theme.label))
+            out.append(("m_hat = m/(1 − β1^t)  v_hat = v/(1 − β2^t)  p' = p − lr⋅m_hat/(√v_hat + eps)   t = \(t)", theme.label))
             let c1 = 1 - pow(beta1, t)
             let c2 = 1 - pow(beta2, t)
             for e in u.elements {
@@ -143,11 +143,11 @@ public struct OptimizerPage: Widget, Sendable {
                 let g = decoupled ? grad : grad + weightDecay * e.before
                 let m0 = e.firstBefore ?? 0
                 let v0 = e.secondBefore ?? 0
-                out.append(("[\(e.index)] m = \(number(beta1))·\(term(m0)) + \(number(1 - beta1))·\(term(g)) = \(Format.significant(m, 4))", theme.text))
-                out.append(("    v = \(number(beta2))·\(term(v0)) + \(number(1 - beta2))·\(term(g))² = \(Format.significant(v, 4))", theme.text))
+                out.append(("[\(e.index)] m = \(number(beta1))⋅\(term(m0)) + \(number(1 - beta1))⋅\(term(g)) = \(Format.significant(m, 4))", theme.text))
+                out.append(("    v = \(number(beta2))⋅\(term(v0)) + \(number(1 - beta2))⋅\(term(g))² = \(Format.significant(v, 4))", theme.text))
                 let mHat = m / c1
                 let vHat = v / c2
-                out.append(("    m_hat = \(Format.significant(mHat, 4))  v_hat = \(Format.significant(vHat, 4))  lr·m_hat/(√v_hat+eps) = "
+                out.append(("    m_hat = \(Format.significant(mHat, 4))  v_hat = \(Format.significant(vHat, 4))  lr⋅m_hat/(√v_hat+eps) = "
                             + Format.significant(lr * mHat / (vHat.squareRoot() + eps), 4), theme.text))
                 out.append(("    p' = \(Format.significant(e.before, 7)) → \(Format.significant(e.after, 7))", theme.value))
             }

@@ -118,6 +118,14 @@ public struct BLASCore: Sendable, Equatable, CustomStringConvertible {
 /// OpenBLAS's products and thread count, for code outside the backend (blitz-bench's raw sgemm).
 /// CPUBackend itself goes through CPUGemm, which keeps OpenBLAS on one thread.
 public enum OpenBLAS {
+    /// Why OpenBLAS could not be loaded, with what to install; nil once it is loaded. Loading it
+    /// here, before a run starts, lets a missing library be a clean error rather than an exit from
+    /// the middle of the first product (with the terminal UI on screen, that left it raw).
+    public static var loadError: String? {
+        guard let error = blitz_openblas_load_error() else { return nil }
+        return String(cString: error) + ". " + String(cString: blitz_openblas_install_hint)
+    }
+
     /// OpenBLAS's own thread count for its products.
     public static func setNumThreads(_ n: Int) {
         blitz_openblas_set_num_threads(Int32(n))
