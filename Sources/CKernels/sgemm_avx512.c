@@ -25,12 +25,17 @@
 // is a compile-time constant of each instance); fewer than 32 columns use one vector, and k-masked
 // loads and stores for the last partial one, which touch no memory outside the matrix and, unlike
 // AVX2's vmaskmov, are not microcoded on AMD's cores. With beta = 0, C is never read.
+//
+// Epilogue: alpha, beta and an optional bias row (Linear's addmm) are applied in the store that
+// writes a tile, so a bias costs no pass over C of its own. When C will be read (beta ≠ 0, or a
+// later k chunk) its lines are prefetched as the tile starts.
 
 #include "CKernels.h"
 
 #if defined(__x86_64__)
 
 #include <immintrin.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -170,6 +175,13 @@ INLINE AVX512 void transpose16(__m512 r[16]) {
 INLINE AVX512 void transpose_block(const float *src, ptrdiff_t ld, ptrdiff_t rows, ptrdiff_t cols, float *dst,
                                    ptrdiff_t pitch) {
     __m512 r[16];
+    if (rows == 16 && cols == 16) {
+        // The common, whole block: no masks, no per-row tests.
+        UNROLL for (int j = 0; j < 16; j++) r[j] = _mm512_loadu_ps(src + j * ld);
+        transpose16(r);
+        UNROLL for (int p = 0; p < 16; p++) _mm512_storeu_ps(dst + p * pitch, r[p]);
+        return;
+    }
     const __mmask16 mask = lanes16(cols);
     for (int j = 0; j < 16; j++) r[j] = j < rows ? _mm512_maskz_loadu_ps(mask, src + j * ld) : _mm512_setzero_ps();
     transpose16(r);
@@ -227,10 +239,36 @@ AVX512 static void pack_a(bool transA, const float *a, ptrdiff_t lda, ptrdiff_t 
 
 // MARK: buffers
 
-// Each thread's packing buffers, grown as needed and kept: products run on the caller's thread
-// (CPUGemm gives each worker its own slab), so nothing is shared.
-static __thread float *buffer_a, *buffer_b;
-static __thread size_t capacity_a, capacity_b;
+// Each thread's packing buffers, grown as needed and kept for its next product: products run on
+// the calling thread (CPUGemm gives each worker its own slab), so nothing is shared. A thread's
+// buffers are freed when it exits (a pthread key's destructor): GCD retires and starts threads
+// as it likes, and a retired thread must not strand its megabyte or so.
+typedef struct {
+    float *a, *b;
+    size_t capacityA, capacityB;
+} Buffers;
+
+static pthread_key_t buffers_key;
+static pthread_once_t buffers_once = PTHREAD_ONCE_INIT;
+
+static void free_buffers(void *p) {
+    Buffers *buffers = p;
+    free(buffers->a);
+    free(buffers->b);
+    free(buffers);
+}
+
+static void make_buffers_key(void) { pthread_key_create(&buffers_key, free_buffers); }
+
+static Buffers *thread_buffers(void) {
+    pthread_once(&buffers_once, make_buffers_key);
+    Buffers *buffers = pthread_getspecific(buffers_key);
+    if (buffers == NULL) {
+        buffers = calloc(1, sizeof *buffers);
+        if (buffers == NULL || pthread_setspecific(buffers_key, buffers) != 0) abort();
+    }
+    return buffers;
+}
 
 static float *reserve(float **buffer, size_t *capacity, size_t floats) {
     if (*capacity < floats) {
@@ -267,13 +305,16 @@ AVX512 void blitz_sgemm_avx512(bool transA, bool transB, ptrdiff_t m, ptrdiff_t 
     const bool packA = m * k > IN_PLACE_LIMIT;
     const ptrdiff_t kcMax = k < KC ? k : KC;
     float *bufB = NULL, *bufA = NULL;
-    if (packB) {
-        const ptrdiff_t ncMax = n < NC ? (n + NR - 1) / NR * NR : NC;
-        bufB = reserve(&buffer_b, &capacity_b, (size_t)(kcMax * ncMax + 16));
-    }
-    if (packA) {
-        const ptrdiff_t mcMax = m < MC ? (m + MR - 1) / MR * MR : MC;
-        bufA = reserve(&buffer_a, &capacity_a, (size_t)(mcMax * kcMax + 16));
+    if (packA || packB) {
+        Buffers *buffers = thread_buffers();
+        if (packB) {
+            const ptrdiff_t ncMax = n < NC ? (n + NR - 1) / NR * NR : NC;
+            bufB = reserve(&buffers->b, &buffers->capacityB, (size_t)(kcMax * ncMax + 16));
+        }
+        if (packA) {
+            const ptrdiff_t mcMax = m < MC ? (m + MR - 1) / MR * MR : MC;
+            bufA = reserve(&buffers->a, &buffers->capacityA, (size_t)(mcMax * kcMax + 16));
+        }
     }
     if ((packB && bufB == NULL) || (packA && bufA == NULL)) abort();  // out of memory, as malloc's callers do
     // op(A)(i, p) = a[i·rsA + p·csA] read in place.
