@@ -204,7 +204,7 @@ AVX512 static void pack_b(bool transB, const float *b, ptrdiff_t ldb, ptrdiff_t 
             // op(B)(p, j) = b[j·ldb + p]: 16 × 16 blocks transposed in registers.
             const float *src = b + (j0 + jp) * ldb + p0;
             for (ptrdiff_t h = 0; h < NR; h += 16) {
-                const ptrdiff_t rows = nr - h;
+                const ptrdiff_t rows = nr - h < 16 ? nr - h : 16;
                 for (ptrdiff_t p = 0; p < kc; p += 16) {
                     float *out = dst + p * NR + h;
                     if (rows <= 0) {
