@@ -42,7 +42,7 @@ let package = Package(
         .target(name: "DatasetDownloads", dependencies: ["CDownloads"]),
         .target(name: "Trainer", dependencies: ["Autograd", "Models", "TensorBoard", "DatasetDownloads"]),
         .target(name: "Lessons", dependencies: ["Autograd", "Models"]),
-        .target(name: "TUI", dependencies: ["Trainer", "Lessons", "CCurses"]),
+        .target(name: "TUI", dependencies: ["Trainer", "Models", "Lessons", "CCurses"]),
         .executableTarget(
             name: "blitz-tui",
             dependencies: [
@@ -57,7 +57,7 @@ let package = Package(
         .testTarget(name: "AutogradTests", dependencies: ["Autograd", "TestSupport"]),
         .testTarget(name: "ModelsTests", dependencies: ["Autograd", "Models", "TestSupport"]),
         .testTarget(name: "TrainerTests", dependencies: ["Autograd", "Models", "Trainer", "TestSupport"]),
-        .testTarget(name: "TUITests", dependencies: ["TUI", "Trainer", "Lessons"]),
+        .testTarget(name: "TUITests", dependencies: ["TUI", "Trainer", "Lessons", "Models"]),
         .testTarget(name: "TensorBoardTests", dependencies: ["TensorBoard"]),
         .testTarget(name: "DatasetDownloadsTests", dependencies: ["DatasetDownloads", "CDownloads", "Models"]),
         .testTarget(name: "LessonsTests", dependencies: ["Lessons", "Autograd"]),

@@ -16,6 +16,9 @@ static inline attr_t blitz_A_NORMAL(void) { return A_NORMAL; }
 static inline attr_t blitz_COLOR_PAIR(int n) { return COLOR_PAIR(n); }
 static inline int blitz_KEY_RESIZE(void) { return KEY_RESIZE; }
 static inline int blitz_ERR(void) { return ERR; }
+/* After start_color: how many colours the terminal has (8, 256, ...) and how many colour pairs. */
+static inline int blitz_COLORS(void) { return COLORS; }
+static inline int blitz_COLOR_PAIRS(void) { return COLOR_PAIRS; }
 /* Whether the terminal can move the cursor to a row and column (terminfo's cup); a screen
    cannot be drawn on one that cannot (TERM=dumb, hard-copy terminals). */
 static inline int blitz_can_address_cursor(void) {

@@ -69,6 +69,7 @@ let workloads: [(name: String, run: () -> Row)] = [
     ("mlp_train_step_b32", Workloads.mlp),
     ("tui_overhead", TUIOverhead.row),
     ("tui_frame_data_page_120x40", PageFrame.dataPage),
+    ("tui_frame_data_page_cifar_120x40", PageFrame.dataPageCIFAR),
 ]
 if let only {
     for name in only where !workloads.contains(where: { $0.name == name }) {

@@ -63,6 +63,23 @@ import TUI
         #expect(b.changes(from: ScreenBuffer(width: 9, height: 3)).reduce(0) { $0 + $1.count } == 30)
     }
 
+    @Test func paletteColoursAreStylesLikeAnyOther() {
+        // A picture's cells: the same ▀, only the palette index differs.
+        var a = ScreenBuffer(width: 4, height: 1)
+        for x in 0..<4 { a[x, 0] = Cell("▀", style: Style(foreground: .indexed(196), background: .indexed(21))) }
+        var b = a
+        b[1, 0] = Cell("▀", style: Style(foreground: .indexed(197), background: .indexed(21)))
+        b[2, 0] = Cell("▀", style: Style(foreground: .indexed(197), background: .indexed(21)))
+        b[3, 0] = Cell("▀", style: Style(foreground: .indexed(197), background: .indexed(22)))
+        let runs = b.changes(from: a)
+        #expect(runs.map(\.x) == [1, 3] && runs.map(\.count) == [2, 1])
+        #expect(runs[0].style == Style(foreground: .indexed(197), background: .indexed(21)))
+        #expect(Style(foreground: .indexed(1)) != Style(foreground: .red))
+        // Style is stored per cell: the palette index must not make a cell larger.
+        #expect(MemoryLayout<Style>.size <= 6)
+        #expect(MemoryLayout<Cell>.stride <= 24)
+    }
+
     @Test func screenSendsOnlyTheDifference() {
         let terminal = MemoryTerminal(width: 10, height: 2)
         let screen = Screen(terminal: terminal)

@@ -1,3 +1,4 @@
+import Foundation
 import Autograd
 import Models
 import Testing
@@ -222,6 +223,36 @@ import Testing
         let next = try #require(core.pageRecords(previous: PageRecords()).data)
         #expect(next.epoch == 2 && next.previousOrder == data.order && next.order != data.order)
         #expect(next.batch?.number == 1)
+    }
+
+    @Test func cifarBatchesCarryTheStoredPixelsNotTheNetsInputs() throws {
+        // Six CIFAR-10 records, each a different flat colour (R = 40·i, G = 255 − 40·i, B = 7·i).
+        func records(_ labels: [UInt8]) -> [UInt8] {
+            labels.enumerated().flatMap { i, label -> [UInt8] in
+                [label] + [UInt8](repeating: UInt8(40 * i), count: 1024) + [UInt8](repeating: UInt8(255 - 40 * i), count: 1024)
+                    + [UInt8](repeating: UInt8(7 * i), count: 1024)
+            }
+        }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("blitz-cifar-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Data(records([6, 8, 0, 1, 9, 3])).write(to: folder.appendingPathComponent("data_batch_1.bin"))
+        try Data(records([3, 5])).write(to: folder.appendingPathComponent("test_batch.bin"))
+        var c = configuration(steps: 2)
+        c.dataset = "cifar10:" + folder.path
+        let core = try TrainerCore(c)
+        core.showPage(.data)
+        core.trainingStep()
+        let data = try #require(core.pageRecords(previous: PageRecords()).data)
+        #expect(data.classNames == CIFAR10.classNames && data.sampleShape == [3, 32, 32])
+        let batch = try #require(data.batch)
+        #expect(batch.shape == [4, 3, 32, 32] && batch.images.isEmpty && batch.colourImages.count == 4)
+        for (image, index) in zip(batch.colourImages, batch.indices) {
+            // The bytes as stored, not (v/255 − 0.5)/0.5, and the label's CIFAR-10 name.
+            #expect(image.pixel(31, 31) == (UInt8(40 * index), UInt8(255 - 40 * index), UInt8(7 * index)))
+            #expect(image.className == CIFAR10.classNames[[6, 8, 0, 1, 9, 3][index]])
+        }
+        #expect(batch.labels == batch.colourImages.map(\.label))
     }
 
     @Test func confusionMatrixCountsEveryTestSample() throws {

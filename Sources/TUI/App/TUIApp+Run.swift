@@ -13,7 +13,7 @@ extension TUIApp {
         defer { terminal.restore() }
         // A terminal without colours gets the monochrome theme, whose distinctions are all
         // in attributes, rather than a colour theme with its colours missing.
-        let theme = Theme(colors: terminal.colors, ascii: ascii, background: background)
+        let theme = Theme(colors: terminal.colors, ascii: ascii, background: background, colorCount: terminal.colorCount)
         return run(control: control, terminal: terminal, theme: theme, framesPerSecond: options.framesPerSecond)
     }
 

@@ -1,7 +1,11 @@
-// A cell's look: foreground and background colour and a few attributes. Colours are the eight
-// every terminal has; a monochrome theme uses attributes alone, so nothing depends on colour.
+// A cell's look: foreground and background colour and a few attributes. Text and panels use the
+// eight colours every terminal has; a monochrome theme uses attributes alone, so nothing depends
+// on colour. Pictures (the Data page's CIFAR-10 images) may use an index of xterm's 256-colour
+// palette, but only when the theme says the terminal has it (Theme.colorCount); the terminal
+// maps an index it cannot show to the nearest colour it can. Style is stored per cell and
+// compared per cell by the frame diff, so it stays a few bytes of plain values.
 
-public enum Color: UInt8, Sendable, Equatable, CaseIterable {
+public enum Color: Sendable, Equatable, Hashable {
     /// The terminal's own colour (use_default_colors), so the screen keeps the user's palette.
     case `default`
     case black
@@ -12,6 +16,8 @@ public enum Color: UInt8, Sendable, Equatable, CaseIterable {
     case magenta
     case cyan
     case white
+    /// An index of xterm's 256-colour palette (Palette256): 16–231 the colour cube, 232–255 greys.
+    case indexed(UInt8)
 }
 
 public struct Attributes: OptionSet, Sendable, Equatable, Hashable {

@@ -23,12 +23,22 @@ public struct Theme: Sendable, Equatable {
     public var colors: Bool
     public var symbols: Symbols
     public var background: Background
+    /// How many colours the terminal shows, as it reports them: 0 without colours (NO_COLOR, a
+    /// monochrome terminal), 8 for the basic ones, 256 for xterm's palette. What the terminal can
+    /// do travels with the theme into every widget at render time, so a page picks a colour
+    /// picture or grey levels for the terminal in front of it (`showsPalette256`).
+    public var colorCount: Int
 
-    public init(colors: Bool, ascii: Bool, background: Background = .dark) {
+    /// `colorCount` counts only with `colors` (NO_COLOR or a monochrome terminal make it 0).
+    public init(colors: Bool, ascii: Bool, background: Background = .dark, colorCount: Int = 8) {
         self.colors = colors
         self.symbols = ascii ? .ascii : .unicode
         self.background = background
+        self.colorCount = colors ? max(0, colorCount) : 0
     }
+
+    /// Whether pictures may use `Color.indexed`: colours on, and at least xterm's 256.
+    public var showsPalette256: Bool { colors && colorCount >= 256 }
 
     private func pick(_ color: Style, _ mono: Style) -> Style { colors ? color : mono }
 

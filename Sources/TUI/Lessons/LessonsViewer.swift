@@ -16,7 +16,7 @@ public enum LessonsViewer {
         let colors = options.colors ?? !Environment.noColor
         let terminal = try CursesTerminal(colors: colors)
         defer { terminal.restore() }
-        let theme = Theme(colors: terminal.colors, ascii: ascii)
+        let theme = Theme(colors: terminal.colors, ascii: ascii, colorCount: terminal.colorCount)
         return run(state: .open(first, seed: seed), terminal: terminal, theme: theme)
     }
 

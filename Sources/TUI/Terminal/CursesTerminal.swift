@@ -16,8 +16,12 @@ public final class CursesTerminal: Terminal {
     private let window: UnsafeMutablePointer<WINDOW>
     /// Whether colours are in use: asked for, and the terminal has them.
     public let colors: Bool
-    private var pairs: [Int: Int16] = [:]
-    private let maximumPairs: Int
+    /// How many colours the terminal shows (0 without colours; 8, 256, ...): the theme passes it
+    /// to the widgets, which draw pictures in xterm's palette only where there are 256.
+    public let colorCount: Int
+    /// Which colour pair each (foreground, background) has, created on first use and recycled
+    /// once off screen (a picture in 256 colours needs more pairs over a run than there are).
+    private var pairs: ColorPairTable
     private var restored = false
 
     /// Starts ncurses on the process's terminal. `colors` is honoured only if the terminal has them.
@@ -49,10 +53,16 @@ public final class CursesTerminal: Terminal {
             start_color()
             use_default_colors()
             self.colors = true
-            maximumPairs = Int(max(0, tigetnum("pairs")))
+            // A direct-colour terminal (xterm-direct: COLORS = 2^24) numbers colours by RGB value,
+            // not by palette index: it gets the basic eight, which it numbers as everyone does.
+            let count = Int(blitz_COLORS())
+            colorCount = count > 256 ? 8 : count
+            // init_pair takes a short: pairs 1...32767 at most, whatever COLOR_PAIRS says.
+            pairs = ColorPairTable(capacity: min(Int(blitz_COLOR_PAIRS()) - 1, Int(Int16.max)))
         } else {
             self.colors = false
-            maximumPairs = 0
+            colorCount = 0
+            pairs = ColorPairTable(capacity: 0)
         }
         CursesTerminal.installCrashHandlers()
     }
@@ -70,8 +80,17 @@ public final class CursesTerminal: Terminal {
 
     public func draw(_ runs: [ScreenBuffer.Run]) {
         guard !restored else { return }
+        if colors {
+            let now = size
+            if now.width != pairs.width || now.height != pairs.height {
+                // A new size repaints every cell, so no pair is on screen until this draw puts it there.
+                pairs.resize(width: now.width, height: now.height)
+            }
+        }
         for run in runs {
-            wattr_set(window, attributes(run.style), pair(run.style), nil)
+            let pair = pair(run.style)
+            pairs.place(pair, x: run.x, y: run.y, count: run.count)
+            wattr_set(window, attributes(run.style), Int16(pair), nil)
             // Writing the bottom-right cell returns ERR (the cursor cannot move past it), but
             // the character is drawn: nothing to handle.
             _ = mvwaddstr(window, Int32(run.y), Int32(run.x), run.text)
@@ -142,30 +161,16 @@ public final class CursesTerminal: Terminal {
         return a
     }
 
-    /// The colour pair for a style's colours, created on first use (pair 0 is the default).
-    private func pair(_ style: Style) -> Int16 {
-        guard colors, style.foreground != .default || style.background != .default else { return 0 }
-        let key = Int(style.foreground.rawValue) << 8 | Int(style.background.rawValue)
-        if let existing = pairs[key] { return existing }
-        let number = pairs.count + 1
-        guard number < maximumPairs, number < Int(Int16.max) else { return 0 }
-        init_pair(Int16(number), CursesTerminal.curses(style.foreground), CursesTerminal.curses(style.background))
-        pairs[key] = Int16(number)
-        return Int16(number)
-    }
-
-    private static func curses(_ color: Color) -> Int16 {
-        switch color {
-        case .default: return -1
-        case .black: return Int16(COLOR_BLACK)
-        case .red: return Int16(COLOR_RED)
-        case .green: return Int16(COLOR_GREEN)
-        case .yellow: return Int16(COLOR_YELLOW)
-        case .blue: return Int16(COLOR_BLUE)
-        case .magenta: return Int16(COLOR_MAGENTA)
-        case .cyan: return Int16(COLOR_CYAN)
-        case .white: return Int16(COLOR_WHITE)
+    /// The colour pair for a style's colours (pair 0 is the default), defined when first used.
+    private func pair(_ style: Style) -> Int {
+        guard colors else { return 0 }
+        let foreground = ColorPairTable.number(style.foreground, colorCount: colorCount)
+        let background = ColorPairTable.number(style.background, colorCount: colorCount)
+        let assignment = pairs.pair(foreground: foreground, background: background)
+        if assignment.define {
+            init_pair(Int16(assignment.pair), foreground, background)
         }
+        return assignment.pair
     }
 
     // MARK: Crash handling

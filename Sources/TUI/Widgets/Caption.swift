@@ -101,6 +101,7 @@ extension Page {
                 ("order", "the first indices of the epoch's shuffled order (new each epoch)"),
                 ("[4, 1, 32, 32]", "the batch tensor: batch, channels, height, width"),
                 ("label  pred", "the true class and the model's argmax over its 10 outputs"),
+                ("▀", "CIFAR-10 in 256 colours: two pixels per character, the top one over the bottom one (grey otherwise)"),
                 ("confusion", "rows: true class; columns: predicted; last column: per-class accuracy"),
             ]
         case .distributions:

@@ -65,7 +65,9 @@ public struct DataPage: Widget, Sendable {
             }
             let confusionRows = (confusion?.classNames.count ?? 0) + 2
             // Images shrink when the terminal is short, so the confusion matrix still fits.
-            let room = inner.maxY - y - 1 - (inner.height >= 30 ? confusionRows : 0)
+            // CIFAR-10's pictures would fill a short terminal: they leave the per-class summary its 3 rows.
+            let summaryRows = b.colourImages.isEmpty || confusion == nil ? 0 : 3
+            let room = inner.maxY - y - 1 - (inner.height >= 30 ? confusionRows : summaryRows)
             let drawn = renderImages(b, in: Rect(x: inner.x, y: y, width: inner.width, height: max(0, room)),
                                      classNames: d.classNames, buffer: &buffer, theme: theme)
             y += drawn + 1
@@ -88,6 +90,9 @@ public struct DataPage: Widget, Sendable {
     /// Draws as many of the batch's images as fit side by side, each with "label → prediction"
     /// under it; returns the rows used.
     func renderImages(_ b: BatchRecord, in area: Rect, classNames: [String], buffer: inout ScreenBuffer, theme: Theme) -> Int {
+        if !b.colourImages.isEmpty {
+            return renderColourImages(b, in: area, classNames: classNames, buffer: &buffer, theme: theme)
+        }
         guard b.imageHeight > 0, b.imageWidth > 0, area.height >= 3 else {
             if b.images.isEmpty {
                 let pairs = zip(b.labels, b.predictions).prefix(12).map { "\($0)→\($1)" }.joined(separator: "  ")
@@ -96,31 +101,41 @@ public struct DataPage: Widget, Sendable {
             }
             return 0
         }
+        return renderShades(b.images, height: b.imageHeight, width: b.imageWidth, labels: b.labels,
+                            predictions: b.predictions, in: area, classNames: classNames, buffer: &buffer, theme: theme)
+    }
+
+    /// Grey planes drawn with shade characters (each cell averages cw × 2cw pixels), as many side
+    /// by side as fit, labels under them; returns the rows used.
+    func renderShades(_ planes: [[Float]], height: Int, width: Int, labels: [Int], predictions: [Int], in area: Rect,
+                      classNames: [String], buffer: inout ScreenBuffer, theme: Theme) -> Int {
         // Each cell covers cw × ch pixels (a cell is about twice as tall as wide): the largest
         // scale at which the rows fit and up to four images fit side by side.
-        let wanted = min(4, b.images.count)
+        let wanted = min(4, planes.count)
         var cw = 1
         func fits(_ cw: Int) -> Bool {
-            let high = (b.imageHeight + 2 * cw - 1) / (2 * cw)
-            let wide = (b.imageWidth + cw - 1) / cw
-            return high <= area.height - 1 && wanted * (max(wide, 11) + 2) <= area.width
+            let high = (height + 2 * cw - 1) / (2 * cw)
+            let wide = (width + cw - 1) / cw
+            let rows = DataPage.labelRows(labels, predictions, classNames: classNames, slot: max(wide, 11) + 2)
+            return high <= area.height - rows && wanted * (max(wide, 11) + 2) <= area.width
         }
-        while !fits(cw) && cw < max(b.imageWidth, b.imageHeight) { cw += 1 }
+        while !fits(cw) && cw < max(width, height) { cw += 1 }
         let ch = 2 * cw
-        let cellsHigh = (b.imageHeight + ch - 1) / ch
-        let cellsWide = (b.imageWidth + cw - 1) / cw
-        let slot = max(cellsWide, 11) + 2
+        let cellsHigh = (height + ch - 1) / ch
+        let cellsWide = (width + cw - 1) / cw
+        let slot = DataPage.slot(cellsWide, labels, predictions, classNames: classNames, width: area.width, wanted: wanted)
+        let rows = DataPage.labelRows(labels, predictions, classNames: classNames, slot: slot)
         let shades = theme.symbols == .ascii ? DataPage.asciiShades : DataPage.unicodeShades
         var x = area.x
-        for (i, image) in b.images.enumerated() {
+        for (i, image) in planes.enumerated() {
             guard x + cellsWide <= area.maxX else { break }
             for row in 0..<cellsHigh {
                 for col in 0..<cellsWide {
                     var sum: Float = 0
                     var n: Float = 0
-                    for py in (row * ch)..<min(b.imageHeight, (row + 1) * ch) {
-                        for px in (col * cw)..<min(b.imageWidth, (col + 1) * cw) {
-                            sum += image[py * b.imageWidth + px]
+                    for py in (row * ch)..<min(height, (row + 1) * ch) {
+                        for px in (col * cw)..<min(width, (col + 1) * cw) {
+                            sum += image[py * width + px]
                             n += 1
                         }
                     }
@@ -129,16 +144,43 @@ public struct DataPage: Widget, Sendable {
                     buffer[x + col, area.y + row] = Cell(shades[index], style: theme.text)
                 }
             }
-            let label = b.labels[safe: i] ?? -1
-            let predicted = b.predictions[safe: i] ?? -1
-            let name = { (c: Int) in classNames[safe: c] ?? String(c) }
-            let right = label == predicted
-            buffer.put(Format.truncate("\(name(label)) → \(name(predicted))", slot - 1), x: x, y: area.y + cellsHigh,
-                       style: right ? theme.good : theme.bad, clip: area)
+            drawLabel(labels[safe: i] ?? -1, predictions[safe: i] ?? -1, classNames: classNames, rows: rows,
+                      x: x, y: area.y + cellsHigh, slot: slot, in: area, buffer: &buffer, theme: theme)
             x += slot
-            _ = i
         }
-        return cellsHigh + 1
+        return cellsHigh + rows
+    }
+
+    /// "label → prediction" under an image, in the right / wrong style; on two rows ("label",
+    /// "→ prediction") when `rows` is 2 (long class names in a narrow slot).
+    func drawLabel(_ label: Int, _ predicted: Int, classNames: [String], rows: Int, x: Int, y: Int, slot: Int, in area: Rect,
+                   buffer: inout ScreenBuffer, theme: Theme) {
+        let name = { (c: Int) in classNames[safe: c] ?? String(c) }
+        let style = label == predicted ? theme.good : theme.bad
+        if rows >= 2 {
+            buffer.put(Format.truncate(name(label), slot - 1), x: x, y: y, style: style, clip: area)
+            buffer.put(Format.truncate("→ " + name(predicted), slot - 1), x: x, y: y + 1, style: style, clip: area)
+        } else {
+            buffer.put(Format.truncate("\(name(label)) → \(name(predicted))", slot - 1), x: x, y: y, style: style, clip: area)
+        }
+    }
+
+    /// 1 when every "label → prediction" fits its slot, else 2.
+    static func labelRows(_ labels: [Int], _ predictions: [Int], classNames: [String], slot: Int) -> Int {
+        longestLabel(labels, predictions, classNames: classNames) <= slot - 1 ? 1 : 2
+    }
+
+    static func longestLabel(_ labels: [Int], _ predictions: [Int], classNames: [String]) -> Int {
+        let name = { (c: Int) in classNames[safe: c] ?? String(c) }
+        return zip(labels, predictions).prefix(4).map { name($0).count + 3 + name($1).count }.max() ?? 0
+    }
+
+    /// The columns from one image to the next: the image and a gap of 2 (at least 13), widened
+    /// up to an equal share of `width` where that puts a long "label → prediction" on one row.
+    static func slot(_ imageWidth: Int, _ labels: [Int], _ predictions: [Int], classNames: [String], width: Int,
+                     wanted: Int) -> Int {
+        let longest = longestLabel(labels, predictions, classNames: classNames)
+        return max(imageWidth + 2, 13, min(width / max(1, wanted), longest + 2))
     }
 
     func renderConfusion(in area: Rect, buffer: inout ScreenBuffer, theme: Theme) {
@@ -149,7 +191,11 @@ public struct DataPage: Widget, Sendable {
         }
         let n = c.classNames.count
         let cell = max(3, String(c.counts.joined().max() ?? 0).count + 1)
-        let nameWidth = min(10, c.classNames.map(\.count).max() ?? 1)
+        // Names longer than a column (CIFAR-10's "automobile") head the columns by class number,
+        // and each row says its number before its name, instead of "a… a… b…".
+        let numbered = c.classNames.contains { $0.count > cell - 1 }
+        let rowName = { (k: Int) in numbered ? "\(k) \(c.classNames[k])" : c.classNames[k] }
+        let nameWidth = min(numbered ? 13 : 10, (0..<n).map { rowName($0).count }.max() ?? 1)
         let fitsMatrix = area.height >= n + 2 && nameWidth + 2 + n * cell + 8 <= area.width
         if !fitsMatrix {
             // Short terminal: per-class accuracy on one or two lines.
@@ -164,18 +210,20 @@ public struct DataPage: Widget, Sendable {
             }
             return
         }
-        buffer.put("confusion matrix at step \(c.step): rows true class, columns predicted · \(Format.percent(c.accuracy)) overall",
+        let columns = numbered ? "columns predicted class (by number)" : "columns predicted"
+        buffer.put("confusion matrix at step \(c.step): rows true class, \(columns) · \(Format.percent(c.accuracy)) overall",
                    x: area.x, y: area.y, style: theme.label, clip: area)
         var x = area.x + nameWidth + 2
         for k in 0..<n {
-            buffer.put(Format.padLeft(Format.truncate(c.classNames[k], cell - 1), cell), x: x, y: area.y + 1, style: theme.dim, clip: area)
+            let head = numbered ? String(k) : Format.truncate(c.classNames[k], cell - 1)
+            buffer.put(Format.padLeft(head, cell), x: x, y: area.y + 1, style: theme.dim, clip: area)
             x += cell
         }
         buffer.put("  acc", x: x, y: area.y + 1, style: theme.dim, clip: area)
         let peak = max(1, c.counts.joined().max() ?? 1)
         for t in 0..<n {
             let y = area.y + 2 + t
-            buffer.put(Format.padRight(Format.truncate(c.classNames[t], nameWidth), nameWidth), x: area.x, y: y, style: theme.label, clip: area)
+            buffer.put(Format.padRight(Format.truncate(rowName(t), nameWidth), nameWidth), x: area.x, y: y, style: theme.label, clip: area)
             x = area.x + nameWidth + 2
             for p in 0..<n {
                 let count = c.counts[t][p]

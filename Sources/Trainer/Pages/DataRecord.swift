@@ -1,3 +1,5 @@
+import Models
+
 /// What the Data page shows: the data set and the DataLoader's arithmetic, the order this epoch
 /// visits the samples in (beside the previous epoch's), and the batch being trained on.
 public struct DataRecord: Sendable, Equatable {
@@ -37,7 +39,9 @@ public struct DataRecord: Sendable, Equatable {
 }
 
 /// The batch of the last training step: which samples, their labels, what the model predicted,
-/// and each image as grey levels (0 black … 1 white; colour images averaged over channels).
+/// and each image: one-channel images as grey levels (0 black … 1 white), colour images (CIFAR-10)
+/// as the RGB bytes the data set stores, before any normalisation, so the screen shows the
+/// pictures as they are rather than what the net's inputs became.
 public struct BatchRecord: Sendable, Equatable {
     /// 1-based position in the epoch.
     public var number: Int
@@ -49,11 +53,14 @@ public struct BatchRecord: Sendable, Equatable {
     public var shape: [Int]
     public var imageHeight: Int
     public var imageWidth: Int
-    /// One row-major height×width plane per sample (empty when samples are not images).
+    /// One row-major height×width plane per sample (empty when samples are not images, or are
+    /// colour images: those are in `colourImages`).
     public var images: [[Float]]
+    /// Colour images as stored, one per sample (empty for grey images and other data).
+    public var colourImages: [ImagePreview]
 
     public init(number: Int, indices: [Int], labels: [Int], predictions: [Int], shape: [Int], imageHeight: Int,
-                imageWidth: Int, images: [[Float]]) {
+                imageWidth: Int, images: [[Float]], colourImages: [ImagePreview] = []) {
         self.number = number
         self.indices = indices
         self.labels = labels
@@ -62,6 +69,7 @@ public struct BatchRecord: Sendable, Equatable {
         self.imageHeight = imageHeight
         self.imageWidth = imageWidth
         self.images = images
+        self.colourImages = colourImages
     }
 }
 

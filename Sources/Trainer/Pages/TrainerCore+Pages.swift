@@ -1,4 +1,5 @@
 import Autograd
+import Models
 
 /// The records behind the Model, Forward, Optimizer and Data pages, computed on the trainer's
 /// queue around the real training step, and only for the page that is on screen.
@@ -60,16 +61,23 @@ extension TrainerCore {
                           lastBatchSize: last, shuffle: configuration.shuffle, epoch: epoch + 1,
                           order: pages.orderPrefix!.order, previousOrder: pages.orderPrefix!.previous,
                           batch: TrainerCore.batchRecord(batch, predictions: predictions,
-                                                         number: epochBatches?.batchesDelivered ?? 0))
+                                                         number: epochBatches?.batchesDelivered ?? 0,
+                                                         dataset: split.train))
     }
 
-    /// The batch's images as grey planes: channels averaged, each image stretched to 0…1.
-    static func batchRecord(_ batch: Batch, predictions: [Int], number: Int) -> BatchRecord {
+    /// The batch's images: colour images (CIFAR-10) as the data set stores them, read by the
+    /// batch's indices; otherwise grey planes, channels averaged, each image stretched to 0…1.
+    static func batchRecord(_ batch: Batch, predictions: [Int], number: Int, dataset: (any Dataset)? = nil) -> BatchRecord {
         let shape = batch.inputShape
         var images: [[Float]] = []
+        var colourImages: [ImagePreview] = []
         var height = 0
         var width = 0
-        if shape.count == 4 {
+        if let stored = dataset as? ByteImageDataset, stored.storedShape.first == 3, shape.count == 4 {
+            colourImages = batch.indices.map { stored.preview(at: $0) }
+            height = stored.storedShape[1]
+            width = stored.storedShape[2]
+        } else if shape.count == 4 {
             let (n, c, h, w) = (shape[0], shape[1], shape[2], shape[3])
             height = h
             width = w
@@ -86,7 +94,8 @@ extension TrainerCore {
             }
         }
         return BatchRecord(number: number, indices: batch.indices, labels: batch.labels.map(Int.init),
-                           predictions: predictions, shape: shape, imageHeight: height, imageWidth: width, images: images)
+                           predictions: predictions, shape: shape, imageHeight: height, imageWidth: width, images: images,
+                           colourImages: colourImages)
     }
 
     // MARK: evaluation
