@@ -108,11 +108,11 @@ def main():
         mine = value(row)
         t_row, j_row = torch.get(name), jax.get(name)
         if t_row is None and j_row is None:
-            # The raw cblas rows have no peer twin: compare them with the Tensor matmul row.
+            # The raw cblas (OpenBLAS) rows have no peer twin: compare them with the Tensor matmul row.
             tensor_row = blitz.get(name.replace("_raw", ""))
             note = ""
             if tensor_row is not None and name != name.replace("_raw", ""):
-                note = f"  matmul/raw = {value(tensor_row) / mine:.2f}"
+                note = f"  matmul/raw OpenBLAS = {value(tensor_row) / mine:.2f}"
             elif name == "tui_overhead":
                 note = f"  steps/s with the UI over headless (goal >= 0.95: {'met' if mine >= 0.95 else 'not met'})"
             print(f"{name:<26} {mine:>12.3f} {'-':>12} {'-':>7} {'-':>12} {'-':>7} {unit(row):>8}{note}")

@@ -51,9 +51,10 @@ enum Workloads {
         return Row(name: "sgemm_\(n)_gflops", value: gflops(n, us), unit: .gflops)
     }
 
-    /// The same product straight through cblas_sgemm into a preallocated result, on OpenBLAS's
-    /// own `threads` threads: the ceiling. (CPUBackend keeps OpenBLAS on one thread and splits
-    /// products itself; the count is put back afterwards.)
+    /// The same product straight through OpenBLAS's cblas_sgemm into a preallocated result, on
+    /// OpenBLAS's own `threads` threads: what OpenBLAS makes of it with the kernels it chose.
+    /// (CPUBackend keeps OpenBLAS on one thread and splits products itself, and runs float32
+    /// products at AVX-512 on blitz-tui's own GEMM instead; the count is put back afterwards.)
     static func rawSgemm(_ n: Int, threads: Int) -> Row {
         OpenBLAS.setNumThreads(threads)
         defer { OpenBLAS.setNumThreads(1) }

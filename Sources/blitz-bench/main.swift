@@ -81,6 +81,7 @@ let backend: any Backend = useReference ? Backends.reference : Backends.cpu
 if !json {
     print("blitz-bench: backend \(backend.name), \(Backends.cpu.numThreads) thread(s), median of repeated runs")
     print("kernels: \(Backends.cpu.vectorWidth); OpenBLAS core: \(Backends.cpu.blasCore)")
+    print("gemm: \(Backends.cpu.gemmDescription)")
 }
 Backends.withCPUBackend(backend) {
     for workload in workloads where only?.contains(workload.name) ?? true {

@@ -11,9 +11,10 @@ struct DevicesCommand: ParsableCommand {
             named by BLITZ_CUDA_PATH (colon-separated) first, then the system's usual places.
 
             The CPU line names the vector kernels in use (AVX-512, AVX2 or portable); BLITZ_CPU_VECTOR=avx2
-            or =portable caps them. The blas line names OpenBLAS's kernels and who chose them: on an AMD
-            CPU with AVX-512, which OpenBLAS 0.3.21 does not recognise, blitz-tui chooses them at start-up
-            unless OPENBLAS_CORETYPE is set.
+            or =portable caps them. The gemm line says what runs matrix products: blitz-tui's own float32
+            GEMM at AVX-512, OpenBLAS for float64 and narrower widths. The blas line names OpenBLAS's
+            kernels and who chose them: on an AMD CPU with AVX-512, which OpenBLAS 0.3.21 does not
+            recognise, blitz-tui chooses them at start-up unless OPENBLAS_CORETYPE is set.
 
             Example:
               BLITZ_CUDA_PATH=/usr/local/cuda/lib64 blitz-tui devices
@@ -28,6 +29,7 @@ struct DevicesCommand: ParsableCommand {
         var kernels = width == .portable ? "portable kernels" : "\(width) kernels (\(width.floatLanes) floats a vector)"
         if width < VectorWidth.cpu { kernels += ", capped below the CPU's \(VectorWidth.cpu) by BLITZ_CPU_VECTOR" }
         print("cpu      \(CPUBackend.availableCores) cores, \(cpu.numThreads) threads, \(kernels), \(cpu.blasDescription)")
+        print("gemm     \(cpu.gemmDescription)")
         print("blas     OpenBLAS core: \(cpu.blasCore)")
         do {
             let gpus = try CUDADevices.list()

@@ -33,6 +33,15 @@ import Testing
         #expect(core.description.hasPrefix(core.name + " ("))
     }
 
+    @Test func float32ProductsUseTheOwnGEMMOnlyAtAVX512() {
+        for width in [VectorWidth.avx512, .avx2, .portable] {
+            let backend = CPUBackend(threads: 1, maxVectorWidth: width)
+            let own = backend.gemmDescription.hasPrefix("float32: blitz-tui's AVX-512 GEMM")
+            #expect(own == (backend.vectorWidth == .avx512), "\(width): \(backend.gemmDescription)")
+            #expect(backend.gemmDescription.contains("float64") && backend.gemmDescription.contains("OpenBLAS"))
+        }
+    }
+
     @Test func aChoiceIsMadeOnlyForAVX512() {
         if let choice = BLASCore.choiceForThisCPU {
             #expect(VectorWidth.cpu == .avx512)

@@ -167,6 +167,7 @@ import Testing
         #expect(devices.stdout.hasPrefix("cpu"))
         #expect(devices.stdout.contains(" kernels"))
         #expect(devices.stdout.contains("\nblas     OpenBLAS core: "))
+        #expect(devices.stdout.contains("\ngemm     float"))
     }
 }
 

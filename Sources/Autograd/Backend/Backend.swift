@@ -51,6 +51,11 @@ public protocol Backend: AnyObject, Sendable {
     func gemm(_ a: Storage, _ b: Storage, into c: Storage, m: Int, n: Int, k: Int,
               transA: Bool, transB: Bool, alpha: Double, beta: Double,
               batch: Int, strideA: Int, strideB: Int, strideC: Int)
+    /// addmm's forward: `bias` (of `biasShape`, broadcastable to [m, n]) + op(A) · op(B), op(A) m×k and
+    /// op(B) k×n as in `gemm`, a new [m, n] storage. `Backend+Addmm.swift` composes it from expand and
+    /// gemm; a backend may fuse it.
+    func addmm(_ bias: Storage, biasShape: [Int], _ a: Storage, _ b: Storage, m: Int, n: Int, k: Int,
+               transA: Bool, transB: Bool) -> Storage
 
     // MARK: convolution and pooling
     /// conv2d of x [n, c, h, w] with weight [o, c, kh, kw] plus an optional bias [o]: [n, o, oh, ow].

@@ -35,6 +35,9 @@ extension Safetensors {
         defer {
             if !renamed { unlink(temporary) }
         }
+        // The end-to-end tests stop the process here, with the temporary file just created, to send
+        // it a signal while the save is under way every time; racing a fast disk cannot.
+        if stopInSave { raise(SIGSTOP) }
         try io(path) { () throws(PosixFile.Failure) in
             defer { file.close() }
             if let mode = target.existingMode {
@@ -58,6 +61,9 @@ extension Safetensors {
     }
 
     private static let temporaryCounter = Atomic<Int>(0)
+
+    /// BLITZ_TEST_STOP_IN_SAVE set: a save stops itself (SIGSTOP) once its temporary file exists. For tests.
+    private static let stopInSave = getenv("BLITZ_TEST_STOP_IN_SAVE") != nil
 
     private static func lengthPrefix(_ n: Int) -> [UInt8] {
         (0..<8).map { UInt8(truncatingIfNeeded: UInt64(n) >> (8 * UInt64($0))) }

@@ -1,5 +1,5 @@
-/// Matrix products. mm and bmm multiply; addmm adds a broadcast bias in the same GEMM
-/// (beta = 1), which is how Linear runs: addmm(bias, input, weight.t()).
+/// Matrix products. mm and bmm multiply; addmm adds a broadcast bias in the same GEMM (the
+/// backend's addmm kernel), which is how Linear runs: addmm(bias, input, weight.t()).
 extension Tensor {
     /// A raw product op(a)·op(b) of 2-D tensors (or batches of them, rank 3), no graph.
     static func gemm(_ a: Tensor, _ b: Tensor, transA: Bool = false, transB: Bool = false) -> Tensor {
@@ -72,11 +72,11 @@ extension Tensor {
         let (m, k, n) = (input.shape[0], input.shape[1], mat2.shape[1])
         ensure(mat2.shape[0] == k, AutogradError.shapesCannotBeMultiplied(op: "addmm", mat1: [m, k], mat2: mat2.shape).description)
         ensure(Shape.broadcast(bias.shape, [m, n]) == [m, n], "addmm: bias of shape \(Shape.describe(bias.shape)) cannot broadcast to [\(m), \(n)]")
-        let out = input.backend.expand(bias.storage, shape: bias.shape, to: [m, n])
+        // A pending transpose (Linear's weight.t()) goes in untransposed with its flag flipped.
         let (sa, ta) = input.gemmOperand(transposed: false)
         let (sb, tb) = mat2.gemmOperand(transposed: false)
-        input.backend.gemm(sa, sb, into: out, m: m, n: n, k: k, transA: ta, transB: tb,
-                           alpha: 1, beta: 1, batch: 1, strideA: 0, strideB: 0, strideC: 0)
+        let out = input.backend.addmm(bias.storage, biasShape: bias.shape, sa, sb, m: m, n: n, k: k,
+                                      transA: ta, transB: tb)
         let biasShape = bias.shape
         let mat2WasTransposed = mat2.isPendingTranspose
         return record(out, shape: [m, n], inputs: [bias, input, mat2], name: "AddmmBackward0", op: "addmm",

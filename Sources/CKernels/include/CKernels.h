@@ -47,6 +47,14 @@ void blitz_sgemm(bool transA, bool transB, int m, int n, int k, float alpha, con
                  const float *b, int ldb, float beta, float *c, int ldc);
 void blitz_dgemm(bool transA, bool transB, int m, int n, int k, double alpha, const double *a, int lda,
                  const double *b, int ldb, double beta, double *c, int ldc);
+// blitz-tui's own float32 product for AVX-512 (sgemm_avx512.c; call only when
+// blitz_cpu_vector_level() says so): row-major C = alpha·op(A)·op(B) + beta·C + bias, where bias
+// (NULL for none) holds one value per column of C, added once. Same contract as blitz_sgemm
+// otherwise: with beta = 0, C is not read; k = 0 (or alpha = 0) gives beta·C + bias; m or n = 0
+// touches nothing. Runs on the calling thread.
+void blitz_sgemm_avx512(bool transA, bool transB, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha,
+                        const float *a, ptrdiff_t lda, const float *b, ptrdiff_t ldb, float beta, float *c,
+                        ptrdiff_t ldc, const float *bias);
 void blitz_openblas_set_num_threads(int n);
 int blitz_openblas_get_num_threads(void);
 int blitz_openblas_get_num_procs(void);

@@ -172,6 +172,7 @@ public final class CPUBackend: ReferenceBackend, @unchecked Sendable {
         let perThread = batch > 1 && work < CPUGemm.parallelWork && batch * work >= CPUGemm.parallelWork
         let inner = perThread ? 1 : threads
         let grain = perThread ? Swift.max(1, CPUGemm.parallelWork / Swift.max(work, 1)) : batch
+        let wide = vectorWidth == .avx512
         func kernel<T: BLASElement>(_: T.Type) {
             let pa = a.input(T.self)
             let pb = b.input(T.self)
@@ -179,11 +180,35 @@ public final class CPUBackend: ReferenceBackend, @unchecked Sendable {
             CPUParallel.forRanges(batch, grain: grain, threads: threads) { items in
                 for i in items {
                     CPUGemm.multiply(transA, transB, m, n, k, alpha: T(alpha), pa + i * strideA, lda,
-                                     pb + i * strideB, ldb, beta: T(beta), pc + i * strideC, ldc, threads: inner)
+                                     pb + i * strideB, ldb, beta: T(beta), pc + i * strideC, ldc, threads: inner,
+                                     wide: wide)
                 }
             }
         }
         a.dtype.dispatchFloat("matmul", kernel, kernel)
+    }
+
+    /// A bias row ([n] or [1, n], Linear's) is added by the product itself (CPUGemm: in the
+    /// AVX-512 kernel's store, else written into C before OpenBLAS adds to it); other bias
+    /// shapes are broadcast first, as composed.
+    public override func addmm(_ bias: Storage, biasShape: [Int], _ a: Storage, _ b: Storage,
+                               m: Int, n: Int, k: Int, transA: Bool, transB: Bool) -> Storage {
+        guard biasShape.last == n && Shape.count(biasShape) == n else {
+            return addmmComposed(bias, biasShape: biasShape, a, b, m: m, n: n, k: k, transA: transA, transB: transB)
+        }
+        let out = allocate(count: m * n, dtype: a.dtype)
+        let threads = numThreads
+        let wide = vectorWidth == .avx512
+        func kernel<T: BLASElement>(_: T.Type) {
+            // Leading dimensions of the operands as stored (at least 1, as BLAS requires).
+            let lda = Swift.max(transA ? m : k, 1)
+            let ldb = Swift.max(transB ? k : n, 1)
+            CPUGemm.multiply(transA, transB, m, n, k, alpha: 1, a.input(T.self), lda, b.input(T.self),
+                             ldb, beta: 0, out.buffer(T.self), Swift.max(n, 1), threads: threads, wide: wide,
+                             bias: bias.input(T.self))
+        }
+        a.dtype.dispatchFloat("addmm", kernel, kernel)
+        return out
     }
 
     // MARK: convolution and pooling
@@ -204,7 +229,7 @@ public final class CPUBackend: ReferenceBackend, @unchecked Sendable {
         }
         func kernel<T: BLASElement & SIMDScalar>(_: T.Type) {
             cpuConv2d(x.input(T.self), weight.input(T.self), bias?.input(T.self), out.buffer(T.self),
-                      outChannels: outChannels, g, pool: pool, threads: threads)
+                      outChannels: outChannels, g, pool: pool, threads: threads, wide: vectorWidth == .avx512)
         }
         x.dtype.dispatchFloat("conv2d", kernel, kernel)
         return out
@@ -227,7 +252,8 @@ public final class CPUBackend: ReferenceBackend, @unchecked Sendable {
         } else {
             func kernel<T: BLASElement & SIMDScalar>(_: T.Type) {
                 cpuConv2dBackward(grad.input(T.self), input.input(T.self), weight.input(T.self), gx?.buffer(T.self),
-                                  gw.buffer(T.self), outChannels: outChannels, g, pool: pool, threads: threads)
+                                  gw.buffer(T.self), outChannels: outChannels, g, pool: pool, threads: threads,
+                                  wide: vectorWidth == .avx512)
             }
             grad.dtype.dispatchFloat("conv2d", kernel, kernel)
         }

@@ -42,7 +42,8 @@ func withScratch<T, R>(_ pool: CPUBufferPool, _ count: Int, _ type: T.Type, _ bo
 }
 
 func cpuConv2d<T: BLASElement & SIMDScalar>(_ x: UnsafePointer<T>, _ w: UnsafePointer<T>, _ bias: UnsafePointer<T>?, _ out: UnsafeMutablePointer<T>,
-                               outChannels o: Int, _ g: ConvGeometry, pool: CPUBufferPool, threads: Int) {
+                               outChannels o: Int, _ g: ConvGeometry, pool: CPUBufferPool, threads: Int,
+                               wide: Bool = false) {
     let b = ConvBlocking(g, outChannels: o, elementSize: MemoryLayout<T>.stride)
     let (patch, pixels) = (b.patch, b.pixels)
     let inPlane = g.channels * g.height * g.width
@@ -61,7 +62,7 @@ func cpuConv2d<T: BLASElement & SIMDScalar>(_ x: UnsafePointer<T>, _ w: UnsafePo
                         for oc in 0..<o { (y + oc * pixels).update(repeating: bias[oc], count: pixels) }
                     }
                     CPUGemm.multiply(false, false, o, pixels, patch, alpha: 1, w, patch, cols + j * pixels, ld,
-                                     beta: bias == nil ? 0 : 1, y, pixels, threads: inner)
+                                     beta: bias == nil ? 0 : 1, y, pixels, threads: inner, wide: wide)
                 }
             }
         }
@@ -71,7 +72,8 @@ func cpuConv2d<T: BLASElement & SIMDScalar>(_ x: UnsafePointer<T>, _ w: UnsafePo
 /// dW (always), dX (when `gx` is given); dB is a plain sum the caller takes.
 func cpuConv2dBackward<T: BLASElement & SIMDScalar>(_ grad: UnsafePointer<T>, _ x: UnsafePointer<T>, _ w: UnsafePointer<T>,
                                        _ gx: UnsafeMutablePointer<T>?, _ gw: UnsafeMutablePointer<T>,
-                                       outChannels o: Int, _ g: ConvGeometry, pool: CPUBufferPool, threads: Int) {
+                                       outChannels o: Int, _ g: ConvGeometry, pool: CPUBufferPool, threads: Int,
+                                       wide: Bool = false) {
     let b = ConvBlocking(g, outChannels: o, elementSize: MemoryLayout<T>.stride)
     let (patch, pixels) = (b.patch, b.pixels)
     let inPlane = g.channels * g.height * g.width
@@ -102,11 +104,12 @@ func cpuConv2dBackward<T: BLASElement & SIMDScalar>(_ grad: UnsafePointer<T>, _ 
                         let gy = grad + n * o * pixels
                         // dW += dY_n [o, pixels] · cols_nᵀ [pixels, patch]
                         CPUGemm.multiply(false, true, o, patch, pixels, alpha: 1, gy, pixels, cols + j * pixels, ld,
-                                         beta: first ? 0 : 1, dw, patch, threads: inner)
+                                         beta: first ? 0 : 1, dw, patch, threads: inner, wide: wide)
                         first = false
                         if let gx {
                             // dcols_n = Wᵀ [patch, o] · dY_n [o, pixels], folded back onto sample n.
-                            CPUGemm.multiply(true, false, patch, pixels, o, alpha: 1, w, patch, gy, pixels, beta: 0, gcols, pixels, threads: inner)
+                            CPUGemm.multiply(true, false, patch, pixels, o, alpha: 1, w, patch, gy, pixels, beta: 0, gcols, pixels, threads: inner,
+                                             wide: wide)
                             cpuCol2im(gcols, gx + n * inPlane, single, threads: 1)
                         }
                     }

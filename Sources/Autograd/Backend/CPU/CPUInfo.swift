@@ -53,6 +53,14 @@ extension CPUBackend {
     /// them, for `blitz-tui devices`.
     public var blasCore: BLASCore { BLASCore.current }
 
+    /// Which code runs matrix products, for `blitz-tui devices`: blitz-tui's own float32 GEMM at
+    /// AVX-512 (OpenBLAS's kernels may be AVX2 there: CPUGemm.swift), OpenBLAS otherwise.
+    public var gemmDescription: String {
+        vectorWidth == .avx512
+            ? "float32: blitz-tui's AVX-512 GEMM (12×32 register tiles); float64: OpenBLAS"
+            : "float32 and float64: OpenBLAS"
+    }
+
     /// Cores this process may use.
     public static var availableCores: Int {
         Int(blitz_openblas_get_num_procs())

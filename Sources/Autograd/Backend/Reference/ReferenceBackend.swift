@@ -180,6 +180,11 @@ open class ReferenceBackend: Backend, @unchecked Sendable {
         a.dtype.dispatchFloat("matmul", kernel, kernel)
     }
 
+    open func addmm(_ bias: Storage, biasShape: [Int], _ a: Storage, _ b: Storage, m: Int, n: Int, k: Int,
+                    transA: Bool, transB: Bool) -> Storage {
+        addmmComposed(bias, biasShape: biasShape, a, b, m: m, n: n, k: k, transA: transA, transB: transB)
+    }
+
     // MARK: convolution and pooling
 
     open func im2col(_ x: Storage, _ g: ConvGeometry) -> Storage {
