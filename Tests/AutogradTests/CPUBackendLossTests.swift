@@ -4,14 +4,19 @@ import Testing
 /// log_softmax, gather/scatter and the optimizer updates against the reference.
 @Suite("CPUBackend softmax, indexing and optimizer kernels")
 struct CPUBackendLossTests {
-    static let splits: [(outer: Int, size: Int, inner: Int)] = [(4, 10, 1), (3, 5, 7), (1, 1, 1), (64, 10, 1), (2, 1000, 1), (5, 3, 2)]
+    /// Rows of 10 (one masked AVX-512 register), 16 (one full one) and 37 (two and a tail) reach
+    /// the row kernels; the specials: a NaN (the whole line NaN), −∞ (e^−∞ = 0) and +∞.
+    static let splits: [(outer: Int, size: Int, inner: Int)] = [(4, 10, 1), (3, 5, 7), (1, 1, 1), (64, 10, 1), (2, 1000, 1), (5, 3, 2),
+                                                                 (4, 16, 1), (3, 37, 1), (5, 10, 1)]
 
     @Test(arguments: CPUCheck.dtypes, CPUCheck.backends)
     func logSoftmaxMatchesReference(dtype: DType, backend: CPUBackend) {
         for (k, s) in Self.splits.enumerated() {
             let n = s.outer * s.size * s.inner
             var raw = CPUCheck.values(n, seed: UInt64(k) + 110, low: -20, high: 20)
-            if k == 1 { raw[3] = .nan }
+            if k == 1 || k == 6 || k == 7 { raw[3] = .nan }
+            if k == 7 { raw[40] = -.infinity; raw[100] = .infinity }
+            if k == 8 { raw[12] = -.infinity; raw[25] = .nan; raw[33] = .infinity; raw[40...49] = [Double](repeating: -.infinity, count: 10)[...] }
             let fast = backend.logSoftmax(CPUCheck.storage(raw, dtype, on: backend), outer: s.outer, size: s.size, inner: s.inner)
             let slow = CPUCheck.reference.logSoftmax(CPUCheck.storage(raw, dtype, on: CPUCheck.reference), outer: s.outer, size: s.size, inner: s.inner)
             CPUCheck.expectClose(fast, slow, relative: CPUCheck.sumTolerance(dtype), "log_softmax \(s) \(dtype)")
@@ -62,7 +67,7 @@ struct CPUBackendLossTests {
     @Test(arguments: CPUCheck.dtypes, CPUCheck.backends)
     func sgdStepMatchesReference(dtype: DType, backend: CPUBackend) {
         for (k, h) in Self.sgdSettings.enumerated() {
-            for n in [1, 13, 140_000] {
+            for n in [1, 13, 37, 140_000] {
                 let p = CPUCheck.values(n, seed: UInt64(k) + 160), g = CPUCheck.values(n, seed: UInt64(k) + 170)
                 let buf = CPUCheck.values(n, seed: UInt64(k) + 180)
                 let (fp, fb) = (CPUCheck.storage(p, dtype, on: backend), CPUCheck.storage(buf, dtype, on: backend))
@@ -89,7 +94,7 @@ struct CPUBackendLossTests {
             AdamHyper(lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01, step: 3, decoupledWeightDecay: true),
         ]
         for (k, h) in settings.enumerated() {
-            for n in [1, 13, 20_000] {
+            for n in [1, 13, 37, 20_001] {
                 let p = CPUCheck.values(n, seed: UInt64(k) + 200), g = CPUCheck.values(n, seed: UInt64(k) + 210)
                 let m = CPUCheck.values(n, seed: UInt64(k) + 220), v = CPUCheck.values(n, seed: UInt64(k) + 230, low: 0, high: 1)
                 let fast = [p, m, v].map { CPUCheck.storage($0, dtype, on: backend) }

@@ -98,6 +98,38 @@ void blitz_max_pool_2x2_f32_avx512(const float *x, ptrdiff_t planes, ptrdiff_t h
 void blitz_max_pool_2x2_backward_f32_avx512(const float *grad, const int64_t *indices, ptrdiff_t planes,
                                             ptrdiff_t height, ptrdiff_t width, float *dx);
 
+// The optimizer updates, float32, for AVX2 and AVX-512 (optim.c; call only when
+// blitz_cpu_vector_level() says so). Bit for bit CPUBackend's Swift loops: the reference's
+// arithmetic in its order, no fused multiply-adds. The scalars are float32 already rounded as the
+// Swift loops round them.
+typedef struct {
+    float lr, momentum, keep, weight_decay;  // keep = 1 − dampening
+    bool first, nesterov;                    // first: the step that creates the buffer (buf = g)
+} blitz_sgd_params;
+// SGD over n elements: with buf (the momentum buffer) NULL, p −= lr·(g + wd·p); else momentum as
+// PyTorch's SGD (buf updated in place). Weight decay applies when weight_decay ≠ 0.
+void blitz_sgd_f32_avx2(float *p, const float *grad, float *buf, ptrdiff_t n, const blitz_sgd_params *h);
+void blitz_sgd_f32_avx512(float *p, const float *grad, float *buf, ptrdiff_t n, const blitz_sgd_params *h);
+
+typedef struct {
+    float beta1, beta2, eps, weight_decay;
+    float step_size;                          // lr / (1 − β1^t)
+    float correction2_root;                   // √(1 − β2^t)
+    float shrink;                             // 1 − lr·wd (AdamW's decoupled decay)
+    float one_minus_beta1, one_minus_beta2;
+    bool decoupled;                           // AdamW: p ·= shrink instead of g += wd·p
+} blitz_adam_params;
+// Adam/AdamW over n elements, m and v updated in place.
+void blitz_adam_f32_avx2(float *p, const float *grad, float *m, float *v, ptrdiff_t n, const blitz_adam_params *h);
+void blitz_adam_f32_avx512(float *p, const float *grad, float *m, float *v, ptrdiff_t n, const blitz_adam_params *h);
+
+// log_softmax along rows of `size` contiguous floats (AVX-512; call only when
+// blitz_cpu_vector_level() says so; log_softmax_avx512.c): out[r, i] = (x[r, i] − max_r) − log Σ e^(x − max_r),
+// with a vector exp within 1 ulp; and its backward out = grad − e^output · Σ_row grad.
+void blitz_log_softmax_rows_f32_avx512(const float *x, float *out, ptrdiff_t rows, ptrdiff_t size);
+void blitz_log_softmax_backward_rows_f32_avx512(const float *grad, const float *output, float *out,
+                                                ptrdiff_t rows, ptrdiff_t size);
+
 // The channels-in-lanes convolution kernels (AVX-512).
 #include "CKernelsLanes.h"
 

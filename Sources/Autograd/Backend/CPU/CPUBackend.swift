@@ -335,6 +335,11 @@ public final class CPUBackend: ReferenceBackend, @unchecked Sendable {
     public override func logSoftmax(_ x: Storage, outer: Int, size: Int, inner: Int) -> Storage {
         let out = allocate(count: x.count, dtype: x.dtype)
         let threads = numThreads
+        if x.dtype == .float32, inner == 1, let kernels = vectorKernels, kernels.hasRowSoftmax {
+            cpuLogSoftmaxRows(x.input(Float.self), out.buffer(Float.self), rows: outer, size: size, kernels: kernels,
+                              threads: threads)
+            return out
+        }
         func kernel<T: FloatElement>(_: T.Type) {
             cpuLogSoftmax(x.input(T.self), out.buffer(T.self), outer: outer, size: size, inner: inner, threads: threads)
         }
@@ -346,6 +351,11 @@ public final class CPUBackend: ReferenceBackend, @unchecked Sendable {
                                             inner: Int) -> Storage {
         let out = allocate(count: grad.count, dtype: grad.dtype)
         let threads = numThreads
+        if grad.dtype == .float32, inner == 1, let kernels = vectorKernels, kernels.hasRowSoftmax {
+            cpuLogSoftmaxBackwardRows(grad.input(Float.self), output.input(Float.self), out.buffer(Float.self),
+                                      rows: outer, size: size, kernels: kernels, threads: threads)
+            return out
+        }
         func kernel<T: FloatElement>(_: T.Type) {
             cpuLogSoftmaxBackward(grad.input(T.self), output.input(T.self), out.buffer(T.self),
                                   outer: outer, size: size, inner: inner, threads: threads)
@@ -382,6 +392,11 @@ public final class CPUBackend: ReferenceBackend, @unchecked Sendable {
 
     public override func sgdStep(parameter: Storage, grad: Storage, momentumBuffer: Storage?, _ h: SGDHyper) {
         let threads = numThreads
+        if parameter.dtype == .float32, let kernels = vectorKernels {
+            cpuSGD(parameter.buffer(Float.self), grad.input(Float.self), momentumBuffer?.buffer(Float.self), parameter.count,
+                   h, kernels: kernels, threads: threads)
+            return
+        }
         func kernel<T: FloatElement>(_: T.Type) {
             cpuSGD(parameter.buffer(T.self), grad.input(T.self), momentumBuffer?.buffer(T.self), parameter.count, h,
                    threads: threads)
@@ -391,6 +406,11 @@ public final class CPUBackend: ReferenceBackend, @unchecked Sendable {
 
     public override func adamStep(parameter: Storage, grad: Storage, m: Storage, v: Storage, _ h: AdamHyper) {
         let threads = numThreads
+        if parameter.dtype == .float32, let kernels = vectorKernels {
+            cpuAdam(parameter.buffer(Float.self), grad.input(Float.self), m.buffer(Float.self), v.buffer(Float.self),
+                    parameter.count, h, kernels: kernels, threads: threads)
+            return
+        }
         func kernel<T: FloatElement>(_: T.Type) {
             cpuAdam(parameter.buffer(T.self), grad.input(T.self), m.buffer(T.self), v.buffer(T.self),
                     parameter.count, h, threads: threads)

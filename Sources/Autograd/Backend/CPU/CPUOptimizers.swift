@@ -1,9 +1,13 @@
+import CKernels
+
 /// CPUBackend's optimizer updates.
 ///
 /// The update rules are the reference's (pytorch-facts.md), with the same arithmetic in the same
 /// order; what changes is that the choices that hold for the whole tensor (weight decay or
 /// not, first momentum step, nesterov) are made once, outside the loop, so each loop is a
-/// straight line of arithmetic that vectorises. Large parameters split over threads.
+/// straight line of arithmetic that vectorises. Large parameters split over threads. float32 with
+/// vector kernels runs optim.c's AVX2/AVX-512 loops instead (the Swift loops compile for SSE2, and
+/// an update is bound by its loads and stores): the same arithmetic, bit for bit.
 
 @inline(__always)
 func sgdLoop<T: FloatElement>(_ p: UnsafeMutablePointer<T>, _ grad: UnsafePointer<T>, _ buf: UnsafeMutablePointer<T>?,
@@ -80,5 +84,41 @@ func cpuAdam<T: FloatElement>(_ p: UnsafeMutablePointer<T>, _ grad: UnsafePointe
     case (false, _): adamLoop(p, grad, m, v, n, h, decay: false, decoupled: false, threads: threads)
     case (true, false): adamLoop(p, grad, m, v, n, h, decay: true, decoupled: false, threads: threads)
     case (true, true): adamLoop(p, grad, m, v, n, h, decay: true, decoupled: true, threads: threads)
+    }
+}
+
+// MARK: float32 at the backend's vector width
+
+func cpuSGD(_ p: UnsafeMutablePointer<Float>, _ grad: UnsafePointer<Float>, _ buf: UnsafeMutablePointer<Float>?,
+            _ n: Int, _ h: SGDHyper, kernels: VectorKernelSet, threads: Int) {
+    // The scalars rounded as sgdLoop rounds them; no momentum means no buffer, as there.
+    let dampening = Float(h.dampening)
+    let params = blitz_sgd_params(lr: Float(h.lr), momentum: Float(h.momentum), keep: 1 - dampening,
+                                  weight_decay: Float(h.weightDecay), first: h.firstStep, nesterov: h.nesterov)
+    let buffer = h.momentum != 0 ? buf : nil
+    // One pointer for all threads: they only read it.
+    withUnsafePointer(to: params) { params in
+        CPUParallel.forRanges(n, grain: CPUGrain.elementwise, threads: threads) { range in
+            kernels.sgd(p + range.lowerBound, grad + range.lowerBound, buffer.map { $0 + range.lowerBound }, range.count,
+                        params)
+        }
+    }
+}
+
+func cpuAdam(_ p: UnsafeMutablePointer<Float>, _ grad: UnsafePointer<Float>, _ m: UnsafeMutablePointer<Float>,
+             _ v: UnsafeMutablePointer<Float>, _ n: Int, _ h: AdamHyper, kernels: VectorKernelSet, threads: Int) {
+    // adamLoop's scalars: worked out in Double, rounded once.
+    let correction1 = 1 - Double.pow(h.beta1, Double(h.step))
+    let params = blitz_adam_params(
+        beta1: Float(h.beta1), beta2: Float(h.beta2), eps: Float(h.eps), weight_decay: Float(h.weightDecay),
+        step_size: Float(h.lr / correction1),
+        correction2_root: Float((1 - Double.pow(h.beta2, Double(h.step))).squareRoot()),
+        shrink: Float(1 - h.lr * h.weightDecay), one_minus_beta1: Float(1 - h.beta1), one_minus_beta2: Float(1 - h.beta2),
+        decoupled: h.decoupledWeightDecay)
+    withUnsafePointer(to: params) { params in
+        CPUParallel.forRanges(n, grain: CPUGrain.transcendental, threads: threads) { range in
+            let o = range.lowerBound
+            kernels.adam(p + o, grad + o, m + o, v + o, range.count, params)
+        }
     }
 }

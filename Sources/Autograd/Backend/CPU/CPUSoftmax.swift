@@ -1,7 +1,9 @@
 /// CPUBackend's log_softmax (forward and backward) and the gather/scatter pair the losses use.
 /// Each (outer, inner) line along the dimension is independent, so lines split over threads.
 /// The arithmetic is the reference's, in the same order, so results match it to the bit
-/// except for the sums, which use partial sums when the dimension is the last one.
+/// except for the sums, which use partial sums when the dimension is the last one. float32 rows
+/// (the dimension is the last one) run log_softmax_avx512.c's kernels where AVX-512 is on: one
+/// pass over a short row, a vector exp within 1 ulp.
 
 func cpuLogSoftmax<T: FloatElement>(_ x: UnsafePointer<T>, _ out: UnsafeMutablePointer<T>, outer: Int, size: Int, inner: Int, threads: Int) {
     CPUParallel.forRanges(outer, grain: Swift.max(1, CPUGrain.transcendental / Swift.max(size * inner, 1)), threads: threads) { range in
@@ -40,6 +42,23 @@ func cpuLogSoftmaxBackward<T: FloatElement>(_ grad: UnsafePointer<T>, _ output: 
                 for k in 0..<size { po[k * inner] = pg[k * inner] - T.exp(py[k * inner]) * s }
             }
         }
+    }
+}
+
+/// log_softmax over `rows` contiguous rows of `size` with the AVX-512 row kernel.
+func cpuLogSoftmaxRows(_ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, rows: Int, size: Int,
+                       kernels: VectorKernelSet, threads: Int) {
+    CPUParallel.forRanges(rows, grain: Swift.max(1, CPUGrain.transcendental / Swift.max(size, 1)), threads: threads) { range in
+        let o = range.lowerBound * size
+        kernels.logSoftmaxRows(x + o, out + o, range.count, size)
+    }
+}
+
+func cpuLogSoftmaxBackwardRows(_ grad: UnsafePointer<Float>, _ output: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>,
+                               rows: Int, size: Int, kernels: VectorKernelSet, threads: Int) {
+    CPUParallel.forRanges(rows, grain: Swift.max(1, CPUGrain.transcendental / Swift.max(size, 1)), threads: threads) { range in
+        let o = range.lowerBound * size
+        kernels.logSoftmaxBackwardRows(grad + o, output + o, out + o, range.count, size)
     }
 }
 

@@ -83,4 +83,28 @@ struct VectorKernelSet: Sendable {
             blitz_max_pool_2x2_backward_f32(grad, indices, planes, height, width, dx)
         }
     }
+
+    func sgd(_ p: UnsafeMutablePointer<Float>, _ grad: UnsafePointer<Float>, _ buf: UnsafeMutablePointer<Float>?,
+             _ n: Int, _ h: UnsafePointer<blitz_sgd_params>) {
+        if wide { blitz_sgd_f32_avx512(p, grad, buf, n, h) } else { blitz_sgd_f32_avx2(p, grad, buf, n, h) }
+    }
+
+    func adam(_ p: UnsafeMutablePointer<Float>, _ grad: UnsafePointer<Float>, _ m: UnsafeMutablePointer<Float>,
+              _ v: UnsafeMutablePointer<Float>, _ n: Int, _ h: UnsafePointer<blitz_adam_params>) {
+        if wide { blitz_adam_f32_avx512(p, grad, m, v, n, h) } else { blitz_adam_f32_avx2(p, grad, m, v, n, h) }
+    }
+
+    /// Whether the row-wise log_softmax kernels run: AVX-512 only (their exp needs its scalef and masks).
+    var hasRowSoftmax: Bool { wide }
+
+    // Call only when `hasRowSoftmax`.
+
+    func logSoftmaxRows(_ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, _ rows: Int, _ size: Int) {
+        blitz_log_softmax_rows_f32_avx512(x, out, rows, size)
+    }
+
+    func logSoftmaxBackwardRows(_ grad: UnsafePointer<Float>, _ output: UnsafePointer<Float>,
+                                _ out: UnsafeMutablePointer<Float>, _ rows: Int, _ size: Int) {
+        blitz_log_softmax_backward_rows_f32_avx512(grad, output, out, rows, size)
+    }
 }
