@@ -6,9 +6,9 @@
 // its max, exponentials and outputs stay in registers. exp is a vector polynomial (Cephes' expf:
 // n = round(x·log₂e), the remainder against a two-part ln 2, a degree-6 polynomial, and scalef for
 // the 2ⁿ, which also gives 0 and ∞ at the ends): within 1 ulp of the correctly rounded value over
-// float32's normal range (checked against double exp); the row's log stays libm's logf. The sums
-// are vector partial sums, so results are close to, not the bits of, the reference's (as the
-// Swift loops' already are).
+// float32's normal range (checked against double exp); the row's log stays libm's logf. The
+// forward sums in the reference's order (see ordered_sum); the backward's sum of the gradient is
+// in vector partial sums, as the Swift loop's already is.
 // NaN rules are the reference's: the max skips a NaN (vmaxps returns its second operand when
 // either is NaN), which then reaches the sum and makes the whole row NaN.
 
@@ -46,6 +46,14 @@ INLINE AVX512 __m512 exp16(__m512 x) {
     return _mm512_scalef_ps(y, n);
 }
 
+// s + e[0] + e[1] + … in that order: the reference's order. The output at a row's max is −log Σ,
+// and with Σ near 1 that log magnifies the sum's rounding; a tree of partial sums measured
+// 9e-5 relative off the reference there, the exponentials' own rounding far less.
+INLINE float ordered_sum(const float *e, ptrdiff_t n, float s) {
+    for (ptrdiff_t i = 0; i < n; i++) s += e[i];
+    return s;
+}
+
 INLINE AVX512 __mmask16 lanes16(ptrdiff_t n) { return n >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << n) - 1u); }
 
 AVX512 void blitz_log_softmax_rows_f32_avx512(const float *x, float *out, ptrdiff_t rows, ptrdiff_t size) {
@@ -58,7 +66,9 @@ AVX512 void blitz_log_softmax_rows_f32_avx512(const float *x, float *out, ptrdif
             const __m512 v = _mm512_mask_loadu_ps(_mm512_set1_ps(-INFINITY), k, px);
             const float m = _mm512_reduce_max_ps(v);
             const __m512 shifted = _mm512_sub_ps(v, _mm512_set1_ps(m));
-            const float s = _mm512_mask_reduce_add_ps(k, exp16(shifted));
+            float e[16];
+            _mm512_storeu_ps(e, exp16(shifted));
+            const float s = ordered_sum(e, size, 0);
             _mm512_mask_storeu_ps(po, k, _mm512_sub_ps(shifted, _mm512_set1_ps(logf(s))));
             // A NaN in the row: reduce_max's pairwise order may have kept it; the sum is NaN either way.
             continue;
@@ -69,12 +79,13 @@ AVX512 void blitz_log_softmax_rows_f32_avx512(const float *x, float *out, ptrdif
             mv = _mm512_max_ps(_mm512_mask_loadu_ps(_mm512_set1_ps(-INFINITY), k, px + i), mv);
         }
         const __m512 m = _mm512_set1_ps(_mm512_reduce_max_ps(mv));
-        __m512 sv = _mm512_setzero_ps();
+        float s = 0;
         for (ptrdiff_t i = 0; i < size; i += 16) {
-            const __mmask16 k = lanes16(size - i);
-            sv = _mm512_add_ps(sv, _mm512_maskz_mov_ps(k, exp16(_mm512_sub_ps(_mm512_maskz_loadu_ps(k, px + i), m))));
+            float e[16];
+            _mm512_storeu_ps(e, exp16(_mm512_sub_ps(_mm512_maskz_loadu_ps(lanes16(size - i), px + i), m)));
+            s = ordered_sum(e, size - i < 16 ? size - i : 16, s);
         }
-        const __m512 logSum = _mm512_set1_ps(logf(_mm512_reduce_add_ps(sv)));
+        const __m512 logSum = _mm512_set1_ps(logf(s));
         for (ptrdiff_t i = 0; i < size; i += 16) {
             const __mmask16 k = lanes16(size - i);
             const __m512 v = _mm512_maskz_loadu_ps(k, px + i);

@@ -130,6 +130,12 @@ void blitz_log_softmax_rows_f32_avx512(const float *x, float *out, ptrdiff_t row
 void blitz_log_softmax_backward_rows_f32_avx512(const float *grad, const float *output, float *out,
                                                 ptrdiff_t rows, ptrdiff_t size);
 
+// out[o·inner + i] = Σ_m x[(o·mid + m)·inner + i] for o < outer, i < columns (≤ inner), each sum
+// from 0 in the order of m (AVX-512; call only when blitz_cpu_vector_level() says so;
+// sum_middle_avx512.c). Writes only those outputs.
+void blitz_sum_middle_f32_avx512(const float *x, float *out, ptrdiff_t outer, ptrdiff_t mid, ptrdiff_t inner,
+                                 ptrdiff_t columns);
+
 // The channels-in-lanes convolution kernels (AVX-512).
 #include "CKernelsLanes.h"
 

@@ -126,9 +126,9 @@ public final class CPUBackend: ReferenceBackend, @unchecked Sendable {
         var outShape = shape
         for d in dims { outShape[d] = 1 }
         let out = allocate(count: Shape.count(outShape), dtype: x.dtype)
-        let threads = numThreads
+        let threads = numThreads, kernels = vectorKernels
         func kernel<T: StorageElement>(_: T.Type) {
-            cpuSum(x.input(T.self), shape: shape, dims: dims, out.buffer(T.self), threads: threads)
+            cpuSum(x.input(T.self), shape: shape, dims: dims, out.buffer(T.self), kernels: kernels, threads: threads)
         }
         x.dtype.dispatch(kernel, kernel, kernel)
         return out

@@ -29,7 +29,10 @@ func horizontalSum<T: Numeric>(_ p: UnsafePointer<T>, _ n: Int) -> T {
 }
 
 /// out[o, i] = Σ_m x[o, m, i] for x of shape (outer, mid, inner).
-func reduceMiddle<T: Numeric>(_ x: UnsafePointer<T>, _ out: UnsafeMutablePointer<T>, outer: Int, mid: Int, inner: Int, threads: Int) {
+/// float32 with AVX-512 (`kernels`) sums each chunk of columns in sum_middle_avx512.c: the same
+/// sums in the same order, their accumulators in registers.
+func reduceMiddle<T: Numeric>(_ x: UnsafePointer<T>, _ out: UnsafeMutablePointer<T>, outer: Int, mid: Int, inner: Int,
+                              kernels: VectorKernelSet?, threads: Int) {
     let grain = CPUGrain.elementwise
     if inner == 1 {
         CPUParallel.forRanges(outer, grain: Swift.max(1, grain / Swift.max(mid, 1)), threads: threads) { rows in
@@ -39,6 +42,14 @@ func reduceMiddle<T: Numeric>(_ x: UnsafePointer<T>, _ out: UnsafeMutablePointer
     }
     // Each column range accumulates its own slice of every output row, so chunks never share outputs.
     let columnsPerChunk = Swift.max(1, grain / Swift.max(outer * mid, 1))
+    if T.self == Float.self, let kernels, kernels.hasSumMiddle {
+        let xf = UnsafeRawPointer(x).assumingMemoryBound(to: Float.self)
+        let of = UnsafeMutableRawPointer(out).assumingMemoryBound(to: Float.self)
+        CPUParallel.forRanges(inner, grain: columnsPerChunk, threads: threads) { columns in
+            kernels.sumMiddle(xf + columns.lowerBound, of + columns.lowerBound, outer, mid, inner, columns.count)
+        }
+        return
+    }
     CPUParallel.forRanges(inner, grain: columnsPerChunk, threads: threads) { columns in
         for o in 0..<outer {
             let po = out + o * inner
@@ -53,7 +64,8 @@ func reduceMiddle<T: Numeric>(_ x: UnsafePointer<T>, _ out: UnsafeMutablePointer
 }
 
 /// Sums `x` of `shape` over `dims` into `out` (the reduced dimensions kept as size 1).
-func cpuSum<T: Numeric>(_ x: UnsafePointer<T>, shape: [Int], dims: [Int], _ out: UnsafeMutablePointer<T>, threads: Int) {
+func cpuSum<T: Numeric>(_ x: UnsafePointer<T>, shape: [Int], dims: [Int], _ out: UnsafeMutablePointer<T>,
+                        kernels: VectorKernelSet? = nil, threads: Int) {
     // Segments of consecutive dimensions that are all reduced or all kept (sizes of 1 dropped).
     var sizes: [Int] = []
     var reduced: [Bool] = []
@@ -75,7 +87,7 @@ func cpuSum<T: Numeric>(_ x: UnsafePointer<T>, shape: [Int], dims: [Int], _ out:
         // One block: a single (outer, mid, inner) reduction.
         let outer = Shape.count(Array(sizes[..<lastReduced]))
         let inner = Shape.count(Array(sizes[(lastReduced + 1)...]))
-        reduceMiddle(x, out, outer: outer, mid: sizes[lastReduced], inner: inner, threads: threads)
+        reduceMiddle(x, out, outer: outer, mid: sizes[lastReduced], inner: inner, kernels: kernels, threads: threads)
         return
     }
     // Several blocks: reduce the last one into a scratch buffer, then the rest from there.
@@ -83,11 +95,11 @@ func cpuSum<T: Numeric>(_ x: UnsafePointer<T>, shape: [Int], dims: [Int], _ out:
     let inner = Shape.count(Array(sizes[(lastReduced + 1)...]))
     let scratch = UnsafeMutablePointer<T>.allocate(capacity: outer * inner)
     defer { scratch.deallocate() }
-    reduceMiddle(x, scratch, outer: outer, mid: sizes[lastReduced], inner: inner, threads: threads)
+    reduceMiddle(x, scratch, outer: outer, mid: sizes[lastReduced], inner: inner, kernels: kernels, threads: threads)
     var rest = sizes
     rest[lastReduced] = 1
     let restDims = reduced.indices.filter { reduced[$0] && $0 != lastReduced }
-    cpuSum(UnsafePointer(scratch), shape: rest, dims: restDims, out, threads: threads)
+    cpuSum(UnsafePointer(scratch), shape: rest, dims: restDims, out, kernels: kernels, threads: threads)
 }
 
 /// Σ x² in Double, eight partial sums (the gradient norms of the snapshot).

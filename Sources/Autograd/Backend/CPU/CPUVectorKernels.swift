@@ -107,4 +107,12 @@ struct VectorKernelSet: Sendable {
                                 _ out: UnsafeMutablePointer<Float>, _ rows: Int, _ size: Int) {
         blitz_log_softmax_backward_rows_f32_avx512(grad, output, out, rows, size)
     }
+
+    /// Whether `sumMiddle` runs: AVX-512 only.
+    var hasSumMiddle: Bool { wide }
+
+    func sumMiddle(_ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, _ outer: Int, _ mid: Int, _ inner: Int,
+                   _ columns: Int) {
+        blitz_sum_middle_f32_avx512(x, out, outer, mid, inner, columns)
+    }
 }
