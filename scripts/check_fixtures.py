@@ -29,6 +29,7 @@ GENERATORS = [
     ("scripts/make_nn_fixtures.py", ["Tests/Fixtures/checkpoints", "Tests/Fixtures/optim"]),
     ("scripts/make_page_fixtures.py", ["Tests/Fixtures/pages"]),
     ("scripts/lessons_fixtures.py", ["Tests/Fixtures/lessons"]),
+    ("scripts/saved_tensors_fixture.py", ["Tests/AutogradTests/Fixtures"]),
 ]
 
 # Scripts that print lines that must appear in a test file (`N: [numbers],` rows).

@@ -81,8 +81,10 @@ extension TrainerCore {
     func runOneNode(summarise: Bool = true) {
         guard var p = pass else { return }
         let result: BackwardStep?
-        // Saved tensors are freed as their node runs: their shapes are read just before.
-        let savedShapes = pages.inspecting ? p.stepper.nextNode?.savedShapes : nil
+        // Saved tensors are freed as their node runs: what they were is read just before.
+        let next = pages.inspecting ? p.stepper.nextNode : nil
+        let saved = next?.savedTensors.map { NodeRecord.Saved($0.name, $0.shape) } ?? []
+        let savedScalar = next?.savedScalar.map { NodeRecord.Saved.Scalar($0.name, $0.value) }
         do {
             result = try p.stepper.step()
         } catch {
@@ -93,7 +95,7 @@ extension TrainerCore {
         guard let result else { return }
         let ranID = p.capture.id(of: result.node)
         if let ranID { p.order.append(ranID) }
-        if pages.inspecting, let ranID { recordNode(result, id: ranID, capture: p.capture, saved: savedShapes ?? []) }
+        if pages.inspecting, let ranID { recordNode(result, id: ranID, capture: p.capture, saved: saved, savedScalar: savedScalar) }
         p.last = result
         if summarise { p.stepped = true }
         pass = p

@@ -439,11 +439,11 @@ import TUI
             .init(to: 18, name: "TBackward0", parameter: nil,
                   gradient: GradientSummary(shape: [120, 84], norm: 0.5, min: 0, max: 0, firstValues: [0.1, 0.2, 0.3, 0.4])),
         ],
-        saved: [[4, 120], [120, 84]])
+        saved: [.init("_saved_mat1", [4, 120]), .init("_saved_mat2", [120, 84])])
 
     @Test func showsWhatTheNodeReceivedSentAndSaved() {
         let node = Fake.graph.node(19)!
-        let lines = rendered(width: 60, height: 12) {
+        let lines = rendered(width: 60, height: 14) {
             NodeInspector(node: node, record: Self.record, graph: Fake.graph).render(in: $0, buffer: &$1, theme: mono)
         }
         expectLines(lines, [
@@ -457,7 +457,9 @@ import TUI
             "    [4, 120] norm 0.250 [0.00100, -0.00200, 0, …]",
             "→ TBackward0",
             "    [120, 84] norm 0.500 [0.100, 0.200, 0.300, …]",
-            "saved_tensors: [0] [4, 120], [1] [120, 84]",
+            "saved for backward (grad_fn._saved_*):",
+            "    _saved_mat1 [4, 120]",
+            "    _saved_mat2 [120, 84]",
             "",
         ])
         var b = ScreenBuffer(width: 60, height: 12)
@@ -473,6 +475,22 @@ import TUI
         }
         #expect(lines[0] == "AddmmBackward0 (fc2) output [4, 84]")
         #expect(lines[1].hasPrefix("no record of this node yet"))
+    }
+
+    @Test func aPythonNumberOperandIsShownWithItsValue() {
+        let node = Fake.graph.node(19)!
+        var record = Self.record
+        record.saved = []
+        record.savedScalar = .init("_saved_other", 1.0001)
+        let lines = rendered(width: 60, height: 14) {
+            NodeInspector(node: node, record: record, graph: Fake.graph).render(in: $0, buffer: &$1, theme: mono)
+        }
+        #expect(lines.contains("    _saved_other = 1.0001 (a Python number)"), "\(lines)")
+        record.savedScalar = nil
+        let none = rendered(width: 60, height: 14) {
+            NodeInspector(node: node, record: record, graph: Fake.graph).render(in: $0, buffer: &$1, theme: mono)
+        }
+        #expect(none.contains("saved for backward: nothing"), "\(none)")
     }
 
     @Test func focusingTheGraphAsksTheTrainerToKeepNodeRecords() {

@@ -25,7 +25,8 @@ extension Tensor {
             out = input.backend.unary(.scale(scale), input.backend.sum(picked, shape: [n], dims: [0]))
             outShape = []
         }
-        let targetTensor = Tensor(storage: index, shape: [n, 1])
+        // Kept in its own shape [n], as PyTorch's _saved_target; backward reads only its storage.
+        let targetTensor = Tensor(storage: index, shape: [n])
         return record(out, shape: outShape, inputs: [input], name: "NllLossBackward0", op: "nll_loss", saving: [targetTensor]) { g, saved in
             // d loss / d input[i, target[i]] = scale · g (per sample for reduction none); zero elsewhere.
             let perSample = (reduction == .none ? g.reshape([n, 1]) * -1.0 : g.reshape([1, 1]).expand([n, 1]) * scale)

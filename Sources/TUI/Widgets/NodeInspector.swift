@@ -2,7 +2,7 @@ import Trainer
 
 /// The Train page's node inspector: a node selected in the graph, as the last backward ran it —
 /// the gradient it received, what it sent along each edge and to which node (`next_functions`),
-/// and the shapes of the tensors it had saved for backward.
+/// and what it had saved for backward, under PyTorch's names.
 public struct NodeInspector: Widget, Sendable {
     public var node: GraphNode
     public var record: NodeRecord?
@@ -42,11 +42,16 @@ public struct NodeInspector: Widget, Sendable {
                 out.append(("    " + (edge.gradient.map(NodeInspector.summary) ?? "None"), theme.text))
             }
         }
-        if r.saved.isEmpty {
-            out.append(("saved_tensors: none", theme.dim))
+        // What backward needed from the forward, as PyTorch names it on grad_fn.
+        if r.saved.isEmpty && r.savedScalar == nil {
+            out.append(("saved for backward: nothing", theme.dim))
         } else {
-            out.append(("saved_tensors: " + r.saved.enumerated().map { "[\($0)] " + Format.shape($1) }.joined(separator: ", "),
-                        theme.text))
+            out.append(("saved for backward (grad_fn._saved_*):", theme.label))
+            for s in r.saved { out.append(("    " + s.name + " " + Format.shape(s.shape), theme.text)) }
+            if let scalar = r.savedScalar {
+                // As Python prints the number (1.0001, 0.5), not rounded to a fixed width.
+                out.append(("    " + scalar.name + " = \(scalar.value) (a Python number)", theme.text))
+            }
         }
         return out
     }

@@ -1,6 +1,6 @@
 /// One graph node as the last backward ran it (the Train page's node inspector): the gradient
-/// it received, what it passed along each edge and to which node (`next_functions`), and the
-/// shapes of the tensors it had saved for backward.
+/// it received, what it passed along each edge and to which node (`next_functions`), and what
+/// it had saved for backward, under PyTorch's names (`_saved_mat1`, `_saved_result`, …).
 public struct NodeRecord: Sendable, Equatable {
     public struct Edge: Sendable, Equatable {
         /// The graph id of the node the edge leads to, its name and, for AccumulateGrad, the parameter.
@@ -18,6 +18,17 @@ public struct NodeRecord: Sendable, Equatable {
         }
     }
 
+    /// A tensor saved for backward: PyTorch's name for it (`grad_fn._saved_result`) and its shape.
+    public struct Saved: Sendable, Equatable {
+        public var name: String
+        public var shape: [Int]
+
+        public init(_ name: String, _ shape: [Int]) {
+            self.name = name
+            self.shape = shape
+        }
+    }
+
     public var id: Int
     public var name: String
     public var module: String?
@@ -25,10 +36,13 @@ public struct NodeRecord: Sendable, Equatable {
     public var step: Int
     public var gradIn: GradientSummary?
     public var edges: [Edge]
-    /// Shapes of `saved_tensors`, in the order the forward saved them.
-    public var saved: [[Int]]
+    /// The tensors saved for backward, in the order the forward saved them.
+    public var saved: [Saved]
+    /// A Python-number operand kept on the node (`_saved_other` of `x * 2`), with its name.
+    public var savedScalar: Saved.Scalar?
 
-    public init(id: Int, name: String, module: String?, step: Int, gradIn: GradientSummary?, edges: [Edge], saved: [[Int]]) {
+    public init(id: Int, name: String, module: String?, step: Int, gradIn: GradientSummary?, edges: [Edge], saved: [Saved],
+                savedScalar: Saved.Scalar? = nil) {
         self.id = id
         self.name = name
         self.module = module
@@ -36,5 +50,18 @@ public struct NodeRecord: Sendable, Equatable {
         self.gradIn = gradIn
         self.edges = edges
         self.saved = saved
+        self.savedScalar = savedScalar
+    }
+}
+
+extension NodeRecord.Saved {
+    public struct Scalar: Sendable, Equatable {
+        public var name: String
+        public var value: Double
+
+        public init(_ name: String, _ value: Double) {
+            self.name = name
+            self.value = value
+        }
     }
 }

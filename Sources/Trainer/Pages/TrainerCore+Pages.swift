@@ -111,7 +111,8 @@ extension TrainerCore {
 
     /// What one node did in this backward: the gradient it received, what it sent along each
     /// edge, where each edge goes (next_functions) and what it had saved.
-    func recordNode(_ step: BackwardStep, id: Int, capture: GraphCapture, saved: [[Int]]) {
+    func recordNode(_ step: BackwardStep, id: Int, capture: GraphCapture, saved: [NodeRecord.Saved],
+                    savedScalar: NodeRecord.Saved.Scalar?) {
         guard pages.nodes.indices.contains(id) else { return }
         var edges: [NodeRecord.Edge] = []
         for (edge, grad) in zip(step.node.nextEdges, step.gradsOut) {
@@ -121,7 +122,8 @@ extension TrainerCore {
                                          gradient: grad.map(GradientSummary.init(of:))))
         }
         pages.nodes[id] = NodeRecord(id: id, name: step.node.name, module: capture.snapshot.node(id)?.module, step: self.step + 1,
-                                     gradIn: step.gradIn.map(GradientSummary.init(of:)), edges: edges, saved: saved)
+                                     gradIn: step.gradIn.map(GradientSummary.init(of:)), edges: edges, saved: saved,
+                                     savedScalar: savedScalar)
     }
 
     // MARK: the snapshot's field
