@@ -83,15 +83,17 @@ struct CPUBackendPoolTests {
         for count in [0, 1, 3, 15, 16, 17, 100, 1023, 4097, 100_000] {
             for dtype in DType.allCases {
                 let s = backend.allocate(count: count, dtype: dtype)
-                // Blocks small enough to live inside the Storage object are 16-byte aligned.
-                let alignment = s.isInline ? 16 : 64
+                // Blocks small enough to live inside the Storage object are 8-byte aligned.
+                let alignment = s.isInline ? 8 : 64
                 #expect(UInt(bitPattern: s.pointer) % UInt(alignment) == 0, "\(count) \(dtype) is not \(alignment)-byte aligned")
                 keep.append(s)
             }
         }
         keep.removeAll()
-        for count in [1, 100, 4097] {
-            #expect(UInt(bitPattern: backend.allocate(count: count, dtype: .float32).pointer) % 64 == 0)
+        // Reused blocks too (1 float is inline, so 17 is the smallest pooled size here).
+        for count in [17, 100, 4097] {
+            let s = backend.allocate(count: count, dtype: .float32)
+            #expect(!s.isInline && UInt(bitPattern: s.pointer) % 64 == 0)
         }
     }
 

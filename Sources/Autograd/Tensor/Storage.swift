@@ -7,9 +7,11 @@
 /// such a tensor costs one allocation instead of two and never touches the buffer pool's lock:
 /// a chain of scalar ops spent a tenth of its time taking blocks from the pool and giving them
 /// back. The tail sits at a fixed offset in the object, which never moves, so `pointer` stays
-/// valid exactly as long as the Storage lives, as a pooled block does. Inline blocks are 16-byte
-/// aligned (pooled ones 64); no kernel needs more for so few elements.
-public final class Storage: ManagedBuffer<StorageHeader, SIMD2<UInt64>> {
+/// valid exactly as long as the Storage lives, as a pooled block does. Inline blocks are 8-byte
+/// aligned (pooled ones 64), enough for every dtype; the kernels' vector loads are unaligned. A
+/// wider element type would make the runtime allocate the object with posix_memalign, which
+/// costs more than the malloc it uses up to 16-byte alignment.
+public final class Storage: ManagedBuffer<StorageHeader, UInt64> {
     /// The largest block kept inline.
     public static let inlineByteCount = 64
 
@@ -36,8 +38,8 @@ public final class Storage: ManagedBuffer<StorageHeader, SIMD2<UInt64>> {
     /// most `inlineByteCount`), uninitialised like a pooled block. `backend` is the CPU backend
     /// the storage belongs to for every kernel; it is never asked to free the elements.
     static func inline(count: Int, dtype: DType, backend: any Backend) -> Storage {
-        let vectors = (count * dtype.byteSize + 15) / 16
-        let buffer = Storage.create(minimumCapacity: vectors) { buffer in
+        let words = (count * dtype.byteSize + 7) / 8
+        let buffer = Storage.create(minimumCapacity: words) { buffer in
             // The tail's address is fixed for the object's life (see the type's comment).
             let tail = buffer.withUnsafeMutablePointerToElements { UnsafeMutableRawPointer($0) }
             return StorageHeader(pointer: tail, count: count, dtype: dtype, backend: backend, isInline: true)
