@@ -42,6 +42,28 @@ struct CPUBackendPoolTests {
         #expect(backend.poolStatistics.hits > 0, "freed blocks were never reused")
     }
 
+    /// A 0-d tensor's few bytes live inside its Storage: the pool is neither asked nor given back
+    /// anything, and the elements stay where they were written for the storage's whole life.
+    @Test func smallBlocksLiveInsideTheStorageAndBypassThePool() {
+        let backend = CPUBackend(poolCapacity: 1 << 20, threads: 1)
+        let before = backend.poolStatistics
+        var small: [Storage] = []
+        for (i, count) in [0, 1, 2, 16].enumerated() {
+            let s = backend.allocate(count: count, dtype: .float32)
+            #expect(s.isInline, "\(count) float32 elements should be inline")
+            Self.stamp(s, i)
+            small.append(s)
+        }
+        #expect(!backend.allocate(count: 9, dtype: .float64).isInline, "72 bytes is over the inline size")
+        for (i, s) in small.enumerated() { #expect(Self.hasStamp(s, i)) }
+        small.removeAll()
+        let after = backend.poolStatistics
+        #expect(after.hits == before.hits && after.misses == before.misses + 1, "only the 72-byte block used the pool")
+        #expect(after.cachedBlocks == 1)
+        let scalar = Tensor(scalar: Float(2.5))
+        #expect(scalar.storage.isInline && scalar.item() == 2.5)
+    }
+
     @Test func freedBlockIsReusedForTheSameSize() {
         let backend = CPUBackend(poolCapacity: 1 << 20, threads: 1)
         var first: Storage? = backend.allocate(count: 1000, dtype: .float32)
@@ -61,13 +83,17 @@ struct CPUBackendPoolTests {
         for count in [0, 1, 3, 15, 16, 17, 100, 1023, 4097, 100_000] {
             for dtype in DType.allCases {
                 let s = backend.allocate(count: count, dtype: dtype)
-                #expect(UInt(bitPattern: s.pointer) % 64 == 0, "\(count) \(dtype) is not 64-byte aligned")
+                // Blocks small enough to live inside the Storage object are 8-byte aligned.
+                let alignment = s.isInline ? 8 : 64
+                #expect(UInt(bitPattern: s.pointer) % UInt(alignment) == 0, "\(count) \(dtype) is not \(alignment)-byte aligned")
                 keep.append(s)
             }
         }
         keep.removeAll()
-        for count in [1, 100, 4097] {
-            #expect(UInt(bitPattern: backend.allocate(count: count, dtype: .float32).pointer) % 64 == 0)
+        // Reused blocks too (1 float is inline, so 17 is the smallest pooled size here).
+        for count in [17, 100, 4097] {
+            let s = backend.allocate(count: count, dtype: .float32)
+            #expect(!s.isInline && UInt(bitPattern: s.pointer) % 64 == 0)
         }
     }
 

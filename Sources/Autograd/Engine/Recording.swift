@@ -46,4 +46,20 @@ extension Tensor {
                         outputShape: shape, outputDType: storage.dtype, backward: backward)
         return result(requiresGrad: true, gradFn: node)
     }
+
+    /// `record` for an op with one tensor input and, when `scalarOperand`, a Python-number
+    /// second operand (whose edge points nowhere, as in PyTorch), saving no tensor. The chain
+    /// of small ops spends its time here: no `inputs` array to build, walk and release, and no
+    /// saved-tensor array, which the general path costs in reference counting per op.
+    static func record(_ storage: Storage, shape: [Int], input: Tensor, scalarOperand: Bool, name: String,
+                       op: String, scalar: Double = 0,
+                       backward: @escaping Node.BackwardFunction) -> Tensor {
+        guard input.requiresGrad && GradMode.isEnabled else { return Tensor(storage: storage, shape: shape) }
+        var edges = SmallList<Node>()
+        edges.append(input.gradientEdge())
+        if scalarOperand { edges.append(nil) }
+        let node = Node(name: name, forwardOp: op, edges: edges, saved: SavedValues([], scalar: scalar),
+                        outputShape: shape, outputDType: storage.dtype, backward: backward)
+        return Tensor(storage: storage, shape: shape, requiresGrad: true, gradFn: node)
+    }
 }

@@ -78,7 +78,7 @@ extension Tensor {
     public static prefix func - (x: Tensor) -> Tensor {
         x.requireFloatingPoint("neg")
         let out = x.backend.unary(.neg, x.storage)
-        return record(out, shape: x.shape, inputs: [x], name: "NegBackward0", op: "neg") { g, _ in [-g] }
+        return record(out, shape: x.shape, input: x, scalarOperand: false, name: "NegBackward0", op: "neg") { g, _ in [-g] }
     }
 
     // MARK: scalar operands
@@ -87,7 +87,7 @@ extension Tensor {
     public static func * (x: Tensor, s: Double) -> Tensor {
         if !x.dtype.isFloatingPoint { return x.promotedToFloat() * s }
         let out = x.backend.unary(.scale(s), x.storage)
-        return record(out, shape: x.shape, inputs: [x, nil], name: "MulBackward0", op: "mul", scalar: s) { g, saved in
+        return record(out, shape: x.shape, input: x, scalarOperand: true, name: "MulBackward0", op: "mul", scalar: s) { g, saved in
             [g.scaled(by: saved.scalar), nil]
         }
     }
@@ -97,7 +97,7 @@ extension Tensor {
     public static func + (x: Tensor, s: Double) -> Tensor {
         if !x.dtype.isFloatingPoint { return x.promotedToFloat() + s }
         let out = x.backend.unary(.addScalar(s), x.storage)
-        return record(out, shape: x.shape, inputs: [x, nil], name: "AddBackward0", op: "add") { g, _ in [g, nil] }
+        return record(out, shape: x.shape, input: x, scalarOperand: true, name: "AddBackward0", op: "add") { g, _ in [g, nil] }
     }
 
     public static func + (s: Double, x: Tensor) -> Tensor { x + s }
@@ -105,7 +105,7 @@ extension Tensor {
     public static func - (x: Tensor, s: Double) -> Tensor {
         if !x.dtype.isFloatingPoint { return x.promotedToFloat() - s }
         let out = x.backend.unary(.addScalar(-s), x.storage)
-        return record(out, shape: x.shape, inputs: [x, nil], name: "SubBackward0", op: "sub") { g, _ in [g, nil] }
+        return record(out, shape: x.shape, input: x, scalarOperand: true, name: "SubBackward0", op: "sub") { g, _ in [g, nil] }
     }
 
     /// `s - x`: PyTorch records RsubBackward1 for a scalar on the left.
@@ -113,13 +113,13 @@ extension Tensor {
         if !x.dtype.isFloatingPoint { return s - x.promotedToFloat() }
         let negated = x.backend.unary(.neg, x.storage)
         let out = x.backend.unary(.addScalar(s), negated)
-        return record(out, shape: x.shape, inputs: [x], name: "RsubBackward1", op: "rsub") { g, _ in [-g] }
+        return record(out, shape: x.shape, input: x, scalarOperand: false, name: "RsubBackward1", op: "rsub") { g, _ in [-g] }
     }
 
     public static func / (x: Tensor, s: Double) -> Tensor {
         if !x.dtype.isFloatingPoint { return x.promotedToFloat() / s }
         let out = x.backend.unary(.scale(1 / s), x.storage)
-        return record(out, shape: x.shape, inputs: [x, nil], name: "DivBackward0", op: "div", scalar: s) { g, saved in
+        return record(out, shape: x.shape, input: x, scalarOperand: true, name: "DivBackward0", op: "div", scalar: s) { g, saved in
             [g.scaled(by: 1 / saved.scalar), nil]
         }
     }

@@ -61,8 +61,11 @@ public final class CPUBackend: ReferenceBackend, @unchecked Sendable {
 
     // MARK: memory
 
+    /// Small blocks live inside the Storage object (Storage.swift says why); others come from the pool.
     public override func allocate(count: Int, dtype: DType) -> Storage {
-        Storage(pointer: pool.allocate(byteCount: count * dtype.byteSize), count: count, dtype: dtype, backend: self)
+        let bytes = count * dtype.byteSize
+        if bytes <= Storage.inlineByteCount { return Storage.inline(count: count, dtype: dtype, backend: self) }
+        return Storage.wrapping(pointer: pool.allocate(byteCount: bytes), count: count, dtype: dtype, backend: self)
     }
 
     public override func deallocate(_ pointer: UnsafeMutableRawPointer, byteCount: Int) {
