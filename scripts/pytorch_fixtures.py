@@ -30,8 +30,8 @@ def inputs(*shapes):
     return out
 
 
-def record(root, gradient=None):
-    """Runs backward from root and returns [(name, leaf, next)] in execution order."""
+def reachable_nodes(root):
+    """Every node reachable from root's grad_fn, each once (before anything runs)."""
     nodes, seen, stack = [], set(), [root.grad_fn]
     while stack:
         n = stack.pop()
@@ -40,13 +40,24 @@ def record(root, gradient=None):
         seen.add(id(n))
         nodes.append(n)
         stack.extend(nx for nx, _ in n.next_functions)
+    return nodes
+
+
+def run_in_order(root, nodes, gradient=None):
+    """Runs backward from root and returns nodes in the order it ran them (a pre-hook on each)."""
     ran = []
     handles = [n.register_prehook(lambda g, n=n: ran.append(n)) for n in nodes]
     root.backward(gradient)
     for h in handles:
         h.remove()
-    position = {id(n): i for i, n in enumerate(ran)}
     assert len(ran) == len(nodes), "every reachable node runs once"
+    return ran
+
+
+def record(root, gradient=None):
+    """Runs backward from root and returns [(name, leaf, next)] in execution order."""
+    ran = run_in_order(root, reachable_nodes(root), gradient)
+    position = {id(n): i for i, n in enumerate(ran)}
     entries = []
     for n in ran:
         name = n.name().replace("torch::autograd::", "")
@@ -155,6 +166,11 @@ def row_graphs():
 
 
 def blitz_net():
+    """The blitz Net's graph, as backward runs it."""
+    return record(blitz_net_loss())
+
+
+def blitz_net_loss():
     """The 60-minute blitz's Net, by hand with the primitive ops, CrossEntropyLoss on int64 labels."""
     shapes = [("conv1.weight", (6, 3, 5, 5)), ("conv1.bias", (6,)), ("conv2.weight", (16, 6, 5, 5)),
               ("conv2.bias", (16,)), ("fc1.weight", (120, 400)), ("fc1.bias", (120,)),
@@ -172,7 +188,7 @@ def blitz_net():
     h = torch.addmm(p["fc1.bias"], h, p["fc1.weight"].t()).relu()
     h = torch.addmm(p["fc2.bias"], h, p["fc2.weight"].t()).relu()
     h = torch.addmm(p["fc3.bias"], h, p["fc3.weight"].t())
-    return record(F.cross_entropy(h, labels))
+    return F.cross_entropy(h, labels)
 
 
 def diamond():
