@@ -30,6 +30,8 @@ public final class CPUBackend: ReferenceBackend, @unchecked Sendable {
 
     /// The vector width of those kernels: AVX-512, AVX2, or portable (the Swift loops).
     public var vectorWidth: VectorWidth { vectorKernels?.width ?? .portable }
+    /// Whether float32 products run blitz-tui's own AVX-512 GEMM (CPUGemm.swift) rather than OpenBLAS.
+    var runsOwnFloatGemm: Bool { vectorWidth == .avx512 }
 
     let vectorKernels: VectorKernelSet?
 
@@ -175,7 +177,7 @@ public final class CPUBackend: ReferenceBackend, @unchecked Sendable {
         let perThread = batch > 1 && work < CPUGemm.parallelWork && batch * work >= CPUGemm.parallelWork
         let inner = perThread ? 1 : threads
         let grain = perThread ? Swift.max(1, CPUGemm.parallelWork / Swift.max(work, 1)) : batch
-        let wide = vectorWidth == .avx512
+        let wide = runsOwnFloatGemm
         func kernel<T: BLASElement>(_: T.Type) {
             let pa = a.input(T.self)
             let pb = b.input(T.self)
@@ -201,7 +203,7 @@ public final class CPUBackend: ReferenceBackend, @unchecked Sendable {
         }
         let out = allocate(count: m * n, dtype: a.dtype)
         let threads = numThreads
-        let wide = vectorWidth == .avx512
+        let wide = runsOwnFloatGemm
         func kernel<T: BLASElement>(_: T.Type) {
             // Leading dimensions of the operands as stored (at least 1, as BLAS requires).
             let lda = Swift.max(transA ? m : k, 1)
@@ -232,7 +234,7 @@ public final class CPUBackend: ReferenceBackend, @unchecked Sendable {
         }
         func kernel<T: BLASElement & SIMDScalar>(_: T.Type) {
             cpuConv2d(x.input(T.self), weight.input(T.self), bias?.input(T.self), out.buffer(T.self),
-                      outChannels: outChannels, g, pool: pool, threads: threads, wide: vectorWidth == .avx512)
+                      outChannels: outChannels, g, pool: pool, threads: threads, wide: runsOwnFloatGemm)
         }
         x.dtype.dispatchFloat("conv2d", kernel, kernel)
         return out
@@ -256,7 +258,7 @@ public final class CPUBackend: ReferenceBackend, @unchecked Sendable {
             func kernel<T: BLASElement & SIMDScalar>(_: T.Type) {
                 cpuConv2dBackward(grad.input(T.self), input.input(T.self), weight.input(T.self), gx?.buffer(T.self),
                                   gw.buffer(T.self), outChannels: outChannels, g, pool: pool, threads: threads,
-                                  wide: vectorWidth == .avx512)
+                                  wide: runsOwnFloatGemm)
             }
             grad.dtype.dispatchFloat("conv2d", kernel, kernel)
         }

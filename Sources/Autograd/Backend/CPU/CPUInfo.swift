@@ -56,7 +56,7 @@ extension CPUBackend {
     /// Which code runs matrix products, for `blitz-tui devices`: blitz-tui's own float32 GEMM at
     /// AVX-512 (OpenBLAS's kernels may be AVX2 there: CPUGemm.swift), OpenBLAS otherwise.
     public var gemmDescription: String {
-        vectorWidth == .avx512
+        runsOwnFloatGemm
             ? "float32: blitz-tui's AVX-512 GEMM (12×32 register tiles); float64: OpenBLAS"
             : "float32 and float64: OpenBLAS"
     }
