@@ -22,10 +22,14 @@ public enum Palette256 {
         let mean = (r + g + b) / 3
         let greyStep = max(0, min(23, (mean - 8 + 5) / 10))
         let grey = 8 + 10 * greyStep
-        func distance(_ c: (Int, Int, Int)) -> Int {
-            (c.0 - r) * (c.0 - r) + (c.1 - g) * (c.1 - g) + (c.2 - b) * (c.2 - b)
-        }
-        return distance((grey, grey, grey)) < distance(cube) ? UInt8(232 + greyStep) : UInt8(cubeIndex)
+        let asked = (r, g, b)
+        return squaredDistance((grey, grey, grey), asked) < squaredDistance(cube, asked)
+            ? UInt8(232 + greyStep) : UInt8(cubeIndex)
+    }
+
+    /// How far apart two RGB colours are: the squared distance between them, channel by channel.
+    static func squaredDistance(_ p: (Int, Int, Int), _ q: (Int, Int, Int)) -> Int {
+        (p.0 - q.0) * (p.0 - q.0) + (p.1 - q.1) * (p.1 - q.1) + (p.2 - q.2) * (p.2 - q.2)
     }
 
     /// The RGB an index shows (for tests and for a legend).

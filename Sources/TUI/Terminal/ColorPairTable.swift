@@ -140,7 +140,7 @@ struct ColorPairTable {
     private static func distance(_ a: Int16, _ b: Int16) -> Int {
         if a == b { return 0 }
         guard let p = rgb(a), let q = rgb(b) else { return 3 * 255 * 255 + 1 }
-        return (p.0 - q.0) * (p.0 - q.0) + (p.1 - q.1) * (p.1 - q.1) + (p.2 - q.2) * (p.2 - q.2)
+        return Palette256.squaredDistance(p, q)
     }
 
     // MARK: curses colour numbers
@@ -179,8 +179,7 @@ struct ColorPairTable {
             var best = 0
             var bestDistance = Int.max
             for n in 0..<system {
-                let s = systemRGB[n]
-                let d = (s.0 - c.0) * (s.0 - c.0) + (s.1 - c.1) * (s.1 - c.1) + (s.2 - c.2) * (s.2 - c.2)
+                let d = Palette256.squaredDistance(systemRGB[n], c)
                 if d < bestDistance {
                     best = n
                     bestDistance = d

@@ -10,7 +10,7 @@ extension DataPage {
                             theme: Theme) -> Int {
         let images = b.colourImages
         guard let first = images.first, area.height >= 4 else { return 0 }
-        let inColour = theme.showsPalette256 && theme.symbols == .unicode
+        let inColour = DataPage.drawsInColour(theme)
         buffer.put(DataPage.colourCaption(theme: theme, width: area.width), x: area.x, y: area.y, style: theme.dim, clip: area)
         let below = Rect(x: area.x, y: area.y + 1, width: area.width, height: area.height - 1)
         let wanted = min(4, images.count)
@@ -38,10 +38,15 @@ extension DataPage {
                                 predictions: b.predictions, in: below, classNames: classNames, buffer: &buffer, theme: theme)
     }
 
+    /// Colour pictures need xterm's palette and ▀ (UTF-8); anything less draws grey shades.
+    static func drawsInColour(_ theme: Theme) -> Bool {
+        theme.showsPalette256 && theme.symbols == .unicode
+    }
+
     /// What the pictures are, in the longest wording that fits `width`.
     static func colourCaption(theme: Theme, width: Int) -> String {
         let what: [String]
-        if theme.showsPalette256 && theme.symbols == .unicode {
+        if DataPage.drawsInColour(theme) {
             what = ["pixels as stored, before Normalize: each character is two, ▀ the top one, its background the bottom one",
                     "pixels as stored, before Normalize: 2 per character, ▀ over its background"]
         } else if theme.symbols == .ascii {
