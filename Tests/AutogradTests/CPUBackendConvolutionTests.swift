@@ -31,6 +31,8 @@ struct CPUBackendConvolutionTests {
         geometry(8, 16, 10, 10, kernel: (2, 2), stride: (2, 2)),
         // Rows of whole 16-window steps, with and without a partial last step.
         geometry(1, 2, 6, 70, kernel: (2, 2), stride: (2, 2)), geometry(2, 1, 4, 64, kernel: (2, 2), stride: (2, 2)),
+        // Enough planes for several chunks per thread (VectorMaxPool.grain), of unequal sizes.
+        geometry(4, 16, 28, 28, kernel: (2, 2), stride: (2, 2)), geometry(37, 16, 10, 10, kernel: (2, 2), stride: (2, 2)),
     ]
 
     @Test(arguments: CPUCheck.dtypes, CPUCheck.backends)
@@ -90,6 +92,46 @@ struct CPUBackendConvolutionTests {
         for (k, (g, o)) in cases.enumerated() {
             Self.expectConvolutionMatchesReference(g, outChannels: o, seed: UInt64(k) + 40, hasBias: k % 2 == 0,
                                                    inputGrad: k % 3 != 1, dtype: dtype, backend: backend)
+        }
+    }
+
+    /// Batches that split into several chunks per thread (CPUParallel.balancedChunkCount), of
+    /// unequal sizes, on both flat paths: dW and dB are summed per chunk and the chunks' sums added
+    /// in order, which must still match the reference.
+    @Test(arguments: CPUCheck.dtypes, CPUCheck.backends)
+    func chunkedConvolutionMatchesReference(dtype: DType, backend: CPUBackend) {
+        let cases: [(ConvGeometry, Int)] = [
+            (Self.geometry(23, 3, 32, 32, kernel: (5, 5)), 6), (Self.geometry(31, 6, 14, 14, kernel: (5, 5)), 16),
+        ]
+        for (k, (g, o)) in cases.enumerated() {
+            Self.expectConvolutionMatchesReference(g, outChannels: o, seed: UInt64(k) + 60, hasBias: true,
+                                                   inputGrad: k == 1, dtype: dtype, backend: backend)
+        }
+    }
+
+    /// The flat paths' bias gradient (row sums of dY per chunk, row_sums.c) is the same to the bit
+    /// with the AVX2 and the AVX-512 kernels: rows of whole 64-element runs, of a run and a part,
+    /// shorter than one run, and the channels-in-lanes path.
+    @Test func biasGradientIsTheSameAtBothWidths() {
+        let wide = CPUBackend(threads: 4), narrow = CPUBackend(threads: 4, maxVectorWidth: .avx2)
+        let cases: [(ConvGeometry, Int)] = [
+            (Self.geometry(9, 2, 20, 20, kernel: (5, 5)), 6), (Self.geometry(11, 3, 14, 14, kernel: (5, 5)), 5),
+            (Self.geometry(7, 1, 6, 6, kernel: (3, 3)), 3), (Self.geometry(13, 6, 14, 14, kernel: (5, 5)), 16),
+        ]
+        for (k, (g, o)) in cases.enumerated() {
+            let x = CPUCheck.values(g.batch * g.channels * g.height * g.width, seed: UInt64(k) + 500)
+            let w = CPUCheck.values(o * g.channels * g.kernelH * g.kernelW, seed: UInt64(k) + 510)
+            let dy = CPUCheck.values(g.batch * o * g.outHeight * g.outWidth, seed: UInt64(k) + 520)
+            func bias(_ b: CPUBackend) -> Storage? {
+                b.conv2dBackward(CPUCheck.storage(dy, .float32, on: b), input: CPUCheck.storage(x, .float32, on: b),
+                                 weight: CPUCheck.storage(w, .float32, on: b), outChannels: o, g, inputGrad: false,
+                                 biasGrad: true).bias
+            }
+            guard let a = bias(wide), let b = bias(narrow) else {
+                Issue.record("conv2d dB missing \(g)")
+                continue
+            }
+            CPUCheck.expectSame(a, b, "conv2d dB at both widths \(g) o=\(o)")
         }
     }
 

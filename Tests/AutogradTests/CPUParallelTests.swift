@@ -34,6 +34,19 @@ struct CPUParallelTests {
         }
     }
 
+    /// Balanced chunking: one chunk on one thread, at most `perThread` per thread, never a chunk
+    /// below the grain, and at least one chunk even when the count is below the grain.
+    @Test func balancedChunkCounts() {
+        #expect(CPUParallel.balancedChunkCount(64, grain: 5, threads: 1) == 1)
+        #expect(CPUParallel.balancedChunkCount(64, grain: 5, threads: 2, perThread: 4) == 8)
+        #expect(CPUParallel.balancedChunkCount(64, grain: 5, threads: 2) == 4)
+        #expect(CPUParallel.balancedChunkCount(12, grain: 5, threads: 2, perThread: 4) == 2)
+        #expect(CPUParallel.balancedChunkCount(9, grain: 5, threads: 4) == 1)
+        #expect(CPUParallel.balancedChunkCount(0, grain: 5, threads: 4) == 1)
+        #expect(CPUParallel.balancedChunkCount(100, grain: 0, threads: 3, perThread: 2) == 6)
+        #expect(Self.checkLoop(count: 64, chunks: CPUParallel.balancedChunkCount(64, grain: 5, threads: 2, perThread: 4)))
+    }
+
     @Test func aLoopAfterTheWorkersSleptStillRuns() async throws {
         #expect(Self.checkLoop(count: 100, chunks: 4))
         // Long past the workers' spin: they are asleep on the condition variable now.

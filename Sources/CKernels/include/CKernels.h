@@ -136,6 +136,12 @@ void blitz_log_softmax_backward_rows_f32_avx512(const float *grad, const float *
 void blitz_sum_middle_f32_avx512(const float *x, float *out, ptrdiff_t outer, ptrdiff_t mid, ptrdiff_t inner,
                                  ptrdiff_t columns);
 
+// acc[r] += Σ_i x[r·n + i] for r < rows: the convolutions' bias gradient, a sample at a time
+// (row_sums.c). Both sum each row in the same order, so they agree to the bit; call only when
+// blitz_cpu_vector_level() says the CPU runs them.
+void blitz_row_sums_add_f32_avx2(const float *x, ptrdiff_t rows, ptrdiff_t n, float *acc);
+void blitz_row_sums_add_f32_avx512(const float *x, ptrdiff_t rows, ptrdiff_t n, float *acc);
+
 // The channels-in-lanes convolution kernels (AVX-512).
 #include "CKernelsLanes.h"
 

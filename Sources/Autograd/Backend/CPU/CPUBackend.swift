@@ -246,22 +246,26 @@ public final class CPUBackend: ReferenceBackend, @unchecked Sendable {
         let gw = allocate(count: weight.count, dtype: grad.dtype)
         let gx = inputGrad ? allocate(count: input.count, dtype: grad.dtype) : nil
         let threads = numThreads
-        if runsDirectConvolution(grad.dtype, g), runsLanesConvolution(g, outChannels: outChannels) {
-            lanesConv2dBackward(grad.input(Float.self), input.input(Float.self), weight.input(Float.self),
-                                gx?.buffer(Float.self), gw.buffer(Float.self), outChannels: outChannels, g,
-                                pool: pool, threads: threads, kernels: vectorKernels!)
-        } else if runsDirectConvolution(grad.dtype, g) {
-            directConv2dBackward(grad.input(Float.self), input.input(Float.self), weight.input(Float.self),
-                                 gx?.buffer(Float.self), gw.buffer(Float.self), outChannels: outChannels, g,
-                                 pool: pool, threads: threads, kernels: vectorKernels!)
-        } else {
-            func kernel<T: BLASElement & SIMDScalar>(_: T.Type) {
-                cpuConv2dBackward(grad.input(T.self), input.input(T.self), weight.input(T.self), gx?.buffer(T.self),
-                                  gw.buffer(T.self), outChannels: outChannels, g, pool: pool, threads: threads,
-                                  wide: runsOwnFloatGemm)
+        if runsDirectConvolution(grad.dtype, g) {
+            // Both flat paths sum dB as they go (CPUDirectConvolution.swift).
+            let gb = biasGrad ? allocate(count: outChannels, dtype: grad.dtype) : nil
+            if runsLanesConvolution(g, outChannels: outChannels) {
+                lanesConv2dBackward(grad.input(Float.self), input.input(Float.self), weight.input(Float.self),
+                                    gx?.buffer(Float.self), gw.buffer(Float.self), gb?.buffer(Float.self),
+                                    outChannels: outChannels, g, pool: pool, threads: threads, kernels: vectorKernels!)
+            } else {
+                directConv2dBackward(grad.input(Float.self), input.input(Float.self), weight.input(Float.self),
+                                     gx?.buffer(Float.self), gw.buffer(Float.self), gb?.buffer(Float.self),
+                                     outChannels: outChannels, g, pool: pool, threads: threads, kernels: vectorKernels!)
             }
-            grad.dtype.dispatchFloat("conv2d", kernel, kernel)
+            return (gx, gw, gb)
         }
+        func kernel<T: BLASElement & SIMDScalar>(_: T.Type) {
+            cpuConv2dBackward(grad.input(T.self), input.input(T.self), weight.input(T.self), gx?.buffer(T.self),
+                              gw.buffer(T.self), outChannels: outChannels, g, pool: pool, threads: threads,
+                              wide: runsOwnFloatGemm)
+        }
+        grad.dtype.dispatchFloat("conv2d", kernel, kernel)
         let gb = biasGrad ? sum(grad, shape: [g.batch, outChannels, g.outHeight * g.outWidth], dims: [0, 2]) : nil
         return (gx, gw, gb)
     }

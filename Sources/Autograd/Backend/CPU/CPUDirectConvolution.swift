@@ -170,7 +170,8 @@ func directConv2d(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ bias: 
             for oc in 0..<o {
                 for r in 0..<patch { wT[r * o + oc] = w[oc * patch + r] }
             }
-            CPUParallel.forRanges(g.batch, grain: layout.grain, threads: threads) { samples in
+            let chunks = CPUParallel.balancedChunkCount(g.batch, grain: layout.grain, threads: threads)
+            CPUParallel.forChunks(g.batch, chunks: chunks) { _, samples in
                 withZeroedScratch(pool, o * layout.positions + (layout.padded ? layout.imageCount : 0)) { scratch in
                     let flat = scratch, image = scratch + o * layout.positions
                     for n in samples {
@@ -188,10 +189,11 @@ func directConv2d(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ bias: 
     }
 }
 
-/// dW (always) and dX (when `gx` is given); dB is a plain sum the caller takes.
+/// dW (always), dX (when `gx` is given) and dB (when `gb` is given: each chunk sums its samples'
+/// dY rows while they are in cache, and the chunks' sums are added in order).
 func directConv2dBackward(_ grad: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>,
                           _ gx: UnsafeMutablePointer<Float>?, _ gw: UnsafeMutablePointer<Float>,
-                          outChannels o: Int, _ g: ConvGeometry, pool: CPUBufferPool, threads: Int,
+                          _ gb: UnsafeMutablePointer<Float>?, outChannels o: Int, _ g: ConvGeometry, pool: CPUBufferPool, threads: Int,
                           kernels: VectorKernelSet) {
     let layout = FlatConvolutionLayout(g, outChannels: o)
     let patch = layout.patch, gradPatch = o * g.kernelH * g.kernelW
@@ -199,7 +201,8 @@ func directConv2dBackward(_ grad: UnsafePointer<Float>, _ x: UnsafePointer<Float
     let planesCount = o * layout.gradPlane
     let imagesCount = layout.padded ? layout.imageCount : 0
     let group = Swift.max(1, Swift.min(4, DirectConvolution.groupBytes / (4 * (planesCount + imagesCount))))
-    let chunks = CPUParallel.chunkCount(g.batch, grain: layout.grain, threads: threads)
+    let chunks = CPUParallel.balancedChunkCount(g.batch, grain: layout.grain, threads: threads)
+    let pixels = g.outHeight * g.outWidth
     gw.update(repeating: 0, count: weightCount)
     withScratch(pool, patch + gradPatch, Int.self) { offsets in
         let imageOffsets = offsets, gradOffsets = offsets + patch
@@ -208,7 +211,9 @@ func directConv2dBackward(_ grad: UnsafePointer<Float>, _ x: UnsafePointer<Float
         withScratch(pool, gx == nil ? 0 : weightCount, Float.self) { wG in
             if gx != nil { layout.writeGradWeights(w, into: wG) }
             // Chunk 0 accumulates dW in place; the others into partial sums added at the end, in order.
-            withZeroedScratch(pool, (chunks - 1) * weightCount) { partials in
+            // The bias partials, one row of o per chunk, follow them.
+            let biasOffset = (chunks - 1) * weightCount
+            withZeroedScratch(pool, biasOffset + (gb == nil ? 0 : chunks * o)) { partials in
                 CPUParallel.forChunks(g.batch, chunks: chunks) { chunk, samples in
                     let dw = chunk == 0 ? gw : partials + (chunk - 1) * weightCount
                     let dxCount = gx != nil && layout.padded ? layout.imageCount : 0
@@ -219,6 +224,9 @@ func directConv2dBackward(_ grad: UnsafePointer<Float>, _ x: UnsafePointer<Float
                             let members = start..<Swift.min(start + group, samples.upperBound)
                             for (j, n) in members.enumerated() {
                                 layout.spread(grad + n * layout.outputCount, into: planes + j * planesCount)
+                                if gb != nil {
+                                    kernels.rowSumsAdd(grad + n * layout.outputCount, o, pixels, partials + biasOffset + chunk * o)
+                                }
                                 if layout.padded { layout.pad(x + n * layout.inputCount, into: images + j * imagesCount) }
                             }
                             let source = layout.padded ? UnsafePointer(images) : x + start * layout.inputCount
@@ -239,7 +247,17 @@ func directConv2dBackward(_ grad: UnsafePointer<Float>, _ x: UnsafePointer<Float
                     let partial = partials + (chunk - 1) * weightCount
                     for i in 0..<weightCount { gw[i] += partial[i] }
                 }
+                if let gb { sumBiasPartials(partials + biasOffset, chunks: chunks, o, into: gb) }
             }
         }
+    }
+}
+
+/// dB[o] = the chunks' partial sums [chunks][o] added in chunk order.
+func sumBiasPartials(_ partials: UnsafePointer<Float>, chunks: Int, _ o: Int, into gb: UnsafeMutablePointer<Float>) {
+    for oc in 0..<o {
+        var sum = partials[oc]
+        for chunk in 1..<Swift.max(chunks, 1) { sum += partials[chunk * o + oc] }
+        gb[oc] = sum
     }
 }

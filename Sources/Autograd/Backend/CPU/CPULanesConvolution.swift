@@ -41,7 +41,8 @@ func lanesConv2d(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ bias: U
                 for r in 0..<patch { wL[r * lanes + oc] = w[oc * patch + r] }
                 if let bias { biasL[oc] = bias[oc] }
             }
-            CPUParallel.forRanges(g.batch, grain: layout.grain, threads: threads) { samples in
+            let chunks = CPUParallel.balancedChunkCount(g.batch, grain: layout.grain, threads: threads)
+            CPUParallel.forChunks(g.batch, chunks: chunks) { _, samples in
                 withZeroedScratch(pool, pixels * lanes + (layout.padded ? layout.imageCount : 0)) { scratch in
                     let channelsLast = scratch, image = scratch + pixels * lanes
                     for n in samples {
@@ -63,10 +64,11 @@ func lanesConv2d(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ bias: U
 /// dW (always) and dX (when `gx` is given), both with the channels in the lanes. dY is transposed
 /// once per sample, channels last, into rows of ow + 2(kw − 1) positions with kw − 1 zero
 /// columns on each side: the weight gradient reads the middle of each row, the input gradient
-/// the whole of it (a window that leaves a row reads the zeros).
+/// the whole of it (a window that leaves a row reads the zeros). dB (when `gb` is given) as in
+/// `directConv2dBackward`: per-chunk row sums of dY, added in chunk order.
 func lanesConv2dBackward(_ grad: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>,
                          _ gx: UnsafeMutablePointer<Float>?, _ gw: UnsafeMutablePointer<Float>,
-                         outChannels o: Int, _ g: ConvGeometry, pool: CPUBufferPool, threads: Int,
+                         _ gb: UnsafeMutablePointer<Float>?, outChannels o: Int, _ g: ConvGeometry, pool: CPUBufferPool, threads: Int,
                          kernels: VectorKernelSet) {
     let layout = FlatConvolutionLayout(g, outChannels: o)
     let vectors = LanesConvolution.vectors(o), lanes = 16 * vectors
@@ -77,7 +79,7 @@ func lanesConv2dBackward(_ grad: UnsafePointer<Float>, _ x: UnsafePointer<Float>
     // One sample's dY channels last: oh padded rows, and 4 positions the input gradient may read past them.
     let gradPitch = ow + 2 * (kw - 1), gradCount = (oh * gradPitch + 4) * lanes
     let group = Swift.max(1, Swift.min(4, DirectConvolution.groupBytes / (4 * (gradCount + imagesCount))))
-    let chunks = CPUParallel.chunkCount(g.batch, grain: layout.grain, threads: threads)
+    let chunks = CPUParallel.balancedChunkCount(g.batch, grain: layout.grain, threads: threads)
     withScratch(pool, rows + patch, Int.self) { offsets in
         let rowOffsets = offsets
         for c in 0..<g.channels {
@@ -91,7 +93,9 @@ func lanesConv2dBackward(_ grad: UnsafePointer<Float>, _ x: UnsafePointer<Float>
                 }
             }
             // Each chunk sums its samples' dW channels last ([patch][lanes]); the sums are added in order.
-            withZeroedScratch(pool, chunks * patch * lanes) { partials in
+            // The bias partials, one row of o per chunk, follow them.
+            let biasOffset = chunks * patch * lanes
+            withZeroedScratch(pool, biasOffset + (gb == nil ? 0 : chunks * o)) { partials in
                 CPUParallel.forChunks(g.batch, chunks: chunks) { chunk, samples in
                     let dwL = partials + chunk * patch * lanes
                     let dxCount = gx != nil && layout.padded ? layout.imageCount : 0
@@ -107,6 +111,9 @@ func lanesConv2dBackward(_ grad: UnsafePointer<Float>, _ x: UnsafePointer<Float>
                                                       gradL + j * gradCount + (y * gradPitch + kw - 1) * lanes, lanes)
                                 }
                                 if layout.padded { layout.pad(x + n * layout.inputCount, into: images + j * imagesCount) }
+                                if gb != nil {
+                                    kernels.rowSumsAdd(grad + n * layout.outputCount, o, pixels, partials + biasOffset + chunk * o)
+                                }
                             }
                             let source = layout.padded ? UnsafePointer(images) : x + start * layout.inputCount
                             kernels.correlateLanesWeightGrad(gradL + (kw - 1) * lanes, gradCount, gradPitch, vectors, source,
@@ -122,13 +129,17 @@ func lanesConv2dBackward(_ grad: UnsafePointer<Float>, _ x: UnsafePointer<Float>
                         }
                     }
                 }
-                for oc in 0..<o {
-                    for r in 0..<patch {
-                        var sum = partials[r * lanes + oc]
-                        for chunk in 1..<Swift.max(chunks, 1) { sum += partials[(chunk * patch + r) * lanes + oc] }
-                        gw[oc * patch + r] = sum
-                    }
+                // Chunk by chunk into the first chunk's sums (contiguous, so the loop vectorises; each
+                // element still adds the chunks in order), then channels last to [o][patch].
+                let partialCount = patch * lanes
+                for chunk in 1..<Swift.max(chunks, 1) {
+                    let partial = partials + chunk * partialCount
+                    for i in 0..<partialCount { partials[i] += partial[i] }
                 }
+                for oc in 0..<o {
+                    for r in 0..<patch { gw[oc * patch + r] = partials[r * lanes + oc] }
+                }
+                if let gb { sumBiasPartials(partials + biasOffset, chunks: chunks, o, into: gb) }
             }
         }
     }

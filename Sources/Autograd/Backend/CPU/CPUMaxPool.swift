@@ -104,11 +104,16 @@ enum VectorMaxPool {
         }
     }
 
+    /// Input elements per chunk: these kernels take ~0.1–0.3 ns an element, so a chunk of 2¹⁴ is a
+    /// few microseconds, worth a spinning worker's time (the blitz Net's second pool, 10⁵ inputs,
+    /// ran alone on one thread for 20 µs at the elementwise grain).
+    static let grain = 1 << 14
+
     /// The batch's planes in ranges over threads: body(first plane, plane count, input plane size, output plane size).
     private static func forPlanes(_ g: ConvGeometry, threads: Int, _ body: (Int, Int, Int, Int) -> Void) {
-        let planeIn = g.height * g.width, planeOut = g.outHeight * g.outWidth
-        CPUParallel.forRanges(g.batch * g.channels, grain: Swift.max(1, CPUGrain.elementwise / Swift.max(planeIn, 1)),
-                              threads: threads) { range in
+        let planeIn = g.height * g.width, planeOut = g.outHeight * g.outWidth, planes = g.batch * g.channels
+        let chunks = CPUParallel.balancedChunkCount(planes, grain: Swift.max(1, grain / Swift.max(planeIn, 1)), threads: threads)
+        CPUParallel.forChunks(planes, chunks: chunks) { _, range in
             body(range.lowerBound, range.count, planeIn, planeOut)
         }
     }

@@ -24,6 +24,14 @@ enum CPUParallel {
         Swift.max(1, Swift.min(threads, count / Swift.max(grain, 1)))
     }
 
+    /// Chunks for a loop of equally costly items: up to `perThread` chunks per thread, each of at
+    /// least `grain` items. The team's threads claim chunks one at a time, so a thread that starts
+    /// late (a worker still waking up, or one the OS lends to another process for a while) leaves
+    /// its share to the others instead of making them wait for its one big chunk. One thread: one chunk.
+    static func balancedChunkCount(_ count: Int, grain: Int, threads: Int, perThread: Int = 2) -> Int {
+        threads <= 1 ? 1 : Swift.max(1, Swift.min(threads * perThread, count / Swift.max(grain, 1)))
+    }
+
     /// Runs `body(chunk, range)` for `chunks` near-equal ranges of 0..<count, concurrently when
     /// there are several; a kernel that keeps per-chunk partial results indexes them by `chunk`.
     static func forChunks(_ count: Int, chunks: Int, _ body: (Int, Range<Int>) -> Void) {

@@ -66,6 +66,11 @@ struct VectorKernelSet: Sendable {
         }
     }
 
+    /// acc[r] += Σ x[r·n ..< (r + 1)·n]: the same sums, to the bit, at both widths.
+    func rowSumsAdd(_ x: UnsafePointer<Float>, _ rows: Int, _ n: Int, _ acc: UnsafeMutablePointer<Float>) {
+        if wide { blitz_row_sums_add_f32_avx512(x, rows, n, acc) } else { blitz_row_sums_add_f32_avx2(x, rows, n, acc) }
+    }
+
     func maxPool(_ x: UnsafePointer<Float>, _ planes: Int, _ height: Int, _ width: Int,
                  _ values: UnsafeMutablePointer<Float>, _ indices: UnsafeMutablePointer<Int64>) {
         if wide {

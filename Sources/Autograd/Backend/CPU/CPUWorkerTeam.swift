@@ -10,10 +10,17 @@ import Glibc
 /// long. With DispatchQueue.concurrentPerform every loop woke a parked pool thread through the
 /// kernel, and the wake-up cost 10–15 µs a loop on the 2-core test machine (measured: two
 /// 20 µs halves took 35 µs): a batch-64 step was only 1.18× faster on two threads than on one.
-/// Here the workers spin on a generation counter for a short while after each loop (~50 µs;
-/// then they sleep on a condition variable), so the next loop starts at once. They spin only
-/// after work of their own, so a process that stops computing has sleeping workers again
-/// within that time; a single-threaded workload (the blitz's batch of 4) never wakes them.
+/// Here the workers spin on a generation counter for a while after each loop (0.5 ms; then they
+/// sleep on a condition variable), so the next loop starts at once. The spin has to outlast the
+/// serial stretches between a step's loops (the engine's bookkeeping, small single-threaded
+/// ops): with a ~15 µs spin the batch-64 step's worker fell asleep in them and every wake-up
+/// through the kernel cost tens of microseconds (0.87 ms a step; 0.75 ms with the longer spin).
+/// While spinning a worker calls sched_yield every few hundred polls: on an idle core that
+/// returns at once, and on a core another process wants it lets that process run instead of
+/// burning the time slice (the loops' chunks are claimed one at a time, so the caller simply
+/// takes a late worker's chunks). They spin only after work of their own, so a process that
+/// stops computing has sleeping workers again within that time; a single-threaded workload
+/// (the blitz's batch of 4) never wakes them.
 ///
 /// One loop runs on the team at a time: a loop started while it is busy (another thread's, or
 /// one nested inside a chunk) goes to Dispatch instead. The caller runs chunks too, and returns
@@ -26,8 +33,8 @@ final class CPUWorkerTeam: @unchecked Sendable {
     // the atomics (see its comment). Everything else is an Atomic or a constant.
     static let shared = CPUWorkerTeam(workers: Swift.max(0, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))) - 1))
 
-    /// Iterations of the idle spin before a worker sleeps (tens of microseconds).
-    static let spinIterations = 1 << 16
+    /// How long a worker spins idle before it sleeps, in nanoseconds.
+    static let spinNanoseconds: UInt64 = 500_000
 
     let workers: Int
     private let busy = Atomic<Bool>(false)
@@ -103,13 +110,26 @@ final class CPUWorkerTeam: @unchecked Sendable {
         body?(chunk)
     }
 
+    private static func monotonicNanoseconds() -> UInt64 {
+        var clock = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &clock)
+        return UInt64(clock.tv_sec) &* 1_000_000_000 &+ UInt64(clock.tv_nsec)
+    }
+
     private func work() -> Never {
         var seen = 0
         while true {
             var current = generation.load(ordering: .acquiring)
+            // The clock (a vDSO call, ~20 ns) and sched_yield (a system call, well under a
+            // microsecond when nothing else wants the core) once per 256 polls.
+            let deadline = CPUWorkerTeam.monotonicNanoseconds() + CPUWorkerTeam.spinNanoseconds
             var spins = 0
-            while current == seen && spins < CPUWorkerTeam.spinIterations {
-                spins += 1
+            while current == seen {
+                spins &+= 1
+                if spins & 255 == 0 {
+                    if CPUWorkerTeam.monotonicNanoseconds() >= deadline { break }
+                    sched_yield()
+                }
                 current = generation.load(ordering: .acquiring)
             }
             if current == seen {
