@@ -1,7 +1,10 @@
 import Synchronization
 
-/// Live tensor objects, for the leak tests: a freed graph lets every intermediate go.
+/// Live tensor objects, for the leak tests: a freed graph lets every intermediate go. Counted
+/// only once a test asks (`Tensor.countLiveTensors()`): two atomic read-modify-writes on one
+/// shared word per tensor were a twentieth of a 0-d op's time, for a number nothing else reads.
 let liveTensorCount = Atomic<Int>(0)
+let liveTensorCounting = Atomic<Bool>(false)
 
 /// A multi-dimensional array that can take part in automatic differentiation, like torch.Tensor.
 ///
@@ -40,14 +43,14 @@ public final class Tensor {
     public internal(set) var requiresGrad: Bool
     public internal(set) var gradFn: Node?
     public internal(set) var isContiguous: Bool
-    /// The accumulated gradient of a leaf (or of a non-leaf after `retainGrad()`); nil until a backward reaches it.
-    public var grad: Tensor?
-    /// A leaf's AccumulateGrad node, shared by every use in one graph and freed with it.
-    weak var gradAccumulator: Node?
-    var hooks: [(Tensor) -> Tensor?] = []
-    public internal(set) var retainsGrad = false
-    /// A human name for messages and graphs (a parameter's dotted name, say).
-    public var name: String?
+    /// What only leaves, parameters and tensors given hooks use (`grad`, `name`, hooks...), in
+    /// one object made the first time one of them is set (Tensor+Extras.swift): the
+    /// intermediates of a graph, most tensors ever made, carry a nil here instead of five fields
+    /// that each cost a release or a weak-reference teardown when the tensor goes.
+    var extras: Extras?
+    /// Whether this tensor was counted in `liveTensorCount` (made while counting was on), so
+    /// that its deinit takes back exactly what its init added.
+    private let isCounted: Bool
 
     init(storage: Storage, shape: [Int], requiresGrad: Bool = false, gradFn: Node? = nil, isContiguous: Bool = true) {
         self.ownStorage = storage
@@ -56,11 +59,12 @@ public final class Tensor {
         self.requiresGrad = requiresGrad
         self.gradFn = gradFn
         self.isContiguous = isContiguous
-        liveTensorCount.add(1, ordering: .relaxed)
+        isCounted = liveTensorCounting.load(ordering: .relaxed)
+        if isCounted { liveTensorCount.add(1, ordering: .relaxed) }
     }
 
     deinit {
-        liveTensorCount.subtract(1, ordering: .relaxed)
+        if isCounted { liveTensorCount.subtract(1, ordering: .relaxed) }
     }
 
     /// Makes this matrix the pending transpose of `source` (Tensor+LazyTranspose.swift).
@@ -76,7 +80,13 @@ public final class Tensor {
         return copy
     }
 
-    /// How many tensors exist right now (a diagnostic for leak tests).
+    /// Starts counting live tensors for `liveCount` (a diagnostic for leak tests); it stays on.
+    public static func countLiveTensors() {
+        liveTensorCounting.store(true, ordering: .relaxed)
+    }
+
+    /// How many of the tensors made since `countLiveTensors()` exist right now (0 before it):
+    /// a leak shows as a count that grows with the iterations.
     public static var liveCount: Int { liveTensorCount.load(ordering: .relaxed) }
 
     /// The storage behind this tensor in whatever layout it has: for questions (device, backend,
