@@ -24,13 +24,22 @@ public struct BackwardStep {
 
 public final class BackwardStepper {
     /// One per node reachable from the root, in discovery order: the node, its edges not yet
-    /// delivered and the gradient summed so far. A node's slot is its index here (stamped on the
-    /// node as `passIndex`, valid while `passStamp` is this pass's number). One array rather than
-    /// three, so that a delivery checks one buffer for uniqueness and a pass grows one array.
+    /// delivered and the gradient summed so far. A node's slot is its index here. One array
+    /// rather than three, so that a delivery checks one buffer for uniqueness and a pass grows
+    /// one array.
     private struct Slot {
         let node: Node
+        /// Copied from the node, so the queue can order it without touching the node.
+        let sequenceNr: Int
+        /// Where this node's edges start in `edgeSlots` (set when the walk reaches the node).
+        var firstEdge = 0
         var dependencies = 0
         var buffer: Tensor?
+
+        init(node: Node) {
+            self.node = node
+            self.sequenceNr = node.sequenceNr
+        }
 
         /// One edge delivers: its gradient (if any) is summed into the buffer. True when that
         /// was the last edge the node waited for. One call, so one copy-on-write check of the
@@ -48,9 +57,13 @@ public final class BackwardStepper {
         }
     }
     private var slots: [Slot] = []
-    /// Slots by identity, built only if another pass over the same graph restamped our nodes
-    /// (two steppers interleaved on one graph).
-    private var slotsByIdentity: [ObjectIdentifier: Int]?
+    /// The slot each edge points to, every node's edges in a row (`Slot.firstEdge`), -1 for an
+    /// edge that points nowhere. Worked out once by the walk that counts dependencies, so
+    /// delivering a gradient is index arithmetic: it touches no node (reading a node's edge
+    /// costs an atomic retain and release) and needs no per-node stamp, which another stepper
+    /// walking the same graph may since have overwritten.
+    private var edgeSlots: [Int] = []
+    /// This pass's number, stamped on the nodes the walk has reached (Node.passStamp).
     private let pass: Int
     private static let passes = Atomic<Int>(1)
     private var queue = ReadyQueue()
@@ -73,9 +86,9 @@ public final class BackwardStepper {
         self.detectAnomaly = AnomalyMode.isEnabled
         self.pass = BackwardStepper.passes.wrappingAdd(1, ordering: .relaxed).oldValue
         countDependencies(from: rootNode)
-        let rootSlot = slot(of: rootNode)
-        slots[rootSlot].buffer = seed
-        queue.push(slot: rootSlot, sequenceNr: rootNode.sequenceNr)
+        // The walk gave the root the first slot.
+        slots[0].buffer = seed
+        queue.push(slot: 0, sequenceNr: rootNode.sequenceNr)
     }
 
     /// The node the next `step()` will run, or nil when the pass is over.
@@ -116,7 +129,27 @@ public final class BackwardStepper {
     @discardableResult
     private func runNext(reporting: Bool) throws(AutogradError) -> BackwardStep? {
         guard let nodeSlot = queue.pop() else { return nil }
-        let node = slots[nodeSlot].node
+        // The node is used without a retain and release (an atomic pair per node that Swift
+        // would otherwise spend, since the step changes the slots array that holds the node):
+        // sound because the slots hold every node of the pass until endPass(), which runs only
+        // after the step, and growing the array moves its references without dropping one.
+        var failure: AutogradError?
+        let step = Unmanaged.passUnretained(slots[nodeSlot].node)._withUnsafeGuaranteedRef { node in
+            do throws(AutogradError) {
+                return try run(node, inSlot: nodeSlot, reporting: reporting)
+            } catch {
+                failure = error
+                return nil
+            }
+        }
+        if let failure { throw failure }
+        if queue.isEmpty { endPass() }
+        return step
+    }
+
+    /// One node's step: hooks, its backward function, the deliveries along its edges.
+    @inline(__always)
+    private func run(_ node: Node, inSlot nodeSlot: Int, reporting: Bool) throws(AutogradError) -> BackwardStep? {
         var grad = slots[nodeSlot].buffer.take()
         stepsRun += 1
 
@@ -127,7 +160,6 @@ public final class BackwardStepper {
                 if let g = grad {
                     accumulate(g, into: variable)
                 }
-                if queue.isEmpty { endPass() }
                 return reporting ? BackwardStep(node: node, gradIn: grad, gradients: []) : nil
             }
             if var g = grad {
@@ -155,40 +187,53 @@ public final class BackwardStepper {
         // The report shows what the node returned; without one, each gradient moves into its
         // slot instead of being copied there (a retain and a release saved per edge).
         let reported = reporting ? outputs : Gradients()
+        let firstEdge = slots[nodeSlot].firstEdge
         for i in 0..<edgeCount {
-            guard let next = node.edges[i] else { continue }
-            let nextSlot = slot(of: next)
+            let nextSlot = edgeSlots[firstEdge + i]
+            if nextSlot < 0 { continue }
             if slots[nextSlot].deliver(outputs.take(at: i)) {
-                queue.push(slot: nextSlot, sequenceNr: next.sequenceNr)
+                queue.push(slot: nextSlot, sequenceNr: slots[nextSlot].sequenceNr)
             }
         }
-        if queue.isEmpty { endPass() }
         return reporting ? BackwardStep(node: node, gradIn: grad, gradients: reported) : nil
     }
 
     /// The pass is over: let go of the graph now rather than when the stepper goes.
     private func endPass() {
         slots = []
-        slotsByIdentity = nil
+        edgeSlots = []
     }
 
     private func countDependencies(from root: Node) {
         // Iterative, so deep graphs (long chains of small ops) cannot overflow the stack. The
         // stack holds slot indices, which cost no reference counting, rather than nodes.
         enroll(root)
-        var stack: [Int] = [root.passIndex]
+        var stack: [Int] = [0]
         while let index = stack.popLast() {
-            let node = slots[index].node
-            // By index: iterating `node.edges` would copy the list, a retain per slot.
-            for i in 0..<node.edges.count {
-                guard let next = node.edges[i] else { continue }
-                if next.passStamp != pass {
-                    enroll(next)
-                    stack.append(next.passIndex)
+            slots[index].firstEdge = edgeSlots.count
+            // Unretained for the reason runNext gives: the slots hold the node.
+            Unmanaged.passUnretained(slots[index].node)._withUnsafeGuaranteedRef { node in
+                node.edges.forEachLent { _, edge in
+                    let nextSlot = slotOfEdge(copy edge, stack: &stack)
+                    edgeSlots.append(nextSlot)
+                    if nextSlot >= 0 { slots[nextSlot].dependencies += 1 }
                 }
-                slots[next.passIndex].dependencies += 1
             }
         }
+    }
+
+    /// The slot of the node `edge` points to (-1 for none), enrolling a node the walk reaches
+    /// for the first time and putting it on the walk's stack. A function of its own so that no
+    /// variable holds the node across the caller's calls: Swift keeps a variable's object alive
+    /// to the end of its scope across calls it cannot see into, an atomic retain and release.
+    @inline(__always)
+    private func slotOfEdge(_ edge: Node?, stack: inout [Int]) -> Int {
+        guard let next = edge else { return -1 }
+        if next.passStamp != pass {
+            enroll(next)
+            stack.append(next.passIndex)
+        }
+        return next.passIndex
     }
 
     /// Gives a newly reached node its slot.
@@ -196,17 +241,6 @@ public final class BackwardStepper {
         node.passStamp = pass
         node.passIndex = slots.count
         slots.append(Slot(node: node))
-    }
-
-    private func slot(of node: Node) -> Int {
-        if node.passStamp == pass { return node.passIndex }
-        // Another stepper has since walked this graph and restamped it: look up by identity.
-        if slotsByIdentity == nil {
-            var table: [ObjectIdentifier: Int] = [:]
-            for (i, s) in slots.enumerated() { table[ObjectIdentifier(s.node)] = i }
-            slotsByIdentity = table
-        }
-        return slotsByIdentity![ObjectIdentifier(node)]!
     }
 
     private func accumulate(_ incoming: Tensor, into variable: Tensor) {

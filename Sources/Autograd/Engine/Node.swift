@@ -42,8 +42,9 @@ public final class Node {
 
     public var isAccumulateGrad: Bool { variable != nil }
 
-    /// The backward pass that last reached this node, and the node's slot in that pass's tables
-    /// (BackwardStepper), so that the engine looks nodes up by index instead of hashing them.
+    /// The backward pass whose walk last reached this node, and the node's slot in that pass's
+    /// tables (BackwardStepper): the walk tells a node it has seen by its stamp instead of
+    /// hashing it, and records each edge as a slot index for the rest of the pass.
     var passStamp = 0
     var passIndex = 0
 
