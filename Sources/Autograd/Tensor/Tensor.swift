@@ -19,35 +19,39 @@ let liveTensorCounting = Atomic<Bool>(false)
 /// gradient into `grad` through an AccumulateGrad node.
 public final class Tensor {
     public let shape: [Int]
-    public let dtype: DType
     /// The elements in row-major order of `shape`. A lazy transpose (below) is copied into
     /// place the first time anything reads it.
     public internal(set) var storage: Storage {
         get {
-            if let transposeSource { return materializeTranspose(of: transposeSource) }
+            if isPendingTranspose { return materializeTranspose() }
             return ownStorage
         }
         set {
             ownStorage = newValue
-            transposeSource = nil
+            isPendingTranspose = false
         }
     }
-    /// The storage when it is in row-major order of `shape` (not a pending transpose).
+    /// The storage as it is: in row-major order of `shape`, or, while `isPendingTranspose`,
+    /// the row-major [shape[1], shape[0]] storage this matrix is the transpose of.
     private var ownStorage: Storage
-    /// Set while this 2-D tensor is the transpose of a [shape[1], shape[0]] row-major storage
-    /// that was never copied: `t()` of a matrix, and the gradient a matrix product returns for
-    /// such an operand. A matrix product reads it in place with its transpose flag flipped (so
-    /// Linear's `weight.t()` and its gradient cost no copy); anything else that reads `storage`
-    /// gets the copy, made once.
-    private(set) var transposeSource: Storage?
-    public internal(set) var requiresGrad: Bool
     public internal(set) var gradFn: Node?
-    public internal(set) var isContiguous: Bool
     /// What only leaves, parameters and tensors given hooks use (`grad`, `name`, hooks...), in
     /// one object made the first time one of them is set (Tensor+Extras.swift): the
     /// intermediates of a graph, most tensors ever made, carry a nil here instead of five fields
     /// that each cost a release or a weak-reference teardown when the tensor goes.
     var extras: Extras?
+    // The one-byte fields together, so the object stays small (Swift lays fields out in the
+    // order they are declared).
+    public let dtype: DType
+    public internal(set) var requiresGrad: Bool
+    public internal(set) var isContiguous: Bool
+    /// Set while this 2-D tensor is the transpose of `ownStorage`, a [shape[1], shape[0]]
+    /// row-major storage that was never copied: `t()` of a matrix, and the gradient a matrix
+    /// product returns for such an operand. A matrix product reads it in place with its
+    /// transpose flag flipped (so Linear's `weight.t()` and its gradient cost no copy); anything
+    /// else that reads `storage` gets the copy, made once. A flag rather than a second storage
+    /// reference, which every tensor would release when it goes.
+    private(set) var isPendingTranspose = false
     /// Whether this tensor was counted in `liveTensorCount` (made while counting was on), so
     /// that its deinit takes back exactly what its init added.
     private let isCounted: Bool
@@ -67,16 +71,20 @@ public final class Tensor {
         if isCounted { liveTensorCount.subtract(1, ordering: .relaxed) }
     }
 
-    /// Makes this matrix the pending transpose of `source` (Tensor+LazyTranspose.swift).
-    func setTransposeSource(_ source: Storage) {
-        transposeSource = source
+    /// Makes this matrix the pending transpose of its storage (Tensor+LazyTranspose.swift).
+    func markPendingTranspose() {
+        isPendingTranspose = true
     }
 
+    /// The untransposed storage of a pending transpose; nil otherwise.
+    var transposeSource: Storage? { isPendingTranspose ? ownStorage : nil }
+
     /// Copies a pending transpose into row-major order, once.
-    private func materializeTranspose(of source: Storage) -> Storage {
+    private func materializeTranspose() -> Storage {
+        let source = ownStorage
         let copy = source.backend.permute(source, shape: [shape[1], shape[0]], order: [1, 0])
         ownStorage = copy
-        transposeSource = nil
+        isPendingTranspose = false
         return copy
     }
 
@@ -91,7 +99,7 @@ public final class Tensor {
 
     /// The storage behind this tensor in whatever layout it has: for questions (device, backend,
     /// element count) that a pending transpose answers without being copied.
-    var backingStorage: Storage { transposeSource ?? ownStorage }
+    var backingStorage: Storage { ownStorage }
 
     public var device: Device { backingStorage.device }
     public var rank: Int { shape.count }
