@@ -35,7 +35,9 @@ extension Tensor {
         }
         var needsGrad = false
         for case let input? in inputs where input.requiresGrad { needsGrad = true; break }
-        guard needsGrad && GradMode.isEnabled else { return result() }
+        guard needsGrad else { return result() }
+        let context = RecordingContext.current
+        guard context.gradEnabled else { return result() }
         var savedAliases: [Tensor] = []
         let savedCount = saving.count + (savingOutput ? 1 : 0)
         // Not for none: reserving 0 on the shared empty array still goes through a reallocation.
@@ -45,7 +47,7 @@ extension Tensor {
         var edges = SmallList<Node>()
         for input in inputs { edges.append(input?.gradientEdge()) }
         let node = Node(name: name, forwardOp: op, edges: edges, saved: SavedValues(savedAliases, scalar: scalar),
-                        outputShape: shape, outputDType: storage.dtype, backward: backward)
+                        outputShape: shape, outputDType: storage.dtype, module: context.module, backward: backward)
         return result(requiresGrad: true, gradFn: node)
     }
 
@@ -56,12 +58,14 @@ extension Tensor {
     static func record(_ storage: Storage, shape: [Int], input: Tensor, scalarOperand: Bool, name: String,
                        op: String, scalar: Double = 0,
                        backward: @escaping Node.BackwardFunction) -> Tensor {
-        guard input.requiresGrad && GradMode.isEnabled else { return Tensor(storage: storage, shape: shape) }
+        guard input.requiresGrad else { return Tensor(storage: storage, shape: shape) }
+        let context = RecordingContext.current
+        guard context.gradEnabled else { return Tensor(storage: storage, shape: shape) }
         var edges = SmallList<Node>()
         edges.append(input.gradientEdge())
         if scalarOperand { edges.append(nil) }
         let node = Node(name: name, forwardOp: op, edges: edges, saved: SavedValues([], scalar: scalar),
-                        outputShape: shape, outputDType: storage.dtype, backward: backward)
+                        outputShape: shape, outputDType: storage.dtype, module: context.module, backward: backward)
         return Tensor(storage: storage, shape: shape, requiresGrad: true, gradFn: node)
     }
 }
