@@ -21,7 +21,7 @@ import Testing
 
     @Test func namesTheModuleThatCreatedTheNode() throws {
         let w = try Tensor([1, 2] as [Float]).requireGrad()
-        let loss = ModuleScope.$current.withValue("fc1") { (w * Tensor([-1, 1] as [Float])).sqrt() }.sum()
+        let loss = ModuleScope.withCurrent("fc1") { (w * Tensor([-1, 1] as [Float])).sqrt() }.sum()
         let error = #expect(throws: AutogradError.self) { try detectAnomaly { try loss.backward() } }
         #expect(error?.description == "RuntimeError: Function 'SqrtBackward0' returned nan values in its 0th output. It was created by the forward op 'sqrt' in module 'fc1'.")
     }

@@ -24,18 +24,46 @@ public struct BackwardStep {
 
 public final class BackwardStepper {
     /// One per node reachable from the root, in discovery order: the node, its edges not yet
-    /// delivered and the gradient summed so far. A node's slot is its index here (stamped on the
-    /// node as `passIndex`, valid while `passStamp` is this pass's number). One array rather than
-    /// three, so that a delivery checks one buffer for uniqueness and a pass grows one array.
+    /// delivered and the gradient summed so far. A node's slot is its index here. One array
+    /// rather than three, so that a delivery checks one buffer for uniqueness and a pass grows
+    /// one array.
     private struct Slot {
         let node: Node
+        /// Copied from the node, so the queue can order it without touching the node.
+        let sequenceNr: Int
+        /// Where this node's edges start in `edgeSlots` (set when the walk reaches the node).
+        var firstEdge = 0
         var dependencies = 0
         var buffer: Tensor?
+
+        init(node: Node) {
+            self.node = node
+            self.sequenceNr = node.sequenceNr
+        }
+
+        /// One edge delivers: its gradient (if any) is summed into the buffer. True when that
+        /// was the last edge the node waited for. One call, so one copy-on-write check of the
+        /// slots array per delivery instead of four.
+        mutating func deliver(_ gradient: consuming Tensor?) -> Bool {
+            if let g = gradient {
+                if let existing = buffer.take() {
+                    buffer = existing.adding(g)
+                } else {
+                    buffer = g
+                }
+            }
+            dependencies -= 1
+            return dependencies == 0
+        }
     }
     private var slots: [Slot] = []
-    /// Slots by identity, built only if another pass over the same graph restamped our nodes
-    /// (two steppers interleaved on one graph).
-    private var slotsByIdentity: [ObjectIdentifier: Int]?
+    /// The slot each edge points to, every node's edges in a row (`Slot.firstEdge`), -1 for an
+    /// edge that points nowhere. Worked out once by the walk that counts dependencies, so
+    /// delivering a gradient is index arithmetic: it touches no node (reading a node's edge
+    /// costs an atomic retain and release) and needs no per-node stamp, which another stepper
+    /// walking the same graph may since have overwritten.
+    private var edgeSlots: [Int] = []
+    /// This pass's number, stamped on the nodes the walk has reached (Node.passStamp).
     private let pass: Int
     private static let passes = Atomic<Int>(1)
     private var queue = ReadyQueue()
@@ -58,12 +86,13 @@ public final class BackwardStepper {
         self.detectAnomaly = AnomalyMode.isEnabled
         self.pass = BackwardStepper.passes.wrappingAdd(1, ordering: .relaxed).oldValue
         countDependencies(from: rootNode)
-        slots[slot(of: rootNode)].buffer = seed
-        queue.push(rootNode)
+        // The walk gave the root the first slot.
+        slots[0].buffer = seed
+        queue.push(slot: 0, sequenceNr: rootNode.sequenceNr)
     }
 
     /// The node the next `step()` will run, or nil when the pass is over.
-    public var nextNode: Node? { queue.peek }
+    public var nextNode: Node? { queue.peek.map { slots[$0].node } }
     public var isFinished: Bool { queue.isEmpty }
 
     /// Runs exactly one node; nil when nothing is left.
@@ -75,7 +104,7 @@ public final class BackwardStepper {
         // Switching the task-local costs more than a small node's whole backward, so it is
         // switched only when it is on (finish() switches it once for the whole pass).
         guard GradMode.isEnabled else { return try runNext(reporting: true) }
-        let result: Result<BackwardStep?, AutogradError> = GradMode.$isEnabled.withValue(false) {
+        let result: Result<BackwardStep?, AutogradError> = setGradEnabled(false) {
             do throws(AutogradError) { return .success(try runNext(reporting: true)) } catch { return .failure(error) }
         }
         return try result.get()
@@ -84,7 +113,7 @@ public final class BackwardStepper {
     /// Runs every remaining node: the same `runNext` as `step()`, without building the report
     /// that nobody reads here (copying it cost a dozen reference counts per node).
     public func finish() throws(AutogradError) {
-        let result: Result<Void, AutogradError> = GradMode.$isEnabled.withValue(false) {
+        let result: Result<Void, AutogradError> = setGradEnabled(false) {
             do throws(AutogradError) {
                 while !queue.isEmpty { try runNext(reporting: false) }
                 return .success(())
@@ -94,32 +123,57 @@ public final class BackwardStepper {
     }
 
     /// Runs the next node with grad mode off; what it did when `reporting` (nil otherwise, and
-    /// when nothing is left).
+    /// when nothing is left). Inlined into its two callers, so that `finish()`'s copy, where
+    /// `reporting` is false, keeps no report and no copy of the gradients for one.
+    @inline(__always)
     @discardableResult
     private func runNext(reporting: Bool) throws(AutogradError) -> BackwardStep? {
-        guard let node = queue.pop() else { return nil }
-        let nodeSlot = slot(of: node)
+        guard let nodeSlot = queue.pop() else { return nil }
+        // The node is used without a retain and release (an atomic pair per node that Swift
+        // would otherwise spend, since the step changes the slots array that holds the node):
+        // sound because the slots hold every node of the pass until endPass(), which runs only
+        // after the step, and growing the array moves its references without dropping one.
+        var failure: AutogradError?
+        let step = Unmanaged.passUnretained(slots[nodeSlot].node)._withUnsafeGuaranteedRef { node in
+            do throws(AutogradError) {
+                return try run(node, inSlot: nodeSlot, reporting: reporting)
+            } catch {
+                failure = error
+                return nil
+            }
+        }
+        if let failure { throw failure }
+        if queue.isEmpty { endPass() }
+        return step
+    }
+
+    /// One node's step: hooks, its backward function, the deliveries along its edges.
+    @inline(__always)
+    private func run(_ node: Node, inSlot nodeSlot: Int, reporting: Bool) throws(AutogradError) -> BackwardStep? {
         var grad = slots[nodeSlot].buffer.take()
         stepsRun += 1
 
-        if let variable = node.variable {
-            if let g = grad {
-                accumulate(g, into: variable)
+        // AccumulateGrad, hooks and retain_grad all live in the node's extras: one nil check
+        // for the nodes of ordinary ops.
+        if let extras = node.extras {
+            if let variable = extras.variable {
+                if let g = grad {
+                    accumulate(g, into: variable)
+                }
+                return reporting ? BackwardStep(node: node, gradIn: grad, gradients: []) : nil
             }
-            return reporting ? BackwardStep(node: node, gradIn: grad, gradients: []) : nil
+            if var g = grad {
+                for hook in extras.preHooks {
+                    if let replaced = hook(g) { g = replaced }
+                }
+                // retain_grad runs after every other hook, whenever it was registered (as in PyTorch).
+                if let retained = extras.retainedGradTensor {
+                    retained.grad = retained.grad.map { $0.adding(g) } ?? g.detach()
+                }
+                grad = g
+            }
         }
-
-        if var g = grad {
-            for hook in node.preHooks {
-                if let replaced = hook(g) { g = replaced }
-            }
-            // retain_grad runs after every other hook, whenever it was registered (as in PyTorch).
-            if let retained = node.retainedGradTensor {
-                retained.grad = retained.grad.map { $0.adding(g) } ?? g.detach()
-            }
-            grad = g
-        }
-        let outputs: Gradients
+        var outputs: Gradients
         if let g = grad {
             outputs = try node.apply(g)
         } else {
@@ -130,42 +184,61 @@ public final class BackwardStepper {
         let edgeCount = node.edges.count
         ensure(outputs.count == edgeCount, "\(node.name) returned \(outputs.count) gradients for \(edgeCount) inputs")
 
+        // The report shows what the node returned; without one, each gradient moves into its
+        // slot instead of being copied there (a retain and a release saved per edge).
+        let reported = reporting ? outputs : Gradients()
+        let firstEdge = slots[nodeSlot].firstEdge
         for i in 0..<edgeCount {
-            guard let next = node.edges[i] else { continue }
-            let nextSlot = slot(of: next)
-            if let g = outputs[i] {
-                if let existing = slots[nextSlot].buffer.take() {
-                    slots[nextSlot].buffer = existing.adding(g)
-                } else {
-                    slots[nextSlot].buffer = g
-                }
+            let nextSlot = edgeSlots[firstEdge + i]
+            if nextSlot < 0 { continue }
+            if slots[nextSlot].deliver(outputs.take(at: i)) {
+                queue.push(slot: nextSlot, sequenceNr: slots[nextSlot].sequenceNr)
             }
-            slots[nextSlot].dependencies -= 1
-            if slots[nextSlot].dependencies == 0 { queue.push(next) }
         }
-        if queue.isEmpty {
-            // The pass is over: let go of the graph now rather than when the stepper goes.
-            slots = []
-            slotsByIdentity = nil
-        }
-        return reporting ? BackwardStep(node: node, gradIn: grad, gradients: outputs) : nil
+        return reporting ? BackwardStep(node: node, gradIn: grad, gradients: reported) : nil
+    }
+
+    /// The pass is over: let go of the graph now rather than when the stepper goes.
+    private func endPass() {
+        slots = []
+        edgeSlots = []
     }
 
     private func countDependencies(from root: Node) {
-        // Iterative, so deep graphs (long chains of small ops) cannot overflow the stack.
+        // Iterative, so deep graphs (long chains of small ops) cannot overflow the stack. The
+        // stack holds slot indices, which cost no reference counting, rather than nodes.
+        // Room for a graph of a hundred nodes from the start: growing from empty reallocates
+        // and copies the tables seven times on the way there, for one allocation saved on a
+        // one-node graph.
+        slots.reserveCapacity(128)
+        edgeSlots.reserveCapacity(256)
         enroll(root)
-        var stack: [Node] = [root]
-        while let node = stack.popLast() {
-            // By index: iterating `node.edges` would copy the list, a retain per slot.
-            for i in 0..<node.edges.count {
-                guard let next = node.edges[i] else { continue }
-                if next.passStamp != pass {
-                    enroll(next)
-                    stack.append(next)
+        var stack: [Int] = [0]
+        while let index = stack.popLast() {
+            slots[index].firstEdge = edgeSlots.count
+            // Unretained for the reason runNext gives: the slots hold the node.
+            Unmanaged.passUnretained(slots[index].node)._withUnsafeGuaranteedRef { node in
+                node.edges.forEachLent { _, edge in
+                    let nextSlot = slotOfEdge(copy edge, stack: &stack)
+                    edgeSlots.append(nextSlot)
+                    if nextSlot >= 0 { slots[nextSlot].dependencies += 1 }
                 }
-                slots[next.passIndex].dependencies += 1
             }
         }
+    }
+
+    /// The slot of the node `edge` points to (-1 for none), enrolling a node the walk reaches
+    /// for the first time and putting it on the walk's stack. A function of its own so that no
+    /// variable holds the node across the caller's calls: Swift keeps a variable's object alive
+    /// to the end of its scope across calls it cannot see into, an atomic retain and release.
+    @inline(__always)
+    private func slotOfEdge(_ edge: Node?, stack: inout [Int]) -> Int {
+        guard let next = edge else { return -1 }
+        if next.passStamp != pass {
+            enroll(next)
+            stack.append(next.passIndex)
+        }
+        return next.passIndex
     }
 
     /// Gives a newly reached node its slot.
@@ -173,17 +246,6 @@ public final class BackwardStepper {
         node.passStamp = pass
         node.passIndex = slots.count
         slots.append(Slot(node: node))
-    }
-
-    private func slot(of node: Node) -> Int {
-        if node.passStamp == pass { return node.passIndex }
-        // Another stepper has since walked this graph and restamped it: look up by identity.
-        if slotsByIdentity == nil {
-            var table: [ObjectIdentifier: Int] = [:]
-            for (i, s) in slots.enumerated() { table[ObjectIdentifier(s.node)] = i }
-            slotsByIdentity = table
-        }
-        return slotsByIdentity![ObjectIdentifier(node)]!
     }
 
     private func accumulate(_ incoming: Tensor, into variable: Tensor) {
@@ -218,32 +280,41 @@ public final class BackwardStepper {
     }
 }
 
-/// A binary max-heap of nodes: higher sequence number first, then first-come first-served.
+/// A binary max-heap of ready nodes, by their slot in the stepper: higher sequence number first,
+/// then first-come first-served. It holds slot indices and sequence numbers, not the nodes
+/// themselves (the stepper's slots hold those), so pushing and popping count no references.
 struct ReadyQueue {
-    private var heap: [(node: Node, order: Int)] = []
+    private struct Entry {
+        let sequenceNr: Int
+        let order: Int
+        let slot: Int
+
+        func runsBefore(_ other: Entry) -> Bool {
+            if sequenceNr != other.sequenceNr { return sequenceNr > other.sequenceNr }
+            return order < other.order
+        }
+    }
+    private var heap: [Entry] = []
     private var pushes = 0
 
     var isEmpty: Bool { heap.isEmpty }
-    var peek: Node? { heap.first?.node }
+    /// The slot of the node that runs next.
+    var peek: Int? { heap.first?.slot }
 
-    private func runsBefore(_ a: (node: Node, order: Int), _ b: (node: Node, order: Int)) -> Bool {
-        if a.node.sequenceNr != b.node.sequenceNr { return a.node.sequenceNr > b.node.sequenceNr }
-        return a.order < b.order
-    }
-
-    mutating func push(_ node: Node) {
-        heap.append((node, pushes))
+    mutating func push(slot: Int, sequenceNr: Int) {
+        heap.append(Entry(sequenceNr: sequenceNr, order: pushes, slot: slot))
         pushes += 1
         var i = heap.count - 1
         while i > 0 {
             let parent = (i - 1) / 2
-            guard runsBefore(heap[i], heap[parent]) else { break }
+            guard heap[i].runsBefore(heap[parent]) else { break }
             heap.swapAt(i, parent)
             i = parent
         }
     }
 
-    mutating func pop() -> Node? {
+    /// The slot of the node that runs next, taken off the queue.
+    mutating func pop() -> Int? {
         guard !heap.isEmpty else { return nil }
         heap.swapAt(0, heap.count - 1)
         let top = heap.removeLast()
@@ -251,13 +322,13 @@ struct ReadyQueue {
         while true {
             let l = 2 * i + 1, r = l + 1
             var best = i
-            if l < heap.count && runsBefore(heap[l], heap[best]) { best = l }
-            if r < heap.count && runsBefore(heap[r], heap[best]) { best = r }
+            if l < heap.count && heap[l].runsBefore(heap[best]) { best = l }
+            if r < heap.count && heap[r].runsBefore(heap[best]) { best = r }
             if best == i { break }
             heap.swapAt(i, best)
             i = best
         }
-        return top.node
+        return top.slot
     }
 }
 

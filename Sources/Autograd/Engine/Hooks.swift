@@ -5,9 +5,9 @@ extension Tensor {
     public func registerHook(_ hook: @escaping (Tensor) -> Tensor?) {
         ensure(requiresGrad, "cannot register a hook on a tensor that doesn't require gradient")
         if let gradFn {
-            gradFn.preHooks.append(hook)
+            gradFn.ensuredExtras.preHooks.append(hook)
         } else {
-            hooks.append(hook)
+            ensuredExtras.hooks.append(hook)
         }
     }
 
@@ -17,7 +17,7 @@ extension Tensor {
         ensure(requiresGrad, "can't retain_grad on Tensor that has requires_grad=False")
         guard let gradFn, !retainsGrad else { return }
         retainsGrad = true
-        gradFn.retainedGradTensor = self
+        gradFn.ensuredExtras.retainedGradTensor = self
     }
 
     /// The UserWarning PyTorch gives when `.grad` is read on a non-leaf that does not retain its

@@ -29,23 +29,22 @@ public final class Node {
     /// Given the gradient of the output and the saved tensors: one gradient per edge (an array
     /// literal such as `[g, nil]` builds the inline list).
     public typealias BackwardFunction = (_ grad: Tensor, _ saved: SavedValues) -> Gradients
-    var backwardFunction: BackwardFunction?
+    /// The backward function; AccumulateGrad's returns nothing (the engine never calls it). Not
+    /// optional: calling an optional closure copies it out first, a retain and a release per node.
+    let backwardFunction: BackwardFunction
     var saved: SavedValues
     private let savesTensors: Bool
     public private(set) var savedTensorsReleased = false
 
-    /// For AccumulateGrad: the leaf it accumulates into (held strongly, as PyTorch does).
-    public internal(set) var variable: Tensor?
-    /// Hooks registered on the output tensor of a non-leaf (run on the gradient it receives).
-    var preHooks: [(Tensor) -> Tensor?] = []
-    /// The output tensor that asked to keep its gradient (`retainGrad()`); weak, since the
-    /// tensor owns this node and not the other way round.
-    weak var retainedGradTensor: Tensor?
+    /// An AccumulateGrad node's leaf, hooks and retain_grad (Node+Extras.swift): nil for the
+    /// nodes of ordinary ops, so the engine checks one reference where it would check three.
+    var extras: Extras?
 
     public var isAccumulateGrad: Bool { variable != nil }
 
-    /// The backward pass that last reached this node, and the node's slot in that pass's tables
-    /// (BackwardStepper), so that the engine looks nodes up by index instead of hashing them.
+    /// The backward pass whose walk last reached this node, and the node's slot in that pass's
+    /// tables (BackwardStepper): the walk tells a node it has seen by its stamp instead of
+    /// hashing it, and records each edge as a slot index for the rest of the pass.
     var passStamp = 0
     var passIndex = 0
 
@@ -53,8 +52,10 @@ public final class Node {
     static let accumulateGradSequenceNr = Int.max
     private static let counter = Atomic<Int>(0)
 
+    /// `module` defaults to the module whose forward is running; `Tensor.record` passes the one
+    /// it read already with grad mode (GradMode.swift says why once).
     init(name: String, forwardOp: String, edges: SmallList<Node>, saved: SavedValues, outputShape: [Int],
-         outputDType: DType,
+         outputDType: DType, module: String? = ModuleScope.current,
          backward: @escaping BackwardFunction) {
         self.name = name
         self.forwardOp = forwardOp
@@ -63,7 +64,7 @@ public final class Node {
         self.saved = saved
         self.savesTensors = !saved.isEmpty
         self.backwardFunction = backward
-        self.module = ModuleScope.current
+        self.module = module
         self.outputShape = outputShape
         self.outputDType = outputDType
     }
@@ -76,8 +77,8 @@ public final class Node {
         self.edges = []
         self.saved = []
         self.savesTensors = false
-        self.backwardFunction = nil
-        self.variable = leaf
+        self.backwardFunction = { _, _ in [] }
+        self.extras = Extras(variable: leaf)
         self.module = nil
         self.outputShape = leaf.shape
         self.outputDType = leaf.dtype
@@ -98,7 +99,6 @@ public final class Node {
     /// Runs the node's backward on `grad`: one gradient per edge.
     func apply(_ grad: Tensor) throws(AutogradError) -> Gradients {
         if savedTensorsReleased { throw .graphFreed(node: name) }
-        guard let backwardFunction else { return [] }
         return backwardFunction(grad, saved)
     }
 

@@ -1,7 +1,9 @@
 /// How an op records itself: the kernel computes the output storage, then `Tensor.record` wraps
 /// it and, when grad mode is on and an input requires grad, creates the node with its edges and
-/// saved tensors. Saved tensors are kept as detached aliases (data only), so a node that saves its
-/// own output makes no reference cycle, and releasing them frees the memory.
+/// saved tensors. A saved output is kept as a detached alias (data only), so a node that saves its
+/// own output makes no reference cycle; saved inputs are kept as they are (an input cannot lead
+/// back to the node that consumes it, and an alias per input cost the MLP step 13 tensor objects).
+/// Releasing them frees the memory.
 extension Tensor {
     /// The edge a consumer of this tensor points to: its grad_fn, or the leaf's AccumulateGrad.
     func gradientEdge() -> Node? {
@@ -33,17 +35,19 @@ extension Tensor {
         }
         var needsGrad = false
         for case let input? in inputs where input.requiresGrad { needsGrad = true; break }
-        guard needsGrad && GradMode.isEnabled else { return result() }
+        guard needsGrad else { return result() }
+        let context = RecordingContext.current
+        guard context.gradEnabled else { return result() }
         var savedAliases: [Tensor] = []
         let savedCount = saving.count + (savingOutput ? 1 : 0)
         // Not for none: reserving 0 on the shared empty array still goes through a reallocation.
         if savedCount > 0 { savedAliases.reserveCapacity(savedCount) }
-        for t in saving { savedAliases.append(t.detach()) }
+        savedAliases.append(contentsOf: saving)
         if savingOutput { savedAliases.append(result()) }
         var edges = SmallList<Node>()
         for input in inputs { edges.append(input?.gradientEdge()) }
         let node = Node(name: name, forwardOp: op, edges: edges, saved: SavedValues(savedAliases, scalar: scalar),
-                        outputShape: shape, outputDType: storage.dtype, backward: backward)
+                        outputShape: shape, outputDType: storage.dtype, module: context.module, backward: backward)
         return result(requiresGrad: true, gradFn: node)
     }
 
@@ -54,12 +58,14 @@ extension Tensor {
     static func record(_ storage: Storage, shape: [Int], input: Tensor, scalarOperand: Bool, name: String,
                        op: String, scalar: Double = 0,
                        backward: @escaping Node.BackwardFunction) -> Tensor {
-        guard input.requiresGrad && GradMode.isEnabled else { return Tensor(storage: storage, shape: shape) }
+        guard input.requiresGrad else { return Tensor(storage: storage, shape: shape) }
+        let context = RecordingContext.current
+        guard context.gradEnabled else { return Tensor(storage: storage, shape: shape) }
         var edges = SmallList<Node>()
         edges.append(input.gradientEdge())
         if scalarOperand { edges.append(nil) }
         let node = Node(name: name, forwardOp: op, edges: edges, saved: SavedValues([], scalar: scalar),
-                        outputShape: shape, outputDType: storage.dtype, backward: backward)
+                        outputShape: shape, outputDType: storage.dtype, module: context.module, backward: backward)
         return Tensor(storage: storage, shape: shape, requiresGrad: true, gradFn: node)
     }
 }

@@ -29,6 +29,22 @@ public struct SmallList<Object: AnyObject>: RandomAccessCollection, ExpressibleB
         for element in elements { append(element) }
     }
 
+    /// One or two elements without an array literal: the literal's array, even kept on the
+    /// stack, is destroyed through the runtime's generic array code (a tenth of a 0-d op's
+    /// backward), so the ops of the scalar chain return their gradients with these.
+    @inline(__always)
+    public init(_ element: Object?) {
+        first = element
+        count = 1
+    }
+
+    @inline(__always)
+    public init(_ first: Object?, _ second: Object?) {
+        self.first = first
+        self.second = second
+        count = 2
+    }
+
     /// `count` nils: the result of a node that received no gradient.
     public init(nils count: Int) {
         for _ in 0..<count { append(nil) }
@@ -43,6 +59,39 @@ public struct SmallList<Object: AnyObject>: RandomAccessCollection, ExpressibleB
         default: spilled.append(element)
         }
         count += 1
+    }
+
+    /// Moves the element at `index` out, leaving nil: the engine hands each gradient on
+    /// without copying it (a copy costs a retain now and a release when the list goes).
+    @inline(__always)
+    public mutating func take(at index: Int) -> Object? {
+        ensure(index >= 0 && index < count, "index \(index) out of range for \(count) elements")
+        switch index {
+        case 0: return first.take()
+        case 1: return second.take()
+        case 2: return third.take()
+        default: return takeSpilled(at: index - 3)
+        }
+    }
+
+    /// Out of line: were the spilled array's mutation visible in a caller's loop over `take`,
+    /// the optimiser would hoist its copy-on-write check out of the loop and copy the (empty)
+    /// array on every call.
+    @inline(never)
+    private mutating func takeSpilled(at index: Int) -> Object? {
+        spilled[index].take()
+    }
+
+    /// Calls `body` with each index and element, lending them: no copy of the list and no
+    /// retain and release of each element around the call, where iterating (`for e in list`)
+    /// copies the list (a retain per slot) and subscripting retains the element it returns.
+    /// The engine walks every edge of every node this way, twice per backward.
+    @inline(__always)
+    public func forEachLent(_ body: (Int, borrowing Object?) -> Void) {
+        if count > 0 { body(0, first) }
+        if count > 1 { body(1, second) }
+        if count > 2 { body(2, third) }
+        if count > 3 { for i in 3..<count { body(i, spilled[i - 3]) } }
     }
 
     public var startIndex: Int { 0 }

@@ -46,7 +46,7 @@ open class Module {
             if let replaced = hook(self, x) { x = replaced }
         }
         let argument = x
-        var output = ModuleScope.$current.withValue(path) { forward(argument) }
+        var output = ModuleScope.withCurrent(path) { forward(argument) }
         for (_, hook) in postHooks {
             if let replaced = hook(self, argument, output) { output = replaced }
         }

@@ -6,7 +6,9 @@ extension Tensor {
     public func sumTo(_ target: [Int]) -> Tensor {
         if shape == target { return self }
         let lead = rank - target.count
-        var dims = Array(0..<lead)
+        var dims: [Int] = []
+        dims.reserveCapacity(rank)
+        dims.append(contentsOf: 0..<lead)
         for i in 0..<target.count where target[i] == 1 && shape[i + lead] != 1 {
             dims.append(i + lead)
         }
@@ -83,12 +85,14 @@ extension Tensor {
 
     // MARK: scalar operands
     // A Swift Double is PyTorch's Python float: with an int64 tensor the result is float32.
+    // The backward functions build their result with `Gradients(a, b)` rather than `[a, b]`
+    // (SmallList.swift says why): chains of these ops are where per-op overhead shows.
 
     public static func * (x: Tensor, s: Double) -> Tensor {
         if !x.dtype.isFloatingPoint { return x.promotedToFloat() * s }
         let out = x.backend.unary(.scale(s), x.storage)
         return record(out, shape: x.shape, input: x, scalarOperand: true, name: "MulBackward0", op: "mul", scalar: s) { g, saved in
-            [g.scaled(by: saved.scalar), nil]
+            Gradients(g.scaled(by: saved.scalar), nil)
         }
     }
 
@@ -97,7 +101,7 @@ extension Tensor {
     public static func + (x: Tensor, s: Double) -> Tensor {
         if !x.dtype.isFloatingPoint { return x.promotedToFloat() + s }
         let out = x.backend.unary(.addScalar(s), x.storage)
-        return record(out, shape: x.shape, input: x, scalarOperand: true, name: "AddBackward0", op: "add") { g, _ in [g, nil] }
+        return record(out, shape: x.shape, input: x, scalarOperand: true, name: "AddBackward0", op: "add") { g, _ in Gradients(g, nil) }
     }
 
     public static func + (s: Double, x: Tensor) -> Tensor { x + s }
@@ -105,7 +109,7 @@ extension Tensor {
     public static func - (x: Tensor, s: Double) -> Tensor {
         if !x.dtype.isFloatingPoint { return x.promotedToFloat() - s }
         let out = x.backend.unary(.addScalar(-s), x.storage)
-        return record(out, shape: x.shape, input: x, scalarOperand: true, name: "SubBackward0", op: "sub") { g, _ in [g, nil] }
+        return record(out, shape: x.shape, input: x, scalarOperand: true, name: "SubBackward0", op: "sub") { g, _ in Gradients(g, nil) }
     }
 
     /// `s - x`: PyTorch records RsubBackward1 for a scalar on the left.
@@ -120,7 +124,7 @@ extension Tensor {
         if !x.dtype.isFloatingPoint { return x.promotedToFloat() / s }
         let out = x.backend.unary(.scale(1 / s), x.storage)
         return record(out, shape: x.shape, input: x, scalarOperand: true, name: "DivBackward0", op: "div", scalar: s) { g, saved in
-            [g.scaled(by: 1 / saved.scalar), nil]
+            Gradients(g.scaled(by: 1 / saved.scalar), nil)
         }
     }
 }

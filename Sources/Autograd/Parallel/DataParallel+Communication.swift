@@ -24,7 +24,7 @@ extension DataParallel {
                 }
                 let source = original.device
                 let recorder = self.recorder
-                copy.gradFn = ModuleScope.$current.withValue(replicaParameterModules[r][i]) {
+                copy.gradFn = ModuleScope.withCurrent(replicaParameterModules[r][i]) {
                     Node(name: "BroadcastBackward", forwardOp: "broadcast", edges: [edge], saved: [],
                          outputShape: copy.shape, outputDType: copy.dtype) { g, _ in
                         recorder.add(g, replica: r)

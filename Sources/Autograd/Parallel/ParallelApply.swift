@@ -15,7 +15,7 @@ enum ParallelApply {
         return withoutActuallyEscaping(body) { escaping in
             let work = ReplicaWork(count: count, body: escaping)
             DispatchQueue.concurrentPerform(iterations: count) { r in
-                GradMode.$isEnabled.withValue(grad) {
+                setGradEnabled(grad) {
                     AnomalyMode.$isEnabled.withValue(anomaly) {
                         Backends.$cpuOverride.withValue(cpu) { work.run(r) }
                     }

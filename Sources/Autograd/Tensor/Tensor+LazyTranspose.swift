@@ -5,7 +5,7 @@
 /// swapped strides and its GEMM reads it in place; here storages are row-major, and `t()` used
 /// to copy the weight in every forward and TBackward0 to copy its gradient back in every
 /// backward (5% of the MLP step). Now `t()` of a matrix returns a tensor that remembers the
-/// untransposed storage (`transposeSource`); `Tensor.gemm` and `addmm` pass that storage to the
+/// untransposed storage (`isPendingTranspose`, `transposeSource`); `Tensor.gemm` and `addmm` pass that storage to the
 /// backend with the transpose flag flipped, and a product whose operand was such a transpose
 /// returns that operand's gradient the same way (as PyTorch's `mm_mat2_backward` gives the
 /// gradient the operand's strides), so TBackward0 turns it back into a plain row-major matrix
@@ -20,15 +20,22 @@ extension Tensor {
                      isContiguous: Bool = true) {
         ensure(shape.count == 2 && source.count == shape[0] * shape[1], "a lazy transpose must be a matrix")
         self.init(storage: source, shape: shape, requiresGrad: requiresGrad, gradFn: gradFn, isContiguous: isContiguous)
-        setTransposeSource(source)
+        markPendingTranspose()
     }
 
     /// This matrix transposed, without a copy: a pending transpose's own source, or a pending
     /// transpose of this storage.
     func transposedMatrix() -> Tensor {
+        let (source, pending) = transposedMatrixStorage()
         let flipped = [shape[1], shape[0]]
-        if let transposeSource { return Tensor(storage: transposeSource, shape: flipped) }
-        return Tensor(transposing: storage, shape: flipped)
+        return pending ? Tensor(transposing: source, shape: flipped) : Tensor(storage: source, shape: flipped)
+    }
+
+    /// The storage behind this matrix's transpose and whether it is a pending transpose of it
+    /// (false: a pending transpose's own source, already in row-major order).
+    func transposedMatrixStorage() -> (storage: Storage, pending: Bool) {
+        if let transposeSource { return (transposeSource, false) }
+        return (storage, true)
     }
 
     /// The storage and transpose flag a matrix product passes to the backend for this operand:
@@ -37,7 +44,4 @@ extension Tensor {
         if let transposeSource { return (transposeSource, !transposed) }
         return (storage, transposed)
     }
-
-    /// Whether this is a matrix transpose not yet copied (what Linear's `weight.t()` gives).
-    var isPendingTranspose: Bool { transposeSource != nil }
 }

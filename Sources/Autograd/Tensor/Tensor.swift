@@ -1,7 +1,10 @@
 import Synchronization
 
-/// Live tensor objects, for the leak tests: a freed graph lets every intermediate go.
+/// Live tensor objects, for the leak tests: a freed graph lets every intermediate go. Counted
+/// only once a test asks (`Tensor.countLiveTensors()`): two atomic read-modify-writes on one
+/// shared word per tensor were a twentieth of a 0-d op's time, for a number nothing else reads.
 let liveTensorCount = Atomic<Int>(0)
+let liveTensorCounting = Atomic<Bool>(false)
 
 /// A multi-dimensional array that can take part in automatic differentiation, like torch.Tensor.
 ///
@@ -16,38 +19,42 @@ let liveTensorCount = Atomic<Int>(0)
 /// gradient into `grad` through an AccumulateGrad node.
 public final class Tensor {
     public let shape: [Int]
-    public let dtype: DType
     /// The elements in row-major order of `shape`. A lazy transpose (below) is copied into
     /// place the first time anything reads it.
     public internal(set) var storage: Storage {
         get {
-            if let transposeSource { return materializeTranspose(of: transposeSource) }
+            if isPendingTranspose { return materializeTranspose() }
             return ownStorage
         }
         set {
             ownStorage = newValue
-            transposeSource = nil
+            isPendingTranspose = false
         }
     }
-    /// The storage when it is in row-major order of `shape` (not a pending transpose).
+    /// The storage as it is: in row-major order of `shape`, or, while `isPendingTranspose`,
+    /// the row-major [shape[1], shape[0]] storage this matrix is the transpose of.
     private var ownStorage: Storage
-    /// Set while this 2-D tensor is the transpose of a [shape[1], shape[0]] row-major storage
-    /// that was never copied: `t()` of a matrix, and the gradient a matrix product returns for
-    /// such an operand. A matrix product reads it in place with its transpose flag flipped (so
-    /// Linear's `weight.t()` and its gradient cost no copy); anything else that reads `storage`
-    /// gets the copy, made once.
-    private(set) var transposeSource: Storage?
-    public internal(set) var requiresGrad: Bool
     public internal(set) var gradFn: Node?
+    /// What only leaves, parameters and tensors given hooks use (`grad`, `name`, hooks...), in
+    /// one object made the first time one of them is set (Tensor+Extras.swift): the
+    /// intermediates of a graph, most tensors ever made, carry a nil here instead of five fields
+    /// that each cost a release or a weak-reference teardown when the tensor goes.
+    var extras: Extras?
+    // The one-byte fields together, so the object stays small (Swift lays fields out in the
+    // order they are declared).
+    public let dtype: DType
+    public internal(set) var requiresGrad: Bool
     public internal(set) var isContiguous: Bool
-    /// The accumulated gradient of a leaf (or of a non-leaf after `retainGrad()`); nil until a backward reaches it.
-    public var grad: Tensor?
-    /// A leaf's AccumulateGrad node, shared by every use in one graph and freed with it.
-    weak var gradAccumulator: Node?
-    var hooks: [(Tensor) -> Tensor?] = []
-    public internal(set) var retainsGrad = false
-    /// A human name for messages and graphs (a parameter's dotted name, say).
-    public var name: String?
+    /// Set while this 2-D tensor is the transpose of `ownStorage`, a [shape[1], shape[0]]
+    /// row-major storage that was never copied: `t()` of a matrix, and the gradient a matrix
+    /// product returns for such an operand. A matrix product reads it in place with its
+    /// transpose flag flipped (so Linear's `weight.t()` and its gradient cost no copy); anything
+    /// else that reads `storage` gets the copy, made once. A flag rather than a second storage
+    /// reference, which every tensor would release when it goes.
+    private(set) var isPendingTranspose = false
+    /// Whether this tensor was counted in `liveTensorCount` (made while counting was on), so
+    /// that its deinit takes back exactly what its init added.
+    private let isCounted: Bool
 
     init(storage: Storage, shape: [Int], requiresGrad: Bool = false, gradFn: Node? = nil, isContiguous: Bool = true) {
         self.ownStorage = storage
@@ -56,32 +63,43 @@ public final class Tensor {
         self.requiresGrad = requiresGrad
         self.gradFn = gradFn
         self.isContiguous = isContiguous
-        liveTensorCount.add(1, ordering: .relaxed)
+        isCounted = liveTensorCounting.load(ordering: .relaxed)
+        if isCounted { liveTensorCount.add(1, ordering: .relaxed) }
     }
 
     deinit {
-        liveTensorCount.subtract(1, ordering: .relaxed)
+        if isCounted { liveTensorCount.subtract(1, ordering: .relaxed) }
     }
 
-    /// Makes this matrix the pending transpose of `source` (Tensor+LazyTranspose.swift).
-    func setTransposeSource(_ source: Storage) {
-        transposeSource = source
+    /// Makes this matrix the pending transpose of its storage (Tensor+LazyTranspose.swift).
+    func markPendingTranspose() {
+        isPendingTranspose = true
     }
+
+    /// The untransposed storage of a pending transpose; nil otherwise.
+    var transposeSource: Storage? { isPendingTranspose ? ownStorage : nil }
 
     /// Copies a pending transpose into row-major order, once.
-    private func materializeTranspose(of source: Storage) -> Storage {
+    private func materializeTranspose() -> Storage {
+        let source = ownStorage
         let copy = source.backend.permute(source, shape: [shape[1], shape[0]], order: [1, 0])
         ownStorage = copy
-        transposeSource = nil
+        isPendingTranspose = false
         return copy
     }
 
-    /// How many tensors exist right now (a diagnostic for leak tests).
+    /// Starts counting live tensors for `liveCount` (a diagnostic for leak tests); it stays on.
+    public static func countLiveTensors() {
+        liveTensorCounting.store(true, ordering: .relaxed)
+    }
+
+    /// How many of the tensors made since `countLiveTensors()` exist right now (0 before it):
+    /// a leak shows as a count that grows with the iterations.
     public static var liveCount: Int { liveTensorCount.load(ordering: .relaxed) }
 
     /// The storage behind this tensor in whatever layout it has: for questions (device, backend,
     /// element count) that a pending transpose answers without being copied.
-    var backingStorage: Storage { transposeSource ?? ownStorage }
+    var backingStorage: Storage { ownStorage }
 
     public var device: Device { backingStorage.device }
     public var rank: Int { shape.count }
