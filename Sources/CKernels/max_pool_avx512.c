@@ -91,7 +91,7 @@ INLINE AVX512 __mmask16 clamp16(ptrdiff_t n) { return n <= 0 ? 0 : n >= 16 ? (__
 
 typedef struct {
     ptrdiff_t rows;        // R: output rows a step
-    __m512i corner[4];     // lane k: the region offset of window k's top-left, top-right, bottom-left, bottom-right input
+    __m512i corner[4];     // lane k: region offsets of window k's top-left, top-right, bottom-left, bottom-right
     __mmask16 upper[4];    // lanes whose candidate lies in the region's second 32 floats
     __m512i window[4];     // lane j of register m: the window of region element 16m + j (0 where none)
     __mmask16 covered[4];  // lanes of register m whose element some window of the step covers
@@ -155,7 +155,8 @@ AVX512 static void max_pool_narrow(const float *x, ptrdiff_t planes, ptrdiff_t h
             const ptrdiff_t base = 2 * y0 * width, length = 2 * rows * width, count = rows * ow;
             const ptrdiff_t out = (plane * oh + y0) * ow;
             __m512 region[4];
-            for (int m = 0; m < 4; m++) region[m] = _mm512_maskz_loadu_ps(clamp16(length - 16 * m), src + base + 16 * m);
+            for (int m = 0; m < 4; m++)
+                region[m] = _mm512_maskz_loadu_ps(clamp16(length - 16 * m), src + base + 16 * m);
             const __m512i at0 = _mm512_set1_epi32((int)base);
             __m512 best = pick64(region, p.corner[0], p.upper[0]);
             __m512i at = _mm512_add_epi32(at0, p.corner[0]);
@@ -189,10 +190,12 @@ AVX512 static void max_pool_narrow_backward(const float *grad, const int64_t *in
             const __m512 g = _mm512_maskz_loadu_ps(keep, grad + out);
             const __m512i lo = _mm512_maskz_loadu_epi64((__mmask8)keep, indices + out);
             const __m512i hi = _mm512_maskz_loadu_epi64((__mmask8)(keep >> 8), indices + out + 8);
-            const __m512i at = _mm512_inserti64x4(_mm512_castsi256_si512(_mm512_cvtepi64_epi32(lo)), _mm512_cvtepi64_epi32(hi), 1);
+            const __m512i at =
+                _mm512_inserti64x4(_mm512_castsi256_si512(_mm512_cvtepi64_epi32(lo)), _mm512_cvtepi64_epi32(hi), 1);
             for (int m = 0; m < 4 && 16 * m < length; m++) {
                 const __m512i here = _mm512_add_epi32(_mm512_set1_epi32((int)(base + 16 * m)), iota);
-                const __mmask16 mine = _mm512_mask_cmpeq_epi32_mask(p.covered[m], _mm512_permutexvar_epi32(p.window[m], at), here);
+                const __m512i owner = _mm512_permutexvar_epi32(p.window[m], at);
+                const __mmask16 mine = _mm512_mask_cmpeq_epi32_mask(p.covered[m], owner, here);
                 _mm512_mask_storeu_ps(dst + base + 16 * m, clamp16(length - 16 * m),
                                       _mm512_maskz_mov_ps(mine, _mm512_permutexvar_ps(p.window[m], g)));
             }

@@ -95,7 +95,11 @@ static void row_sums_add(const float *x, ptrdiff_t rows, ptrdiff_t n, float *acc
     }
 }
 
-void blitz_row_sums_add_f32_avx2(const float *x, ptrdiff_t rows, ptrdiff_t n, float *acc) { row_sums_add(x, rows, n, acc); }
-void blitz_row_sums_add_f32_avx512(const float *x, ptrdiff_t rows, ptrdiff_t n, float *acc) { row_sums_add(x, rows, n, acc); }
+void blitz_row_sums_add_f32_avx2(const float *x, ptrdiff_t rows, ptrdiff_t n, float *acc) {
+    row_sums_add(x, rows, n, acc);
+}
+void blitz_row_sums_add_f32_avx512(const float *x, ptrdiff_t rows, ptrdiff_t n, float *acc) {
+    row_sums_add(x, rows, n, acc);
+}
 
 #endif

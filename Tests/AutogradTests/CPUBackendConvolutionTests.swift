@@ -32,7 +32,8 @@ struct CPUBackendConvolutionTests {
         // Rows of whole 16-window steps, with and without a partial last step.
         geometry(1, 2, 6, 70, kernel: (2, 2), stride: (2, 2)), geometry(2, 1, 4, 64, kernel: (2, 2), stride: (2, 2)),
         // Enough planes for several chunks per thread (VectorMaxPool.grain), of unequal sizes.
-        geometry(4, 16, 28, 28, kernel: (2, 2), stride: (2, 2)), geometry(37, 16, 10, 10, kernel: (2, 2), stride: (2, 2)),
+        geometry(4, 16, 28, 28, kernel: (2, 2), stride: (2, 2)),
+        geometry(37, 16, 10, 10, kernel: (2, 2), stride: (2, 2)),
     ] + (2...17).map { width in
         // Planes at most 16 wide, which the AVX-512 kernels pool several rows a step: every width,
         // odd and even heights, steps that end part-way through the plane's rows.

@@ -44,7 +44,8 @@ struct CPUParallelTests {
         #expect(CPUParallel.balancedChunkCount(9, grain: 5, threads: 4) == 1)
         #expect(CPUParallel.balancedChunkCount(0, grain: 5, threads: 4) == 1)
         #expect(CPUParallel.balancedChunkCount(100, grain: 0, threads: 3, perThread: 2) == 6)
-        #expect(Self.checkLoop(count: 64, chunks: CPUParallel.balancedChunkCount(64, grain: 5, threads: 2, perThread: 4)))
+        let chunks = CPUParallel.balancedChunkCount(64, grain: 5, threads: 2, perThread: 4)
+        #expect(Self.checkLoop(count: 64, chunks: chunks))
     }
 
     @Test func aLoopAfterTheWorkersSleptStillRuns() async throws {

@@ -193,8 +193,8 @@ func directConv2d(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ bias: 
 /// dY rows while they are in cache, and the chunks' sums are added in order).
 func directConv2dBackward(_ grad: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>,
                           _ gx: UnsafeMutablePointer<Float>?, _ gw: UnsafeMutablePointer<Float>,
-                          _ gb: UnsafeMutablePointer<Float>?, outChannels o: Int, _ g: ConvGeometry, pool: CPUBufferPool, threads: Int,
-                          kernels: VectorKernelSet) {
+                          _ gb: UnsafeMutablePointer<Float>?, outChannels o: Int, _ g: ConvGeometry,
+                          pool: CPUBufferPool, threads: Int, kernels: VectorKernelSet) {
     let layout = FlatConvolutionLayout(g, outChannels: o)
     let patch = layout.patch, gradPatch = o * g.kernelH * g.kernelW
     let weightCount = o * patch
@@ -225,7 +225,8 @@ func directConv2dBackward(_ grad: UnsafePointer<Float>, _ x: UnsafePointer<Float
                             for (j, n) in members.enumerated() {
                                 layout.spread(grad + n * layout.outputCount, into: planes + j * planesCount)
                                 if gb != nil {
-                                    kernels.rowSumsAdd(grad + n * layout.outputCount, o, pixels, partials + biasOffset + chunk * o)
+                                    let sums = partials + biasOffset + chunk * o
+                                    kernels.rowSumsAdd(grad + n * layout.outputCount, o, pixels, sums)
                                 }
                                 if layout.padded { layout.pad(x + n * layout.inputCount, into: images + j * imagesCount) }
                             }

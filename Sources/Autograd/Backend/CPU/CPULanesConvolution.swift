@@ -68,8 +68,8 @@ func lanesConv2d(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ bias: U
 /// `directConv2dBackward`: per-chunk row sums of dY, added in chunk order.
 func lanesConv2dBackward(_ grad: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>,
                          _ gx: UnsafeMutablePointer<Float>?, _ gw: UnsafeMutablePointer<Float>,
-                         _ gb: UnsafeMutablePointer<Float>?, outChannels o: Int, _ g: ConvGeometry, pool: CPUBufferPool, threads: Int,
-                         kernels: VectorKernelSet) {
+                         _ gb: UnsafeMutablePointer<Float>?, outChannels o: Int, _ g: ConvGeometry,
+                         pool: CPUBufferPool, threads: Int, kernels: VectorKernelSet) {
     let layout = FlatConvolutionLayout(g, outChannels: o)
     let vectors = LanesConvolution.vectors(o), lanes = 16 * vectors
     let patch = layout.patch, pixels = g.outHeight * g.outWidth
@@ -112,7 +112,8 @@ func lanesConv2dBackward(_ grad: UnsafePointer<Float>, _ x: UnsafePointer<Float>
                                 }
                                 if layout.padded { layout.pad(x + n * layout.inputCount, into: images + j * imagesCount) }
                                 if gb != nil {
-                                    kernels.rowSumsAdd(grad + n * layout.outputCount, o, pixels, partials + biasOffset + chunk * o)
+                                    let sums = partials + biasOffset + chunk * o
+                                    kernels.rowSumsAdd(grad + n * layout.outputCount, o, pixels, sums)
                                 }
                             }
                             let source = layout.padded ? UnsafePointer(images) : x + start * layout.inputCount

@@ -112,7 +112,8 @@ enum VectorMaxPool {
     /// The batch's planes in ranges over threads: body(first plane, plane count, input plane size, output plane size).
     private static func forPlanes(_ g: ConvGeometry, threads: Int, _ body: (Int, Int, Int, Int) -> Void) {
         let planeIn = g.height * g.width, planeOut = g.outHeight * g.outWidth, planes = g.batch * g.channels
-        let chunks = CPUParallel.balancedChunkCount(planes, grain: Swift.max(1, grain / Swift.max(planeIn, 1)), threads: threads)
+        let planesPerChunk = Swift.max(1, grain / Swift.max(planeIn, 1))
+        let chunks = CPUParallel.balancedChunkCount(planes, grain: planesPerChunk, threads: threads)
         CPUParallel.forChunks(planes, chunks: chunks) { _, range in
             body(range.lowerBound, range.count, planeIn, planeOut)
         }
