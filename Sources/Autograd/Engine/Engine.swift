@@ -36,9 +36,9 @@ public final class BackwardStepper {
         var dependencies = 0
         var buffer: Tensor?
 
-        init(node: Node) {
-            self.node = node
+        init(node: consuming Node) {
             self.sequenceNr = node.sequenceNr
+            self.node = node
         }
 
         /// One edge delivers: its gradient (if any) is summed into the buffer. True when that
@@ -228,24 +228,25 @@ public final class BackwardStepper {
     }
 
     /// The slot of the node `edge` points to (-1 for none), enrolling a node the walk reaches
-    /// for the first time and putting it on the walk's stack. A function of its own so that no
-    /// variable holds the node across the caller's calls: Swift keeps a variable's object alive
-    /// to the end of its scope across calls it cannot see into, an atomic retain and release.
+    /// for the first time and putting it on the walk's stack. The reference moves into the new
+    /// slot (`consuming`) rather than being retained once more for it.
     @inline(__always)
-    private func slotOfEdge(_ edge: Node?, stack: inout [Int]) -> Int {
+    private func slotOfEdge(_ edge: consuming Node?, stack: inout [Int]) -> Int {
         guard let next = edge else { return -1 }
-        if next.passStamp != pass {
-            enroll(next)
-            stack.append(next.passIndex)
-        }
-        return next.passIndex
+        if next.passStamp == pass { return next.passIndex }
+        let index = enroll(next)
+        stack.append(index)
+        return index
     }
 
     /// Gives a newly reached node its slot.
-    private func enroll(_ node: Node) {
+    @discardableResult
+    private func enroll(_ node: consuming Node) -> Int {
+        let index = slots.count
         node.passStamp = pass
-        node.passIndex = slots.count
+        node.passIndex = index
         slots.append(Slot(node: node))
+        return index
     }
 
     private func accumulate(_ incoming: Tensor, into variable: Tensor) {
@@ -280,9 +281,13 @@ public final class BackwardStepper {
     }
 }
 
-/// A binary max-heap of ready nodes, by their slot in the stepper: higher sequence number first,
-/// then first-come first-served. It holds slot indices and sequence numbers, not the nodes
+/// The ready nodes, by their slot in the stepper: higher sequence number first, then
+/// first-come first-served. It holds slot indices and sequence numbers, not the nodes
 /// themselves (the stepper's slots hold those), so pushing and popping count no references.
+///
+/// The entry that runs next is kept apart from the binary heap that holds the rest: in a chain
+/// of ops (and in most of any graph) each node makes exactly one node ready, which is pushed and
+/// then popped straight away, and that then costs no heap array operations at all.
 struct ReadyQueue {
     private struct Entry {
         let sequenceNr: Int
@@ -294,16 +299,43 @@ struct ReadyQueue {
             return order < other.order
         }
     }
+    /// Runs before every entry of `heap` when set.
+    private var top: Entry?
     private var heap: [Entry] = []
     private var pushes = 0
 
-    var isEmpty: Bool { heap.isEmpty }
+    var isEmpty: Bool { top == nil && heap.isEmpty }
     /// The slot of the node that runs next.
-    var peek: Int? { heap.first?.slot }
+    var peek: Int? { top?.slot ?? heap.first?.slot }
 
     mutating func push(slot: Int, sequenceNr: Int) {
-        heap.append(Entry(sequenceNr: sequenceNr, order: pushes, slot: slot))
+        let entry = Entry(sequenceNr: sequenceNr, order: pushes, slot: slot)
         pushes += 1
+        if let current = top {
+            if entry.runsBefore(current) {
+                heapPush(current)
+                top = entry
+            } else {
+                heapPush(entry)
+            }
+        } else if heap.isEmpty || entry.runsBefore(heap[0]) {
+            top = entry
+        } else {
+            heapPush(entry)
+        }
+    }
+
+    /// The slot of the node that runs next, taken off the queue.
+    mutating func pop() -> Int? {
+        if let current = top {
+            top = nil
+            return current.slot
+        }
+        return heapPop()?.slot
+    }
+
+    private mutating func heapPush(_ entry: Entry) {
+        heap.append(entry)
         var i = heap.count - 1
         while i > 0 {
             let parent = (i - 1) / 2
@@ -313,11 +345,10 @@ struct ReadyQueue {
         }
     }
 
-    /// The slot of the node that runs next, taken off the queue.
-    mutating func pop() -> Int? {
+    private mutating func heapPop() -> Entry? {
         guard !heap.isEmpty else { return nil }
         heap.swapAt(0, heap.count - 1)
-        let top = heap.removeLast()
+        let first = heap.removeLast()
         var i = 0
         while true {
             let l = 2 * i + 1, r = l + 1
@@ -328,7 +359,7 @@ struct ReadyQueue {
             heap.swapAt(i, best)
             i = best
         }
-        return top.slot
+        return first
     }
 }
 
