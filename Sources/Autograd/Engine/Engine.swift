@@ -205,38 +205,37 @@ public final class BackwardStepper {
     }
 
     private func countDependencies(from root: Node) {
-        // Iterative, so deep graphs (long chains of small ops) cannot overflow the stack. The
-        // stack holds slot indices, which cost no reference counting, rather than nodes.
-        // Room for a graph of a hundred nodes from the start: growing from empty reallocates
-        // and copies the tables seven times on the way there, for one allocation saved on a
-        // one-node graph.
+        // Breadth first, with the slots array as the work list: a node's slot is made when the
+        // walk first reaches it, and the walk visits the slots in order until none is left. No
+        // recursion (deep graphs, long chains of small ops, cannot overflow the stack) and no
+        // separate stack to push and pop. Room for a graph of a hundred nodes from the start:
+        // growing from empty reallocates and copies the tables seven times on the way there.
         slots.reserveCapacity(128)
         edgeSlots.reserveCapacity(256)
         enroll(root)
-        var stack: [Int] = [0]
-        while let index = stack.popLast() {
+        var index = 0
+        while index < slots.count {
             slots[index].firstEdge = edgeSlots.count
             // Unretained for the reason runNext gives: the slots hold the node.
             Unmanaged.passUnretained(slots[index].node)._withUnsafeGuaranteedRef { node in
                 node.edges.forEachLent { _, edge in
-                    let nextSlot = slotOfEdge(copy edge, stack: &stack)
+                    let nextSlot = slotOfEdge(copy edge)
                     edgeSlots.append(nextSlot)
                     if nextSlot >= 0 { slots[nextSlot].dependencies += 1 }
                 }
             }
+            index += 1
         }
     }
 
     /// The slot of the node `edge` points to (-1 for none), enrolling a node the walk reaches
-    /// for the first time and putting it on the walk's stack. The reference moves into the new
-    /// slot (`consuming`) rather than being retained once more for it.
+    /// for the first time. The reference moves into the new slot (`consuming`) rather than
+    /// being retained once more for it.
     @inline(__always)
-    private func slotOfEdge(_ edge: consuming Node?, stack: inout [Int]) -> Int {
+    private func slotOfEdge(_ edge: consuming Node?) -> Int {
         guard let next = edge else { return -1 }
         if next.passStamp == pass { return next.passIndex }
-        let index = enroll(next)
-        stack.append(index)
-        return index
+        return enroll(next)
     }
 
     /// Gives a newly reached node its slot.
