@@ -1,7 +1,9 @@
 /// How an op records itself: the kernel computes the output storage, then `Tensor.record` wraps
 /// it and, when grad mode is on and an input requires grad, creates the node with its edges and
-/// saved tensors. Saved tensors are kept as detached aliases (data only), so a node that saves its
-/// own output makes no reference cycle, and releasing them frees the memory.
+/// saved tensors. A saved output is kept as a detached alias (data only), so a node that saves its
+/// own output makes no reference cycle; saved inputs are kept as they are (an input cannot lead
+/// back to the node that consumes it, and an alias per input cost the MLP step 13 tensor objects).
+/// Releasing them frees the memory.
 extension Tensor {
     /// The edge a consumer of this tensor points to: its grad_fn, or the leaf's AccumulateGrad.
     func gradientEdge() -> Node? {
@@ -40,7 +42,7 @@ extension Tensor {
         let savedCount = saving.count + (savingOutput ? 1 : 0)
         // Not for none: reserving 0 on the shared empty array still goes through a reallocation.
         if savedCount > 0 { savedAliases.reserveCapacity(savedCount) }
-        for t in saving { savedAliases.append(t.detach()) }
+        savedAliases.append(contentsOf: saving)
         if savingOutput { savedAliases.append(result()) }
         var edges = SmallList<Node>()
         for input in inputs { edges.append(input?.gradientEdge()) }

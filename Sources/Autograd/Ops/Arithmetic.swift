@@ -6,7 +6,9 @@ extension Tensor {
     public func sumTo(_ target: [Int]) -> Tensor {
         if shape == target { return self }
         let lead = rank - target.count
-        var dims = Array(0..<lead)
+        var dims: [Int] = []
+        dims.reserveCapacity(rank)
+        dims.append(contentsOf: 0..<lead)
         for i in 0..<target.count where target[i] == 1 && shape[i + lead] != 1 {
             dims.append(i + lead)
         }

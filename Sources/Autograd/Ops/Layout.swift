@@ -119,9 +119,11 @@ extension Tensor {
     public func t() -> Tensor {
         ensure(rank <= 2, "t() expects a tensor with <= 2 dimensions, but self is \(rank)D")
         guard rank == 2 else { return permuted(Array(0..<rank), name: "TBackward0", op: "t", inverse: Array(0..<rank)) }
-        let out = transposedMatrix()
-        return Tensor.record(out.backingStorage, shape: out.shape, isContiguous: staysContiguous([1, 0]), inputs: [self],
-                             name: "TBackward0", op: "t", pendingTranspose: out.isPendingTranspose) { g, _ in
+        // The transpose of a matrix moves a dimension of size > 1 past another unless one is 1.
+        let staysContiguous = isContiguous && (shape[0] == 1 || shape[1] == 1)
+        let (source, pending) = transposedMatrixStorage()
+        return Tensor.record(source, shape: [shape[1], shape[0]], isContiguous: staysContiguous, inputs: [self],
+                             name: "TBackward0", op: "t", pendingTranspose: pending) { g, _ in
             [g.transposedMatrix()]
         }
     }

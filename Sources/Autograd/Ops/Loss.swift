@@ -9,28 +9,35 @@ extension Tensor {
     public static func nllLoss(_ input: Tensor, _ target: Tensor, reduction: Reduction = .mean) -> Tensor {
         ensure(input.rank == 2, "nll_loss: expected input of shape [n, c], got \(Shape.describe(input.shape))")
         ensure(target.dtype == .int64, "nll_loss: expected target of dtype int64, got \(target.dtype)")
-        ensure(target.shape == [input.shape[0]], "Expected input batch_size (\(input.shape[0])) to match target batch_size (\(target.shape.first ?? 0)).")
+        ensure(target.rank == 1 && target.shape[0] == input.shape[0], "Expected input batch_size (\(input.shape[0])) to match target batch_size (\(target.shape.first ?? 0)).")
         input.requireFloatingPoint("nll_loss_out_frame")
         let n = input.shape[0], c = input.shape[1]
         let index = target.storage
-        let picked = input.backend.gather(input.storage, outer: n, size: c, inner: 1, index: index, indexSize: 1)
+        let source = input.storage
+        let backend = source.backend
+        let picked = backend.gather(source, outer: n, size: c, inner: 1, index: index, indexSize: 1)
         let scale: Double = reduction == .mean ? -1 / Double(Swift.max(n, 1)) : -1
         let out: Storage
         let outShape: [Int]
         switch reduction {
         case .none:
-            out = input.backend.unary(.neg, picked)
+            out = backend.unary(.neg, picked)
             outShape = [n]
         case .mean, .sum:
-            out = input.backend.unary(.scale(scale), input.backend.sum(picked, shape: [n], dims: [0]))
+            out = backend.unary(.scale(scale), backend.sum(picked, shape: [n], dims: [0]))
             outShape = []
         }
-        // Kept in its own shape [n], as PyTorch's _saved_target; backward reads only its storage.
-        let targetTensor = Tensor(storage: index, shape: [n])
-        return record(out, shape: outShape, inputs: [input], name: "NllLossBackward0", op: "nll_loss", saving: [targetTensor]) { g, saved in
-            // d loss / d input[i, target[i]] = scale · g (per sample for reduction none); zero elsewhere.
-            let perSample = (reduction == .none ? g.reshape([n, 1]) * -1.0 : g.reshape([1, 1]).expand([n, 1]) * scale)
-            return [Tensor(storage: g.backend.scatterAdd(perSample.storage, outer: n, size: c, inner: 1, index: saved[0].storage, indexSize: 1),
+        // Saved as PyTorch's _saved_target; backward reads only its storage.
+        return record(out, shape: outShape, inputs: [input], name: "NllLossBackward0", op: "nll_loss", saving: [target]) { g, saved in
+            // d loss / d input[i, target[i]] = scale · g (per sample for reduction none); zero
+            // elsewhere. Written with the backend's kernels directly: the tensor ops (reshape,
+            // expand, a product) made three tensor objects for one scalar.
+            let gradient = g.storage
+            let b = gradient.backend
+            let perSample = reduction == .none
+                ? b.unary(.scale(-1), gradient)
+                : b.unary(.scale(scale), b.expand(gradient, shape: [1], to: [n]))
+            return [Tensor(storage: b.scatterAdd(perSample, outer: n, size: c, inner: 1, index: saved[0].storage, indexSize: 1),
                            shape: [n, c])]
         }
     }

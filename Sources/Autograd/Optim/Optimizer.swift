@@ -61,6 +61,7 @@ enum OptimizerSupport {
     /// The parameters whose `held` flag is set, in the order given.
     static func held(_ given: [Tensor], _ held: [Bool]) -> [Tensor] {
         var out: [Tensor] = []
+        out.reserveCapacity(given.count)
         for (p, h) in zip(given, held) where h { out.append(p) }
         return out
     }
@@ -80,15 +81,19 @@ enum OptimizerSupport {
     /// The gradient a step may use for `p`, or nil when backward never reached it.
     static func gradient(of p: Tensor, optimizer: String) -> Tensor? {
         guard let g = p.grad else { return nil }
-        ensure(g.shape == p.shape && g.dtype == p.dtype && g.device == p.device,
+        ensure(g.dtype == p.dtype && g.device == p.device && g.shape == p.shape,
                      "\(optimizer).step: the gradient of \(p.name ?? "a parameter") is \(Shape.describe(g.shape)) \(g.dtype) on \(g.device), the parameter \(Shape.describe(p.shape)) \(p.dtype) on \(p.device)")
         return g
     }
 
     /// `state` on `p`'s backend (moved there if the parameter changed device), or nil if absent.
     static func onParameterDevice(_ state: Storage?, of p: Tensor) -> Storage? {
+        onBackend(state, p.storage.backend)
+    }
+
+    /// `state` on `backend` (moved there if it lives elsewhere), or nil if absent.
+    static func onBackend(_ state: Storage?, _ backend: any Backend) -> Storage? {
         guard let state else { return nil }
-        let backend = p.storage.backend
         return state.backend === backend ? state : Module.move(state, to: backend)
     }
 

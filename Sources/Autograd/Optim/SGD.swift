@@ -54,19 +54,25 @@ public final class SGD: Optimizer {
     public func step() {
         for (i, p) in givenParameters.enumerated() where held[i] {
             guard let g = OptimizerSupport.gradient(of: p, optimizer: name) else { continue }
+            // The parameter's storage and backend read once: each read is a reference count, and
+            // a small model's step is a handful of these per parameter.
+            let parameter = p.storage
+            let backend = parameter.backend
             var buffer: Storage? = nil
             var firstStep = false
             if momentum != 0 {
-                buffer = OptimizerSupport.onParameterDevice(momentumBuffers[i], of: p)
+                buffer = OptimizerSupport.onBackend(momentumBuffers[i], backend)
                 if buffer == nil {
-                    buffer = p.storage.backend.allocate(count: p.count, dtype: p.dtype)
+                    buffer = backend.allocate(count: p.count, dtype: p.dtype)
                     firstStep = true
+                    momentumBuffers[i] = buffer
+                } else if buffer !== momentumBuffers[i] {
+                    momentumBuffers[i] = buffer
                 }
-                momentumBuffers[i] = buffer
             }
             let h = SGDHyper(lr: learningRate, momentum: momentum, dampening: dampening, weightDecay: weightDecay,
                              nesterov: nesterov, firstStep: firstStep)
-            p.storage.backend.sgdStep(parameter: p.storage, grad: g.storage, momentumBuffer: buffer, h)
+            backend.sgdStep(parameter: parameter, grad: g.storage, momentumBuffer: buffer, h)
         }
     }
 }

@@ -22,14 +22,17 @@ public final class Storage: ManagedBuffer<StorageHeader, UInt64> {
     /// True when the elements live inside this object rather than in a block of `backend`.
     public var isInline: Bool { header.isInline }
 
-    public var device: Device { backend.device }
+    /// Kept in the header rather than asked of the backend: every op checks its operands'
+    /// devices, and asking an existential backend costs a reference count and a call each time.
+    public var device: Device { header.device }
     public var byteCount: Int { count * dtype.byteSize }
 
     /// A storage for a block that `backend.allocate` produced; `backend.deallocate` gets it back.
+    /// `device` is `backend.device`, which the backend passes as it knows it.
     public static func wrapping(pointer: UnsafeMutableRawPointer, count: Int, dtype: DType,
-                                backend: any Backend) -> Storage {
+                                backend: any Backend, device: Device) -> Storage {
         let buffer = Storage.create(minimumCapacity: 0) { _ in
-            StorageHeader(pointer: pointer, count: count, dtype: dtype, backend: backend, isInline: false)
+            StorageHeader(pointer: pointer, count: count, dtype: dtype, backend: backend, device: device, isInline: false)
         }
         return unsafeDowncast(buffer, to: Storage.self)
     }
@@ -42,7 +45,7 @@ public final class Storage: ManagedBuffer<StorageHeader, UInt64> {
         let buffer = Storage.create(minimumCapacity: words) { buffer in
             // The tail's address is fixed for the object's life (see the type's comment).
             let tail = buffer.withUnsafeMutablePointerToElements { UnsafeMutableRawPointer($0) }
-            return StorageHeader(pointer: tail, count: count, dtype: dtype, backend: backend, isInline: true)
+            return StorageHeader(pointer: tail, count: count, dtype: dtype, backend: backend, device: .cpu, isInline: true)
         }
         return unsafeDowncast(buffer, to: Storage.self)
     }
@@ -66,5 +69,6 @@ public struct StorageHeader {
     let count: Int
     let dtype: DType
     let backend: any Backend
+    let device: Device
     let isInline: Bool
 }

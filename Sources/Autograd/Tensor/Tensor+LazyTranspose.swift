@@ -26,9 +26,16 @@ extension Tensor {
     /// This matrix transposed, without a copy: a pending transpose's own source, or a pending
     /// transpose of this storage.
     func transposedMatrix() -> Tensor {
+        let (source, pending) = transposedMatrixStorage()
         let flipped = [shape[1], shape[0]]
-        if let transposeSource { return Tensor(storage: transposeSource, shape: flipped) }
-        return Tensor(transposing: storage, shape: flipped)
+        return pending ? Tensor(transposing: source, shape: flipped) : Tensor(storage: source, shape: flipped)
+    }
+
+    /// The storage behind this matrix's transpose and whether it is a pending transpose of it
+    /// (false: a pending transpose's own source, already in row-major order).
+    func transposedMatrixStorage() -> (storage: Storage, pending: Bool) {
+        if let transposeSource { return (transposeSource, false) }
+        return (storage, true)
     }
 
     /// The storage and transpose flag a matrix product passes to the backend for this operand:

@@ -67,7 +67,7 @@ public final class CPUBackend: ReferenceBackend, @unchecked Sendable {
     public override func allocate(count: Int, dtype: DType) -> Storage {
         let bytes = count * dtype.byteSize
         if bytes <= Storage.inlineByteCount { return Storage.inline(count: count, dtype: dtype, backend: self) }
-        return Storage.wrapping(pointer: pool.allocate(byteCount: bytes), count: count, dtype: dtype, backend: self)
+        return Storage.wrapping(pointer: pool.allocate(byteCount: bytes), count: count, dtype: dtype, backend: self, device: .cpu)
     }
 
     public override func deallocate(_ pointer: UnsafeMutableRawPointer, byteCount: Int) {
@@ -128,9 +128,9 @@ public final class CPUBackend: ReferenceBackend, @unchecked Sendable {
     // MARK: reductions
 
     public override func sum(_ x: Storage, shape: [Int], dims: [Int]) -> Storage {
-        var outShape = shape
-        for d in dims { outShape[d] = 1 }
-        let out = allocate(count: Shape.count(outShape), dtype: x.dtype)
+        var count = 1
+        for d in shape.indices where !dims.contains(d) { count *= shape[d] }
+        let out = allocate(count: count, dtype: x.dtype)
         let threads = numThreads, kernels = vectorKernels
         func kernel<T: StorageElement>(_: T.Type) {
             cpuSum(x.input(T.self), shape: shape, dims: dims, out.buffer(T.self), kernels: kernels, threads: threads)

@@ -64,39 +64,59 @@ func reduceMiddle<T: Numeric>(_ x: UnsafePointer<T>, _ out: UnsafeMutablePointer
 }
 
 /// Sums `x` of `shape` over `dims` into `out` (the reduced dimensions kept as size 1).
+///
+/// The dimensions are first merged into segments of consecutive dimensions that are all reduced
+/// or all kept (sizes of 1 dropped). A single reduced segment is one (outer, mid, inner)
+/// reduction; several are reduced last one first through a scratch buffer. The segments live in
+/// stack scratch: a bias gradient (the MLP's every layer) sums here once per step, and the arrays
+/// the segments used to be cost it eight allocations.
 func cpuSum<T: Numeric>(_ x: UnsafePointer<T>, shape: [Int], dims: [Int], _ out: UnsafeMutablePointer<T>,
                         kernels: VectorKernelSet? = nil, threads: Int) {
-    // Segments of consecutive dimensions that are all reduced or all kept (sizes of 1 dropped).
-    var sizes: [Int] = []
-    var reduced: [Bool] = []
-    for d in 0..<shape.count where shape[d] != 1 {
-        let r = dims.contains(d)
-        if let last = reduced.last, last == r {
-            sizes[sizes.count - 1] *= shape[d]
-        } else {
-            sizes.append(shape[d])
-            reduced.append(r)
+    withUnsafeTemporaryAllocation(of: Int.self, capacity: Swift.max(1, shape.count)) { sizes in
+        withUnsafeTemporaryAllocation(of: Bool.self, capacity: Swift.max(1, shape.count)) { reduced in
+            var segments = 0
+            for d in 0..<shape.count where shape[d] != 1 {
+                let r = dims.contains(d)
+                if segments > 0 && reduced[segments - 1] == r {
+                    sizes[segments - 1] *= shape[d]
+                } else {
+                    sizes[segments] = shape[d]
+                    reduced[segments] = r
+                    segments += 1
+                }
+            }
+            sumSegments(x, sizes: UnsafeMutableBufferPointer(rebasing: sizes[..<segments]),
+                        reduced: UnsafeBufferPointer(rebasing: reduced[..<segments]), out, kernels: kernels,
+                        threads: threads)
         }
     }
-    let total = Shape.count(shape)
+}
+
+/// `cpuSum` over merged segments (`sizes`, with `reduced` saying which are summed); `sizes` is
+/// scratch the call may change.
+private func sumSegments<T: Numeric>(_ x: UnsafePointer<T>, sizes: UnsafeMutableBufferPointer<Int>,
+                                     reduced: UnsafeBufferPointer<Bool>, _ out: UnsafeMutablePointer<T>,
+                                     kernels: VectorKernelSet?, threads: Int) {
+    var total = 1
+    for size in sizes { total *= size }
     guard let lastReduced = reduced.lastIndex(of: true) else {
         out.update(from: x, count: total)
         return
     }
+    var outer = 1, inner = 1
+    for i in 0..<lastReduced { outer *= sizes[i] }
+    for i in (lastReduced + 1)..<sizes.count { inner *= sizes[i] }
     if reduced.firstIndex(of: true) == lastReduced {
         // One block: a single (outer, mid, inner) reduction.
-        let outer = Shape.count(Array(sizes[..<lastReduced]))
-        let inner = Shape.count(Array(sizes[(lastReduced + 1)...]))
         reduceMiddle(x, out, outer: outer, mid: sizes[lastReduced], inner: inner, kernels: kernels, threads: threads)
         return
     }
-    // Several blocks: reduce the last one into a scratch buffer, then the rest from there.
-    let outer = Shape.count(Array(sizes[..<lastReduced]))
-    let inner = Shape.count(Array(sizes[(lastReduced + 1)...]))
+    // Several blocks: reduce the last one into a scratch buffer, then the rest from there (the
+    // last block, now of size 1, drops out).
     let scratch = UnsafeMutablePointer<T>.allocate(capacity: outer * inner)
     defer { scratch.deallocate() }
     reduceMiddle(x, scratch, outer: outer, mid: sizes[lastReduced], inner: inner, kernels: kernels, threads: threads)
-    var rest = sizes
+    var rest = Array(sizes)
     rest[lastReduced] = 1
     let restDims = reduced.indices.filter { reduced[$0] && $0 != lastReduced }
     cpuSum(UnsafePointer(scratch), shape: rest, dims: restDims, out, kernels: kernels, threads: threads)

@@ -14,7 +14,7 @@ extension CUDABackend {
             driver.require(driver.cuMemsetD8(address, 0xFF, size), "cuMemsetD8_v2 (poison)")
         }
         let pointer = UnsafeMutableRawPointer(bitPattern: UInt(address))!
-        return Storage.wrapping(pointer: pointer, count: count, dtype: dtype, backend: self)
+        return Storage.wrapping(pointer: pointer, count: count, dtype: dtype, backend: self, device: device)
     }
 
     public func deallocate(_ pointer: UnsafeMutableRawPointer, byteCount: Int) {

@@ -26,7 +26,7 @@ open class ReferenceBackend: Backend, @unchecked Sendable {
         if status != 0 {
             fatalError("out of memory allocating \(bytes) bytes")
         }
-        return Storage.wrapping(pointer: raw!, count: count, dtype: dtype, backend: self)
+        return Storage.wrapping(pointer: raw!, count: count, dtype: dtype, backend: self, device: .cpu)
     }
 
     open func deallocate(_ pointer: UnsafeMutableRawPointer, byteCount: Int) {
