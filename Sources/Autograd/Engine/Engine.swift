@@ -157,10 +157,13 @@ public final class BackwardStepper {
         // for the nodes of ordinary ops.
         if let extras = node.extras {
             if let variable = extras.variable {
-                if let g = grad {
-                    accumulate(g, into: variable)
+                if reporting {
+                    // The report keeps the gradient that arrived: `.grad` gets a tensor of its own.
+                    if let g = grad { accumulate(g, into: variable, mayKeep: false) }
+                    return BackwardStep(node: node, gradIn: grad, gradients: [])
                 }
-                return reporting ? BackwardStep(node: node, gradIn: grad, gradients: []) : nil
+                if let g = grad.take() { accumulate(g, into: variable, mayKeep: true) }
+                return nil
             }
             if var g = grad {
                 for hook in extras.preHooks {
@@ -248,13 +251,20 @@ public final class BackwardStepper {
         return index
     }
 
-    private func accumulate(_ incoming: Tensor, into variable: Tensor) {
+    /// AccumulateGrad: runs the leaf's hooks, then adds the gradient into `.grad`. A first
+    /// gradient is kept as it is when nothing else can see it (`mayKeep`, and no other reference
+    /// to it: not the report, a hook's capture or another edge's slot), as PyTorch's
+    /// AccumulateGrad steals a gradient whose use count says it is the only holder; otherwise
+    /// `.grad` gets a detached alias of its own. Keeping it saves a tensor object per leaf.
+    private func accumulate(_ incoming: consuming Tensor, into variable: Tensor, mayKeep: Bool) {
         var g = incoming
         for hook in variable.hooks {
             if let replaced = hook(g) { g = replaced }
         }
         if let existing = variable.grad {
             variable.grad = existing.adding(g)
+        } else if mayKeep && g.gradFn == nil && !g.requiresGrad && g.extras == nil && isKnownUniquelyReferenced(&g) {
+            variable.grad = g
         } else {
             variable.grad = g.detach()
         }
