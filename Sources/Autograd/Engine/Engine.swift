@@ -31,7 +31,7 @@ public final class BackwardStepper {
         let node: Node
         /// Copied from the node, so the queue can order it without touching the node.
         let sequenceNr: Int
-        /// Where this node's edges start in `edgeSlots` (set when the walk reaches the node).
+        /// Where this node's edges start in `edgeSlots` (set when the walk visits the node).
         var firstEdge = 0
         var dependencies = 0
         var buffer: Tensor?
