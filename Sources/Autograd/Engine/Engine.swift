@@ -27,8 +27,12 @@ public final class BackwardStepper {
     /// delivered and the gradient summed so far. A node's slot is its index here. One array
     /// rather than three, so that a delivery checks one buffer for uniqueness and a pass grows
     /// one array.
+    ///
+    /// The node is held unretained: `root` keeps the whole graph alive (every node is reachable
+    /// from it through edges, which hold their nodes strongly and never change), so the slots
+    /// need not count references, which cost two atomic operations per node and pass.
     private struct Slot {
-        let node: Node
+        let node: Unmanaged<Node>
         /// Copied from the node, so the queue can order it without touching the node.
         let sequenceNr: Int
         /// Where this node's edges start in `edgeSlots` (set when the walk visits the node).
@@ -36,9 +40,9 @@ public final class BackwardStepper {
         var dependencies = 0
         var buffer: Tensor?
 
-        init(node: consuming Node) {
+        init(node: Node) {
             self.sequenceNr = node.sequenceNr
-            self.node = node
+            self.node = Unmanaged.passUnretained(node)
         }
 
         /// One edge delivers: its gradient (if any) is summed into the buffer. True when that
@@ -65,6 +69,9 @@ public final class BackwardStepper {
     private var edgeSlots: [Int] = []
     /// This pass's number, stamped on the nodes the walk has reached (Node.passStamp).
     private let pass: Int
+    /// The root's node, which keeps the pass's graph alive for the slots (see Slot); nil once
+    /// the pass is over.
+    private var root: Node?
     private static let passes = Atomic<Int>(1)
     private var queue = ReadyQueue()
     private let retainGraph: Bool
@@ -85,6 +92,7 @@ public final class BackwardStepper {
         self.retainGraph = retainGraph
         self.detectAnomaly = AnomalyMode.isEnabled
         self.pass = BackwardStepper.passes.wrappingAdd(1, ordering: .relaxed).oldValue
+        self.root = rootNode
         countDependencies(from: rootNode)
         // The walk gave the root the first slot.
         slots[0].buffer = seed
@@ -92,7 +100,7 @@ public final class BackwardStepper {
     }
 
     /// The node the next `step()` will run, or nil when the pass is over.
-    public var nextNode: Node? { queue.peek.map { slots[$0].node } }
+    public var nextNode: Node? { queue.peek.map { slots[$0].node.takeUnretainedValue() } }
     public var isFinished: Bool { queue.isEmpty }
 
     /// Runs exactly one node; nil when nothing is left.
@@ -130,11 +138,10 @@ public final class BackwardStepper {
     private func runNext(reporting: Bool) throws(AutogradError) -> BackwardStep? {
         guard let nodeSlot = queue.pop() else { return nil }
         // The node is used without a retain and release (an atomic pair per node that Swift
-        // would otherwise spend, since the step changes the slots array that holds the node):
-        // sound because the slots hold every node of the pass until endPass(), which runs only
-        // after the step, and growing the array moves its references without dropping one.
+        // would otherwise spend): `root` keeps it alive until endPass(), which runs only after
+        // the step.
         var failure: AutogradError?
-        let step = Unmanaged.passUnretained(slots[nodeSlot].node)._withUnsafeGuaranteedRef { node in
+        let step = slots[nodeSlot].node._withUnsafeGuaranteedRef { node in
             do throws(AutogradError) {
                 return try run(node, inSlot: nodeSlot, reporting: reporting)
             } catch {
@@ -205,6 +212,7 @@ public final class BackwardStepper {
     private func endPass() {
         slots = []
         edgeSlots = []
+        root = nil
     }
 
     private func countDependencies(from root: Node) {
@@ -215,14 +223,14 @@ public final class BackwardStepper {
         // growing from empty reallocates and copies the tables seven times on the way there.
         slots.reserveCapacity(128)
         edgeSlots.reserveCapacity(256)
-        enroll(root)
+        _ = slot(enrolling: Unmanaged.passUnretained(root))
         var index = 0
         while index < slots.count {
             slots[index].firstEdge = edgeSlots.count
-            // Unretained for the reason runNext gives: the slots hold the node.
-            Unmanaged.passUnretained(slots[index].node)._withUnsafeGuaranteedRef { node in
-                node.edges.forEachLent { _, edge in
-                    let nextSlot = slotOfEdge(copy edge)
+            // Unretained: `root` keeps every node of the graph alive (see Slot).
+            slots[index].node._withUnsafeGuaranteedRef { node in
+                node.edges.forEachUnretained { _, edge in
+                    let nextSlot = edge.map(slot(enrolling:)) ?? -1
                     edgeSlots.append(nextSlot)
                     if nextSlot >= 0 { slots[nextSlot].dependencies += 1 }
                 }
@@ -231,24 +239,16 @@ public final class BackwardStepper {
         }
     }
 
-    /// The slot of the node `edge` points to (-1 for none), enrolling a node the walk reaches
-    /// for the first time. The reference moves into the new slot (`consuming`) rather than
-    /// being retained once more for it.
-    @inline(__always)
-    private func slotOfEdge(_ edge: consuming Node?) -> Int {
-        guard let next = edge else { return -1 }
-        if next.passStamp == pass { return next.passIndex }
-        return enroll(next)
-    }
-
-    /// Gives a newly reached node its slot.
-    @discardableResult
-    private func enroll(_ node: consuming Node) -> Int {
-        let index = slots.count
-        node.passStamp = pass
-        node.passIndex = index
-        slots.append(Slot(node: node))
-        return index
+    /// The slot of `node`, made when the walk first reaches it.
+    private func slot(enrolling node: Unmanaged<Node>) -> Int {
+        node._withUnsafeGuaranteedRef { node in
+            if node.passStamp == pass { return node.passIndex }
+            let index = slots.count
+            node.passStamp = pass
+            node.passIndex = index
+            slots.append(Slot(node: node))
+            return index
+        }
     }
 
     /// AccumulateGrad: runs the leaf's hooks, then adds the gradient into `.grad`. A first

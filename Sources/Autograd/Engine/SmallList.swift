@@ -94,6 +94,13 @@ public struct SmallList<Object: AnyObject>: RandomAccessCollection, ExpressibleB
         if count > 3 { for i in 3..<count { body(i, spilled[i - 3]) } }
     }
 
+    /// Calls `body` with each index and element as an unretained reference: for a caller that
+    /// keeps the list's owner alive and wants no reference counting at all while it walks.
+    @inline(__always)
+    func forEachUnretained(_ body: (Int, Unmanaged<Object>?) -> Void) {
+        for i in 0..<count { body(i, self[i].map { Unmanaged.passUnretained($0) }) }
+    }
+
     public var startIndex: Int { 0 }
     public var endIndex: Int { count }
 
