@@ -41,4 +41,33 @@ struct SmallListTests {
         try out.backward()
         #expect(xs.map { $0.grad?.doubles ?? [] } == [[1], [2], [3], [4]])
     }
+
+    @Test(arguments: [0, 1, 2, 3, 4, 7])
+    func takeMovesEachElementOutAndLeavesNil(count: Int) {
+        let tensors = (0..<count).map { i -> Tensor? in i % 3 == 1 ? nil : Tensor(scalar: Double(i)) }
+        var list = Gradients(tensors)
+        for i in (0..<count).reversed() {
+            #expect(list.take(at: i) === tensors[i])
+            #expect(list[i] == nil)
+        }
+        #expect(list.count == count && list.allSatisfy { $0 == nil })
+    }
+
+    @Test func oneAndTwoElementInitialisersMatchTheLiterals() {
+        let a = Tensor(scalar: 1.0), b = Tensor(scalar: 2.0)
+        let one = Gradients(a), two = Gradients(a, nil), both = Gradients(a, b)
+        #expect(one.count == 1 && one[0] === a)
+        #expect(two.count == 2 && two[0] === a && two[1] == nil)
+        #expect(both.count == 2 && both[0] === a && both[1] === b)
+    }
+
+    @Test(arguments: [0, 2, 3, 5])
+    func forEachUnretainedVisitsEveryElementInOrder(count: Int) {
+        let tensors = (0..<count).map { i -> Tensor? in i == 1 ? nil : Tensor(scalar: Double(i)) }
+        let list = Gradients(tensors)
+        var seen: [(Int, Tensor?)] = []
+        list.forEachUnretained { i, element in seen.append((i, element?.takeUnretainedValue())) }
+        #expect(seen.map(\.0) == Array(0..<count))
+        for (i, element) in seen { #expect(element === tensors[i]) }
+    }
 }

@@ -27,18 +27,22 @@ public final class BackwardStepper {
     /// delivered and the gradient summed so far. A node's slot is its index here. One array
     /// rather than three, so that a delivery checks one buffer for uniqueness and a pass grows
     /// one array.
+    ///
+    /// The node is held unretained: `root` keeps the whole graph alive (every node is reachable
+    /// from it through edges, which hold their nodes strongly and never change), so the slots
+    /// need not count references, which cost two atomic operations per node and pass.
     private struct Slot {
-        let node: Node
+        let node: Unmanaged<Node>
         /// Copied from the node, so the queue can order it without touching the node.
         let sequenceNr: Int
-        /// Where this node's edges start in `edgeSlots` (set when the walk reaches the node).
+        /// Where this node's edges start in `edgeSlots` (set when the walk visits the node).
         var firstEdge = 0
         var dependencies = 0
         var buffer: Tensor?
 
         init(node: Node) {
-            self.node = node
             self.sequenceNr = node.sequenceNr
+            self.node = Unmanaged.passUnretained(node)
         }
 
         /// One edge delivers: its gradient (if any) is summed into the buffer. True when that
@@ -65,6 +69,9 @@ public final class BackwardStepper {
     private var edgeSlots: [Int] = []
     /// This pass's number, stamped on the nodes the walk has reached (Node.passStamp).
     private let pass: Int
+    /// The root's node, which keeps the pass's graph alive for the slots (see Slot); nil once
+    /// the pass is over.
+    private var root: Node?
     private static let passes = Atomic<Int>(1)
     private var queue = ReadyQueue()
     private let retainGraph: Bool
@@ -85,6 +92,7 @@ public final class BackwardStepper {
         self.retainGraph = retainGraph
         self.detectAnomaly = AnomalyMode.isEnabled
         self.pass = BackwardStepper.passes.wrappingAdd(1, ordering: .relaxed).oldValue
+        self.root = rootNode
         countDependencies(from: rootNode)
         // The walk gave the root the first slot.
         slots[0].buffer = seed
@@ -92,7 +100,7 @@ public final class BackwardStepper {
     }
 
     /// The node the next `step()` will run, or nil when the pass is over.
-    public var nextNode: Node? { queue.peek.map { slots[$0].node } }
+    public var nextNode: Node? { queue.peek.map { slots[$0].node.takeUnretainedValue() } }
     public var isFinished: Bool { queue.isEmpty }
 
     /// Runs exactly one node; nil when nothing is left.
@@ -130,11 +138,10 @@ public final class BackwardStepper {
     private func runNext(reporting: Bool) throws(AutogradError) -> BackwardStep? {
         guard let nodeSlot = queue.pop() else { return nil }
         // The node is used without a retain and release (an atomic pair per node that Swift
-        // would otherwise spend, since the step changes the slots array that holds the node):
-        // sound because the slots hold every node of the pass until endPass(), which runs only
-        // after the step, and growing the array moves its references without dropping one.
+        // would otherwise spend): `root` keeps it alive until endPass(), which runs only after
+        // the step.
         var failure: AutogradError?
-        let step = Unmanaged.passUnretained(slots[nodeSlot].node)._withUnsafeGuaranteedRef { node in
+        let step = slots[nodeSlot].node._withUnsafeGuaranteedRef { node in
             do throws(AutogradError) {
                 return try run(node, inSlot: nodeSlot, reporting: reporting)
             } catch {
@@ -157,10 +164,13 @@ public final class BackwardStepper {
         // for the nodes of ordinary ops.
         if let extras = node.extras {
             if let variable = extras.variable {
-                if let g = grad {
-                    accumulate(g, into: variable)
+                if reporting {
+                    // The report keeps the gradient that arrived: `.grad` gets a tensor of its own.
+                    if let g = grad { accumulate(g, into: variable, mayKeep: false) }
+                    return BackwardStep(node: node, gradIn: grad, gradients: [])
                 }
-                return reporting ? BackwardStep(node: node, gradIn: grad, gradients: []) : nil
+                if let g = grad.take() { accumulate(g, into: variable, mayKeep: true) }
+                return nil
             }
             if var g = grad {
                 for hook in extras.preHooks {
@@ -202,59 +212,59 @@ public final class BackwardStepper {
     private func endPass() {
         slots = []
         edgeSlots = []
+        root = nil
     }
 
     private func countDependencies(from root: Node) {
-        // Iterative, so deep graphs (long chains of small ops) cannot overflow the stack. The
-        // stack holds slot indices, which cost no reference counting, rather than nodes.
-        // Room for a graph of a hundred nodes from the start: growing from empty reallocates
-        // and copies the tables seven times on the way there, for one allocation saved on a
-        // one-node graph.
+        // Breadth first, with the slots array as the work list: a node's slot is made when the
+        // walk first reaches it, and the walk visits the slots in order until none is left. No
+        // recursion (deep graphs, long chains of small ops, cannot overflow the stack) and no
+        // separate stack to push and pop. Room for a graph of a hundred nodes from the start:
+        // growing from empty reallocates and copies the tables seven times on the way there.
         slots.reserveCapacity(128)
         edgeSlots.reserveCapacity(256)
-        enroll(root)
-        var stack: [Int] = [0]
-        while let index = stack.popLast() {
+        _ = slot(enrolling: Unmanaged.passUnretained(root))
+        var index = 0
+        while index < slots.count {
             slots[index].firstEdge = edgeSlots.count
-            // Unretained for the reason runNext gives: the slots hold the node.
-            Unmanaged.passUnretained(slots[index].node)._withUnsafeGuaranteedRef { node in
-                node.edges.forEachLent { _, edge in
-                    let nextSlot = slotOfEdge(copy edge, stack: &stack)
+            // Unretained: `root` keeps every node of the graph alive (see Slot).
+            slots[index].node._withUnsafeGuaranteedRef { node in
+                node.edges.forEachUnretained { _, edge in
+                    let nextSlot = edge.map(slot(enrolling:)) ?? -1
                     edgeSlots.append(nextSlot)
                     if nextSlot >= 0 { slots[nextSlot].dependencies += 1 }
                 }
             }
+            index += 1
         }
     }
 
-    /// The slot of the node `edge` points to (-1 for none), enrolling a node the walk reaches
-    /// for the first time and putting it on the walk's stack. A function of its own so that no
-    /// variable holds the node across the caller's calls: Swift keeps a variable's object alive
-    /// to the end of its scope across calls it cannot see into, an atomic retain and release.
-    @inline(__always)
-    private func slotOfEdge(_ edge: Node?, stack: inout [Int]) -> Int {
-        guard let next = edge else { return -1 }
-        if next.passStamp != pass {
-            enroll(next)
-            stack.append(next.passIndex)
+    /// The slot of `node`, made when the walk first reaches it.
+    private func slot(enrolling node: Unmanaged<Node>) -> Int {
+        node._withUnsafeGuaranteedRef { node in
+            if node.passStamp == pass { return node.passIndex }
+            let index = slots.count
+            node.passStamp = pass
+            node.passIndex = index
+            slots.append(Slot(node: node))
+            return index
         }
-        return next.passIndex
     }
 
-    /// Gives a newly reached node its slot.
-    private func enroll(_ node: Node) {
-        node.passStamp = pass
-        node.passIndex = slots.count
-        slots.append(Slot(node: node))
-    }
-
-    private func accumulate(_ incoming: Tensor, into variable: Tensor) {
+    /// AccumulateGrad: runs the leaf's hooks, then adds the gradient into `.grad`. A first
+    /// gradient is kept as it is when nothing else can see it (`mayKeep`, and no other reference
+    /// to it: not the report, a hook's capture or another edge's slot), as PyTorch's
+    /// AccumulateGrad steals a gradient whose use count says it is the only holder; otherwise
+    /// `.grad` gets a detached alias of its own. Keeping it saves a tensor object per leaf.
+    private func accumulate(_ incoming: consuming Tensor, into variable: Tensor, mayKeep: Bool) {
         var g = incoming
         for hook in variable.hooks {
             if let replaced = hook(g) { g = replaced }
         }
         if let existing = variable.grad {
             variable.grad = existing.adding(g)
+        } else if mayKeep && g.gradFn == nil && !g.requiresGrad && g.extras == nil && isKnownUniquelyReferenced(&g) {
+            variable.grad = g
         } else {
             variable.grad = g.detach()
         }
@@ -280,9 +290,13 @@ public final class BackwardStepper {
     }
 }
 
-/// A binary max-heap of ready nodes, by their slot in the stepper: higher sequence number first,
-/// then first-come first-served. It holds slot indices and sequence numbers, not the nodes
+/// The ready nodes, by their slot in the stepper: higher sequence number first, then
+/// first-come first-served. It holds slot indices and sequence numbers, not the nodes
 /// themselves (the stepper's slots hold those), so pushing and popping count no references.
+///
+/// The entry that runs next is kept apart from the binary heap that holds the rest: in a chain
+/// of ops (and in most of any graph) each node makes exactly one node ready, which is pushed and
+/// then popped straight away, and that then costs no heap array operations at all.
 struct ReadyQueue {
     private struct Entry {
         let sequenceNr: Int
@@ -294,16 +308,43 @@ struct ReadyQueue {
             return order < other.order
         }
     }
+    /// Runs before every entry of `heap` when set.
+    private var top: Entry?
     private var heap: [Entry] = []
     private var pushes = 0
 
-    var isEmpty: Bool { heap.isEmpty }
+    var isEmpty: Bool { top == nil && heap.isEmpty }
     /// The slot of the node that runs next.
-    var peek: Int? { heap.first?.slot }
+    var peek: Int? { top?.slot ?? heap.first?.slot }
 
     mutating func push(slot: Int, sequenceNr: Int) {
-        heap.append(Entry(sequenceNr: sequenceNr, order: pushes, slot: slot))
+        let entry = Entry(sequenceNr: sequenceNr, order: pushes, slot: slot)
         pushes += 1
+        if let current = top {
+            if entry.runsBefore(current) {
+                heapPush(current)
+                top = entry
+            } else {
+                heapPush(entry)
+            }
+        } else if heap.isEmpty || entry.runsBefore(heap[0]) {
+            top = entry
+        } else {
+            heapPush(entry)
+        }
+    }
+
+    /// The slot of the node that runs next, taken off the queue.
+    mutating func pop() -> Int? {
+        if let current = top {
+            top = nil
+            return current.slot
+        }
+        return heapPop()?.slot
+    }
+
+    private mutating func heapPush(_ entry: Entry) {
+        heap.append(entry)
         var i = heap.count - 1
         while i > 0 {
             let parent = (i - 1) / 2
@@ -313,11 +354,10 @@ struct ReadyQueue {
         }
     }
 
-    /// The slot of the node that runs next, taken off the queue.
-    mutating func pop() -> Int? {
+    private mutating func heapPop() -> Entry? {
         guard !heap.isEmpty else { return nil }
         heap.swapAt(0, heap.count - 1)
-        let top = heap.removeLast()
+        let first = heap.removeLast()
         var i = 0
         while true {
             let l = 2 * i + 1, r = l + 1
@@ -328,7 +368,7 @@ struct ReadyQueue {
             heap.swapAt(i, best)
             i = best
         }
-        return top.slot
+        return first
     }
 }
 

@@ -21,8 +21,12 @@ extension Tensor {
     /// edge for it that points nowhere, and so do we. `pendingTranspose`: `storage` holds the
     /// result's transpose, left uncopied (Tensor+LazyTranspose.swift). `scalar` is a Python-number
     /// operand the backward reads as `saved.scalar` (SavedValues.swift says why not a capture).
+    ///
+    /// `inputs` is a SmallList (call sites still write `[a, b]`): an array literal passed here
+    /// was a heap array per op, built, walked and freed. `saving` becomes the node's saved
+    /// list as it is, not copied into a new array.
     static func record(_ storage: Storage, shape: [Int], isContiguous: Bool = true,
-                       inputs: [Tensor?], name: String, op: String,
+                       inputs: SmallList<Tensor>, name: String, op: String,
                        saving: [Tensor] = [], savingOutput: Bool = false,
                        pendingTranspose: Bool = false, scalar: Double = 0,
                        backward: @escaping Node.BackwardFunction) -> Tensor {
@@ -34,19 +38,16 @@ extension Tensor {
             return Tensor(storage: storage, shape: shape, requiresGrad: requiresGrad, gradFn: gradFn, isContiguous: isContiguous)
         }
         var needsGrad = false
-        for case let input? in inputs where input.requiresGrad { needsGrad = true; break }
+        // By index: iterating the list would copy it, a retain per slot.
+        for i in 0..<inputs.count where inputs[i]?.requiresGrad == true { needsGrad = true; break }
         guard needsGrad else { return result() }
         let context = RecordingContext.current
         guard context.gradEnabled else { return result() }
-        var savedAliases: [Tensor] = []
-        let savedCount = saving.count + (savingOutput ? 1 : 0)
-        // Not for none: reserving 0 on the shared empty array still goes through a reallocation.
-        if savedCount > 0 { savedAliases.reserveCapacity(savedCount) }
-        savedAliases.append(contentsOf: saving)
-        if savingOutput { savedAliases.append(result()) }
+        var saved = saving
+        if savingOutput { saved.append(result()) }
         var edges = SmallList<Node>()
-        for input in inputs { edges.append(input?.gradientEdge()) }
-        let node = Node(name: name, forwardOp: op, edges: edges, saved: SavedValues(savedAliases, scalar: scalar),
+        for i in 0..<inputs.count { edges.append(inputs[i]?.gradientEdge()) }
+        let node = Node(name: name, forwardOp: op, edges: edges, saved: SavedValues(saved, scalar: scalar),
                         outputShape: shape, outputDType: storage.dtype, module: context.module, backward: backward)
         return result(requiresGrad: true, gradFn: node)
     }

@@ -82,16 +82,11 @@ public struct SmallList<Object: AnyObject>: RandomAccessCollection, ExpressibleB
         spilled[index].take()
     }
 
-    /// Calls `body` with each index and element, lending them: no copy of the list and no
-    /// retain and release of each element around the call, where iterating (`for e in list`)
-    /// copies the list (a retain per slot) and subscripting retains the element it returns.
-    /// The engine walks every edge of every node this way, twice per backward.
+    /// Calls `body` with each index and element as an unretained reference: for a caller that
+    /// keeps the list's owner alive and wants no reference counting at all while it walks.
     @inline(__always)
-    public func forEachLent(_ body: (Int, borrowing Object?) -> Void) {
-        if count > 0 { body(0, first) }
-        if count > 1 { body(1, second) }
-        if count > 2 { body(2, third) }
-        if count > 3 { for i in 3..<count { body(i, spilled[i - 3]) } }
+    func forEachUnretained(_ body: (Int, Unmanaged<Object>?) -> Void) {
+        for i in 0..<count { body(i, self[i].map { Unmanaged.passUnretained($0) }) }
     }
 
     public var startIndex: Int { 0 }

@@ -76,7 +76,7 @@ extension DataParallel {
         let backends = self.backends
         let storage = bytes.withUnsafeBytes { backends[0].upload($0, count: total * Shape.count(tail), dtype: dtype) }
         let busyRows = Array(rows.prefix(outputs.count))
-        return Tensor.record(storage, shape: [total] + tail, inputs: outputs, name: "GatherBackward", op: "gather") { g, _ in
+        return Tensor.record(storage, shape: [total] + tail, inputs: SmallList(outputs.map { $0 }), name: "GatherBackward", op: "gather") { g, _ in
             let host = g.rawBytes()
             return Gradients(busyRows.enumerated().map { r, range -> Tensor? in
                 let part = host.withUnsafeBytes { raw in
