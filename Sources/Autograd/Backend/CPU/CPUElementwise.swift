@@ -46,6 +46,10 @@ enum Elementwise<T: FloatElement> {
 
 func cpuMap<T, F: UnaryFunction>(_ x: UnsafePointer<T>, _ out: UnsafeMutablePointer<T>, _ n: Int, threads: Int, grain: Int,
                                  _ f: F) where F.Scalar == T {
+    if n == 1 {
+        out[0] = f(x[0])
+        return
+    }
     CPUParallel.forRanges(n, grain: grain, threads: threads) { range in
         for i in range { out[i] = f(x[i]) }
     }
