@@ -80,9 +80,15 @@ extension Tensor {
     }
 
     /// Would PyTorch still call the result contiguous? Only if the dimensions of size > 1 keep their order.
+    /// (A loop rather than filtering and sorting `order`: Linear's `t()` asks in every forward.)
     private func staysContiguous(_ order: [Int]) -> Bool {
-        let moved = order.filter { shape[$0] != 1 }
-        return isContiguous && moved == moved.sorted()
+        guard isContiguous else { return false }
+        var last = -1
+        for d in order where shape[d] != 1 {
+            if d < last { return false }
+            last = d
+        }
+        return true
     }
 
     private func permuted(_ order: [Int], name: String, op: String, inverse: [Int]) -> Tensor {
@@ -119,10 +125,8 @@ extension Tensor {
     public func t() -> Tensor {
         ensure(rank <= 2, "t() expects a tensor with <= 2 dimensions, but self is \(rank)D")
         guard rank == 2 else { return permuted(Array(0..<rank), name: "TBackward0", op: "t", inverse: Array(0..<rank)) }
-        // The transpose of a matrix moves a dimension of size > 1 past another unless one is 1.
-        let staysContiguous = isContiguous && (shape[0] == 1 || shape[1] == 1)
-        let (source, pending) = transposedMatrixStorage()
-        return Tensor.record(source, shape: [shape[1], shape[0]], isContiguous: staysContiguous, inputs: [self],
+        let (source, pending) = gemmOperand(transposed: true)
+        return Tensor.record(source, shape: [shape[1], shape[0]], isContiguous: staysContiguous([1, 0]), inputs: [self],
                              name: "TBackward0", op: "t", pendingTranspose: pending) { g, _ in
             [g.transposedMatrix()]
         }

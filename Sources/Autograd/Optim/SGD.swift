@@ -65,10 +65,8 @@ public final class SGD: Optimizer {
                 if buffer == nil {
                     buffer = backend.allocate(count: p.count, dtype: p.dtype)
                     firstStep = true
-                    momentumBuffers[i] = buffer
-                } else if buffer !== momentumBuffers[i] {
-                    momentumBuffers[i] = buffer
                 }
+                momentumBuffers[i] = buffer
             }
             let h = SGDHyper(lr: learningRate, momentum: momentum, dampening: dampening, weightDecay: weightDecay,
                              nesterov: nesterov, firstStep: firstStep)

@@ -5,8 +5,8 @@
 /// swapped strides and its GEMM reads it in place; here storages are row-major, and `t()` used
 /// to copy the weight in every forward and TBackward0 to copy its gradient back in every
 /// backward (5% of the MLP step). Now `t()` of a matrix returns a tensor that remembers the
-/// untransposed storage (`isPendingTranspose`, `transposeSource`); `Tensor.gemm` and `addmm` pass that storage to the
-/// backend with the transpose flag flipped, and a product whose operand was such a transpose
+/// untransposed storage (`isPendingTranspose`, `transposeSource`); `Tensor.gemm` and `addmm`
+/// pass that storage to the backend with the transpose flag flipped, and a product whose operand was such a transpose
 /// returns that operand's gradient the same way (as PyTorch's `mm_mat2_backward` gives the
 /// gradient the operand's strides), so TBackward0 turns it back into a plain row-major matrix
 /// for free. The node names, edges and order are unchanged; only where the copy happens moved.
@@ -26,16 +26,11 @@ extension Tensor {
     /// This matrix transposed, without a copy: a pending transpose's own source, or a pending
     /// transpose of this storage.
     func transposedMatrix() -> Tensor {
-        let (source, pending) = transposedMatrixStorage()
+        // What a product reading this matrix transposed would be given: the storage, and whether
+        // it holds the transpose pending (a pending transpose's own source is already row-major).
+        let (source, pending) = gemmOperand(transposed: true)
         let flipped = [shape[1], shape[0]]
         return pending ? Tensor(transposing: source, shape: flipped) : Tensor(storage: source, shape: flipped)
-    }
-
-    /// The storage behind this matrix's transpose and whether it is a pending transpose of it
-    /// (false: a pending transpose's own source, already in row-major order).
-    func transposedMatrixStorage() -> (storage: Storage, pending: Bool) {
-        if let transposeSource { return (transposeSource, false) }
-        return (storage, true)
     }
 
     /// The storage and transpose flag a matrix product passes to the backend for this operand:

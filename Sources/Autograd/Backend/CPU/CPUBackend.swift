@@ -93,9 +93,7 @@ public final class CPUBackend: ReferenceBackend, @unchecked Sendable {
 
     public override func unary(_ op: UnaryOp, _ x: Storage) -> Storage {
         let out = allocate(count: x.count, dtype: x.dtype)
-        // One element (a 0-d tensor: the scalar chain's every op): no thread count to read and no
-        // loop to split; `cpuUnary` with one thread runs it inline.
-        let threads = x.count == 1 ? 1 : numThreads
+        let threads = numThreads
         func kernel<T: FloatElement>(_: T.Type) {
             cpuUnary(op, x.input(T.self), out.buffer(T.self), x.count, threads: threads)
         }

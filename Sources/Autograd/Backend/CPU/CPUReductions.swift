@@ -85,16 +85,15 @@ func cpuSum<T: Numeric>(_ x: UnsafePointer<T>, shape: [Int], dims: [Int], _ out:
                     segments += 1
                 }
             }
-            sumSegments(x, sizes: UnsafeMutableBufferPointer(rebasing: sizes[..<segments]),
+            sumSegments(x, sizes: UnsafeBufferPointer(rebasing: sizes[..<segments]),
                         reduced: UnsafeBufferPointer(rebasing: reduced[..<segments]), out, kernels: kernels,
                         threads: threads)
         }
     }
 }
 
-/// `cpuSum` over merged segments (`sizes`, with `reduced` saying which are summed); `sizes` is
-/// scratch the call may change.
-private func sumSegments<T: Numeric>(_ x: UnsafePointer<T>, sizes: UnsafeMutableBufferPointer<Int>,
+/// `cpuSum` over merged segments (`sizes`, with `reduced` saying which are summed).
+private func sumSegments<T: Numeric>(_ x: UnsafePointer<T>, sizes: UnsafeBufferPointer<Int>,
                                      reduced: UnsafeBufferPointer<Bool>, _ out: UnsafeMutablePointer<T>,
                                      kernels: VectorKernelSet?, threads: Int) {
     var total = 1
